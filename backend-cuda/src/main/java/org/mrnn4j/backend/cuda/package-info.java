@@ -1,0 +1,2 @@
+/** Placeholder until this module is filled. */
+package org.mrnn4j.backend.cuda;

@@ -1,0 +1,566 @@
+package org.mrnn4j.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Base class for backends: validates every argument of every {@link Backend} operation (ownership,
+ * open tensors, dtypes, shapes, ranges) so that all backends reject bad input with the same
+ * messages, then calls a {@code do...} method that only has to compute. The {@code do...} methods
+ * receive open tensors of this backend, created by {@link #fromArray} or the ops, of matching dtype
+ * and valid shapes.
+ */
+public abstract class AbstractBackend implements Backend {
+  private final String name;
+  private final Set<Capability> capabilities;
+
+  /**
+   * @param name the backend's name
+   * @param capabilities what it supports
+   */
+  protected AbstractBackend(String name, Set<Capability> capabilities) {
+    this.name = name;
+    this.capabilities = Set.copyOf(capabilities);
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  @Override
+  public final Tensor fromArray(double[] data, DType dtype, int... shape) {
+    if (data == null) {
+      throw new IllegalArgumentException("fromArray: data is null");
+    }
+    checkDType(dtype);
+    int size = Shapes.elementCount(shape);
+    if (data.length != size) {
+      throw new IllegalArgumentException(
+          "fromArray: " + data.length + " values do not fill shape " + Shapes.format(shape)
+              + ", which needs " + size);
+    }
+    return doFromArray(data, dtype, shape.clone());
+  }
+
+  @Override
+  public final Tensor fromMatrix(double[][] rows) {
+    if (rows == null || rows.length == 0) {
+      throw new IllegalArgumentException("fromMatrix: needs at least one row");
+    }
+    int cols = rows[0].length;
+    double[] flat = new double[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == null || rows[i].length != cols) {
+        throw new IllegalArgumentException(
+            "fromMatrix: row " + i + " has " + (rows[i] == null ? "no" : rows[i].length)
+                + " entries, but row 0 has " + cols);
+      }
+      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+    }
+    return doFromArray(flat, DType.FLOAT64, new int[] {rows.length, cols});
+  }
+
+  @Override
+  public final Tensor zeros(DType dtype, int... shape) {
+    checkDType(dtype);
+    return doFromArray(new double[Shapes.elementCount(shape)], dtype, shape.clone());
+  }
+
+  @Override
+  public Tensor copyOf(Tensor tensor) {
+    if (tensor == null) {
+      throw new IllegalArgumentException("copyOf: tensor is null");
+    }
+    DType dtype = supports(Capability.FLOAT32) ? tensor.dtype() : DType.FLOAT64;
+    return doFromArray(tensor.toArray(), dtype, tensor.shape());
+  }
+
+  @Override
+  public Tensor cast(Tensor tensor, DType dtype) {
+    own("cast", tensor);
+    checkDType(dtype);
+    return doFromArray(tensor.toArray(), dtype, tensor.shape());
+  }
+
+  // ------------------------------------------------------------------ shape
+
+  @Override
+  public final Tensor reshape(Tensor a, int... shape) {
+    own("reshape", a);
+    if (Shapes.elementCount(shape) != a.size()) {
+      throw new IllegalArgumentException(
+          "reshape: cannot view " + Shapes.format(a.shape()) + " (" + a.size() + " elements) as "
+              + Shapes.format(shape));
+    }
+    return doReshape(a, shape.clone());
+  }
+
+  @Override
+  public final Tensor transpose(Tensor a) {
+    matrix("transpose", a);
+    return doTranspose(a);
+  }
+
+  @Override
+  public final Tensor slice(Tensor a, int from, int to) {
+    own("slice", a);
+    checkRange("slice", from, to, a.dim(0), a);
+    return doSlice(a, from, to);
+  }
+
+  @Override
+  public final Tensor select(Tensor a, int index) {
+    own("select", a);
+    if (a.rank() < 2) {
+      throw new IllegalArgumentException(
+          "select: needs a tensor of rank 2 or more, got shape " + Shapes.format(a.shape()));
+    }
+    if (index < 0 || index >= a.dim(0)) {
+      throw new IllegalArgumentException(
+          "select: index " + index + " is outside the first axis of " + Shapes.format(a.shape()));
+    }
+    return doSelect(a, index);
+  }
+
+  @Override
+  public final Tensor stack(List<Tensor> parts) {
+    checkParts("stack", parts);
+    int[] shape = parts.get(0).shape();
+    for (Tensor t : parts) {
+      if (!java.util.Arrays.equals(t.shape(), shape)) {
+        throw new IllegalArgumentException(
+            "stack: shapes differ: " + Shapes.format(shape) + " and " + Shapes.format(t.shape()));
+      }
+    }
+    return doStack(parts);
+  }
+
+  @Override
+  public final Tensor concat(List<Tensor> parts) {
+    checkParts("concat", parts);
+    int[] first = parts.get(0).shape();
+    for (Tensor t : parts) {
+      int[] s = t.shape();
+      boolean ok = s.length == first.length;
+      for (int i = 1; ok && i < s.length; i++) {
+        ok = s[i] == first[i];
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "concat: shapes " + Shapes.format(first) + " and " + Shapes.format(s)
+                + " differ beyond the first axis");
+      }
+    }
+    return doConcat(parts);
+  }
+
+  @Override
+  public final Tensor sliceColumns(Tensor a, int from, int to) {
+    matrix("sliceColumns", a);
+    checkRange("sliceColumns", from, to, a.dim(1), a);
+    return doBlock(a, IndexRanges.all(a.dim(0)), IndexRanges.of(from, to));
+  }
+
+  @Override
+  public final Tensor concatColumns(List<Tensor> parts) {
+    checkParts("concatColumns", parts);
+    int rows = -1;
+    for (Tensor t : parts) {
+      matrix("concatColumns", t);
+      if (rows >= 0 && t.dim(0) != rows) {
+        throw new IllegalArgumentException(
+            "concatColumns: row counts differ: " + rows + " and " + Shapes.format(t.shape()));
+      }
+      rows = t.dim(0);
+    }
+    return doConcatColumns(parts);
+  }
+
+  @Override
+  public final Tensor block(Tensor a, IndexRanges rows, IndexRanges columns) {
+    matrix("block", a);
+    IndexRanges r = rows == null ? IndexRanges.all(a.dim(0)) : rows;
+    IndexRanges c = columns == null ? IndexRanges.all(a.dim(1)) : columns;
+    checkRanges("block", "rows", r, a.dim(0), a);
+    checkRanges("block", "columns", c, a.dim(1), a);
+    return doBlock(a, r, c);
+  }
+
+  // ------------------------------------------------------------------ arithmetic
+
+  @Override
+  public final Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+    matrix("matmul", a);
+    matrix("matmul", b);
+    sameDType("matmul", a, b);
+    int inner = transposeA ? a.dim(0) : a.dim(1);
+    int innerB = transposeB ? b.dim(1) : b.dim(0);
+    if (inner != innerB) {
+      throw new IllegalArgumentException(
+          "matmul: inner dimensions differ: " + (transposeA ? "transpose of " : "")
+              + Shapes.format(a.shape()) + " times " + (transposeB ? "transpose of " : "")
+              + Shapes.format(b.shape()));
+    }
+    return doMatmul(a, transposeA, b, transposeB);
+  }
+
+  @Override
+  public final Tensor add(Tensor a, Tensor b) {
+    sameShape("add", a, b);
+    return doAxpby(1.0, a, 1.0, b);
+  }
+
+  @Override
+  public final Tensor sub(Tensor a, Tensor b) {
+    sameShape("sub", a, b);
+    return doAxpby(1.0, a, -1.0, b);
+  }
+
+  @Override
+  public final Tensor mul(Tensor a, Tensor b) {
+    sameShape("mul", a, b);
+    return doMul(a, b);
+  }
+
+  @Override
+  public final Tensor scale(Tensor a, double s) {
+    own("scale", a);
+    return doScale(a, s);
+  }
+
+  @Override
+  public final Tensor axpby(double alpha, Tensor a, double beta, Tensor b) {
+    sameShape("axpby", a, b);
+    return doAxpby(alpha, a, beta, b);
+  }
+
+  @Override
+  public final Tensor addVector(Tensor a, Tensor v) {
+    own("addVector", a);
+    own("addVector", v);
+    sameDType("addVector", a, v);
+    if (v.rank() != 1 || v.dim(0) != a.dim(a.rank() - 1)) {
+      throw new IllegalArgumentException(
+          "addVector: the vector must have shape [" + a.dim(a.rank() - 1) + "] to add along the"
+              + " last axis of " + Shapes.format(a.shape()) + ", got " + Shapes.format(v.shape()));
+    }
+    return doAddVector(a, v);
+  }
+
+  @Override
+  public final Tensor activate(Activation f, Tensor x) {
+    own("activate", x);
+    if (f == null) {
+      throw new IllegalArgumentException("activate: activation is null");
+    }
+    return doActivate(f, x, false);
+  }
+
+  @Override
+  public final Tensor activateDerivative(Activation f, Tensor x) {
+    own("activateDerivative", x);
+    if (f == null) {
+      throw new IllegalArgumentException("activateDerivative: activation is null");
+    }
+    return doActivate(f, x, true);
+  }
+
+  // ------------------------------------------------------------------ kernels
+
+  @Override
+  public final Tensor jacobian(JacobianSpec spec) {
+    checkSpec("jacobian", spec, false);
+    return doJacobian(spec, spec.rowsOrAll(), spec.columnsOrAll());
+  }
+
+  @Override
+  public final Tensor jacobianBatch(JacobianSpec spec) {
+    int batch = checkSpec("jacobianBatch", spec, true);
+    return doJacobianBatch(spec, spec.rowsOrAll(), spec.columnsOrAll(), batch);
+  }
+
+  @Override
+  public final Eigendecomposition eig(Tensor a, boolean vectors) {
+    matrix("eig", a);
+    if (a.dim(0) != a.dim(1)) {
+      throw new IllegalArgumentException("eig: needs a square matrix, got " + Shapes.format(a.shape()));
+    }
+    checkVectors(vectors);
+    return doEig(a, vectors);
+  }
+
+  @Override
+  public final List<Eigendecomposition> eigBatch(Tensor a, boolean vectors) {
+    own("eigBatch", a);
+    if (a.rank() != 3 || a.dim(1) != a.dim(2)) {
+      throw new IllegalArgumentException(
+          "eigBatch: needs a batch of square matrices [B, n, n], got " + Shapes.format(a.shape()));
+    }
+    checkVectors(vectors);
+    return doEigBatch(a, vectors);
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return name + " backend";
+  }
+
+  // ------------------------------------------------------------------ to implement
+
+  /** Creates a tensor from validated, row-major data (the array may be kept: it is a copy). */
+  protected abstract Tensor doFromArray(double[] data, DType dtype, int[] shape);
+
+  /** Reshape; the sizes agree. The default copies. */
+  protected Tensor doReshape(Tensor a, int[] shape) {
+    return doFromArray(a.toArray(), a.dtype(), shape);
+  }
+
+  /** Transpose of a matrix. */
+  protected abstract Tensor doTranspose(Tensor a);
+
+  /** Slice along the first axis; the default copies through the host. */
+  protected Tensor doSlice(Tensor a, int from, int to) {
+    int[] shape = a.shape();
+    int inner = (int) (a.size() / shape[0]);
+    double[] all = a.toArray();
+    double[] out = new double[(to - from) * inner];
+    System.arraycopy(all, from * inner, out, 0, out.length);
+    shape[0] = to - from;
+    return doFromArray(out, a.dtype(), shape);
+  }
+
+  /** Select along the first axis; the default slices and reshapes. */
+  protected Tensor doSelect(Tensor a, int index) {
+    int[] shape = a.shape();
+    try (Tensor s = doSlice(a, index, index + 1)) {
+      return doReshape(s, java.util.Arrays.copyOfRange(shape, 1, shape.length));
+    }
+  }
+
+  /** Stack along a new first axis; the default concatenates through the host. */
+  protected Tensor doStack(List<Tensor> parts) {
+    int[] inner = parts.get(0).shape();
+    int[] shape = new int[inner.length + 1];
+    shape[0] = parts.size();
+    System.arraycopy(inner, 0, shape, 1, inner.length);
+    return doFromArray(hostConcat(parts), parts.get(0).dtype(), shape);
+  }
+
+  /** Concatenate along the first axis; the default goes through the host. */
+  protected Tensor doConcat(List<Tensor> parts) {
+    int[] shape = parts.get(0).shape();
+    int rows = 0;
+    for (Tensor t : parts) {
+      rows += t.dim(0);
+    }
+    shape[0] = rows;
+    return doFromArray(hostConcat(parts), parts.get(0).dtype(), shape);
+  }
+
+  private static double[] hostConcat(List<Tensor> parts) {
+    long total = 0;
+    for (Tensor t : parts) {
+      total += t.size();
+    }
+    double[] out = new double[Math.toIntExact(total)];
+    int at = 0;
+    for (Tensor t : parts) {
+      double[] d = t.toArray();
+      System.arraycopy(d, 0, out, at, d.length);
+      at += d.length;
+    }
+    return out;
+  }
+
+  /** Matrices side by side; row counts agree. */
+  protected abstract Tensor doConcatColumns(List<Tensor> parts);
+
+  /** Block of a matrix; ranges are valid. */
+  protected abstract Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns);
+
+  /** Matrix product; dimensions agree. */
+  protected abstract Tensor doMatmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
+
+  /** {@code alpha a + beta b}; shapes agree. */
+  protected abstract Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b);
+
+  /** Elementwise product; shapes agree. */
+  protected abstract Tensor doMul(Tensor a, Tensor b);
+
+  /** {@code s a}. */
+  protected abstract Tensor doScale(Tensor a, double s);
+
+  /** Vector added along the last axis; shapes agree. */
+  protected abstract Tensor doAddVector(Tensor a, Tensor v);
+
+  /** The activation, or its derivative when {@code derivative}. */
+  protected abstract Tensor doActivate(Activation f, Tensor x, boolean derivative);
+
+  /** Jacobian block; the spec is valid and unbatched, ranges resolved. */
+  protected abstract Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns);
+
+  /** Batched Jacobian; the spec is valid, with batch size {@code batch}. */
+  protected abstract Tensor doJacobianBatch(
+      JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch);
+
+  /** Eigendecomposition of a valid square matrix; return it via {@link Eigendecomposition#of}. */
+  protected abstract Eigendecomposition doEig(Tensor a, boolean vectors);
+
+  /** Batched eigendecomposition; the default decomposes each matrix in turn. */
+  protected List<Eigendecomposition> doEigBatch(Tensor a, boolean vectors) {
+    List<Eigendecomposition> out = new ArrayList<>(a.dim(0));
+    for (int i = 0; i < a.dim(0); i++) {
+      try (Tensor m = doSelect(a, i)) {
+        out.add(doEig(m, vectors));
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ checks
+
+  /**
+   * Checks that {@code t} is an open tensor of this backend.
+   *
+   * @throws IllegalArgumentException if it is null or belongs to another backend
+   * @throws IllegalStateException if it is closed
+   */
+  protected final void own(String op, Tensor t) {
+    if (t == null) {
+      throw new IllegalArgumentException(op + ": operand is null");
+    }
+    if (t.backend() != this) {
+      throw new IllegalArgumentException(
+          op + ": the " + t + " belongs to another backend instance; move it with copyOf first");
+    }
+    if (t.isClosed()) {
+      throw new IllegalStateException(op + ": the " + t + " has been closed");
+    }
+  }
+
+  private void matrix(String op, Tensor t) {
+    own(op, t);
+    if (t.rank() != 2) {
+      throw new IllegalArgumentException(
+          op + ": needs a matrix (rank 2), got shape " + Shapes.format(t.shape()));
+    }
+  }
+
+  private void sameShape(String op, Tensor a, Tensor b) {
+    own(op, a);
+    own(op, b);
+    if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+      throw new IllegalArgumentException(
+          op + ": shapes differ: " + Shapes.format(a.shape()) + " and " + Shapes.format(b.shape()));
+    }
+    sameDType(op, a, b);
+  }
+
+  private static void sameDType(String op, Tensor a, Tensor b) {
+    if (a.dtype() != b.dtype()) {
+      throw new IllegalArgumentException(
+          op + ": dtypes differ: " + a.dtype() + " and " + b.dtype() + "; cast one first");
+    }
+  }
+
+  private void checkDType(DType dtype) {
+    if (dtype == null) {
+      throw new IllegalArgumentException("dtype is null");
+    }
+    if (dtype == DType.FLOAT32 && !supports(Capability.FLOAT32)) {
+      throw new UnsupportedOperationException(
+          "the " + name + " backend computes in float64 only; float32 was asked for");
+    }
+  }
+
+  private void checkVectors(boolean vectors) {
+    if (vectors && !supports(Capability.EIGENVECTORS)) {
+      throw new UnsupportedOperationException(
+          "the " + name + " backend computes eigenvalues only; eigenvectors were asked for");
+    }
+  }
+
+  private void checkParts(String op, List<Tensor> parts) {
+    if (parts == null || parts.isEmpty()) {
+      throw new IllegalArgumentException(op + ": needs at least one tensor");
+    }
+    for (Tensor t : parts) {
+      own(op, t);
+      sameDType(op, parts.get(0), t);
+    }
+  }
+
+  private static void checkRange(String op, int from, int to, int n, Tensor a) {
+    if (from < 0 || to < from || to > n) {
+      throw new IllegalArgumentException(
+          op + ": range [" + from + ", " + to + ") is outside [0, " + n + ") of "
+              + Shapes.format(a.shape()));
+    }
+  }
+
+  private static void checkRanges(String op, String what, IndexRanges r, int n, Tensor a) {
+    if (r.end() > n) {
+      throw new IllegalArgumentException(
+          op + ": " + what + " " + r + " reach beyond " + n + " in " + Shapes.format(a.shape()));
+    }
+  }
+
+  private int checkSpec(String op, JacobianSpec spec, boolean batched) {
+    if (spec == null) {
+      throw new IllegalArgumentException(op + ": spec is null");
+    }
+    Tensor w = spec.weights();
+    matrix(op, w);
+    int n = w.dim(0);
+    int m = w.dim(1);
+    checkRanges(op, "rows", spec.rowsOrAll(), n, w);
+    checkRanges(op, "columns", spec.columnsOrAll(), m, w);
+    int batch = -1;
+    Tensor[] scales = {spec.rowScale(), spec.columnScale()};
+    int[] lengths = {n, m};
+    String[] names = {"row scale r", "column scale c"};
+    for (int i = 0; i < 2; i++) {
+      Tensor s = scales[i];
+      if (s == null) {
+        continue;
+      }
+      own(op, s);
+      sameDType(op, w, s);
+      int[] shape = s.shape();
+      if (batched) {
+        if (shape.length != 2 || shape[1] != lengths[i]) {
+          throw new IllegalArgumentException(
+              op + ": the " + names[i] + " must have shape [B, " + lengths[i] + "] for weights "
+                  + Shapes.format(w.shape()) + ", got " + Shapes.format(shape));
+        }
+        if (batch >= 0 && shape[0] != batch) {
+          throw new IllegalArgumentException(
+              op + ": the row and column scales hold different batch sizes: " + batch + " and "
+                  + shape[0]);
+        }
+        batch = shape[0];
+      } else if (shape.length != 1 || shape[0] != lengths[i]) {
+        throw new IllegalArgumentException(
+            op + ": the " + names[i] + " must have shape [" + lengths[i] + "] for weights "
+                + Shapes.format(w.shape()) + ", got " + Shapes.format(shape));
+      }
+    }
+    if (batched && batch < 0) {
+      throw new IllegalArgumentException(
+          op + ": a batch needs a row or column scale of shape [B, n]; neither was given");
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,184 @@
+package org.mrnn4j.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A compute backend: it owns {@link Tensor}s and provides the operations an mRNN needs, plus the two
+ * kernels of the analysis (the structured Jacobian and the general eigendecomposition).
+ *
+ * <p>Conventions for every operation:
+ *
+ * <ul>
+ *   <li>Operands must be open tensors of this backend ({@link #copyOf} moves a tensor from another
+ *       backend), of one dtype; the result has that dtype and is a new tensor the caller owns.
+ *   <li>Bad arguments throw {@link IllegalArgumentException} with a message naming the operation
+ *       and the shapes involved; a closed operand throws {@link IllegalStateException}.
+ *   <li>A backend is safe to use from many threads at once, and gives the same bits for the same
+ *       inputs whichever thread asks.
+ * </ul>
+ *
+ * <p>Obtain one with {@link Backends#select(String)}, or through Guice with
+ * {@link org.mrnn4j.core.inject.Mrnn4jModule}; {@link #close()} it when done.
+ *
+ * <p>Backend authors: extend {@link AbstractBackend}, which performs every check above and leaves
+ * only the arithmetic to implement.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The name users select this backend by, for example {@code ejml}. */
+  String name();
+
+  /** What this backend supports beyond float64 arithmetic. */
+  Set<Capability> capabilities();
+
+  /** Whether {@link #capabilities()} contains {@code capability}. */
+  default boolean supports(Capability capability) {
+    return capabilities().contains(capability);
+  }
+
+  // ---------------------------------------------------------------- creation and transfer
+
+  /** A float64 tensor holding {@code data} (row-major, copied) with the given shape. */
+  default Tensor fromArray(double[] data, int... shape) {
+    return fromArray(data, DType.FLOAT64, shape);
+  }
+
+  /**
+   * A tensor holding {@code data} (row-major, copied, rounded for float32) with the given shape.
+   *
+   * @throws IllegalArgumentException if {@code data.length} differs from the shape's size
+   * @throws UnsupportedOperationException if the backend lacks {@link Capability#FLOAT32}
+   */
+  Tensor fromArray(double[] data, DType dtype, int... shape);
+
+  /** A float64 matrix from an array of equally long rows. */
+  Tensor fromMatrix(double[][] rows);
+
+  /** A float64 tensor of zeros. */
+  default Tensor zeros(int... shape) {
+    return zeros(DType.FLOAT64, shape);
+  }
+
+  /** A tensor of zeros of the given dtype. */
+  Tensor zeros(DType dtype, int... shape);
+
+  /** A copy of {@code tensor}, which may belong to any backend, owned by this one. */
+  Tensor copyOf(Tensor tensor);
+
+  /** A copy of {@code tensor} converted to {@code dtype}. */
+  Tensor cast(Tensor tensor, DType dtype);
+
+  // ---------------------------------------------------------------- shape
+
+  /** The same elements in a new shape of equal size. */
+  Tensor reshape(Tensor a, int... shape);
+
+  /** The transpose of a matrix. */
+  Tensor transpose(Tensor a);
+
+  /** Entries {@code from} (inclusive) to {@code to} (exclusive) along the first axis. */
+  Tensor slice(Tensor a, int from, int to);
+
+  /** Entry {@code index} along the first axis, one rank lower: a row of a matrix, a matrix of a batch. */
+  Tensor select(Tensor a, int index);
+
+  /** Tensors of equal shape stacked along a new first axis. */
+  Tensor stack(List<Tensor> parts);
+
+  /** Tensors concatenated along the first axis; the other dimensions must agree. */
+  Tensor concat(List<Tensor> parts);
+
+  /** Columns {@code from} (inclusive) to {@code to} (exclusive) of a matrix. */
+  Tensor sliceColumns(Tensor a, int from, int to);
+
+  /** Matrices with equal row counts, side by side. */
+  Tensor concatColumns(List<Tensor> parts);
+
+  /**
+   * The block of a matrix at the given rows and columns (either may be {@code null} for all), the
+   * selected indices numbered consecutively in ascending order.
+   */
+  Tensor block(Tensor a, IndexRanges rows, IndexRanges columns);
+
+  // ---------------------------------------------------------------- arithmetic
+
+  /**
+   * The matrix product {@code op(a) * op(b)} where {@code op} transposes when asked.
+   *
+   * @throws IllegalArgumentException if the inner dimensions differ or an operand is not a matrix
+   */
+  Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
+
+  /** The matrix product {@code a * b}. */
+  default Tensor matmul(Tensor a, Tensor b) {
+    return matmul(a, false, b, false);
+  }
+
+  /** Elementwise {@code a + b}; equal shapes. */
+  Tensor add(Tensor a, Tensor b);
+
+  /** Elementwise {@code a - b}; equal shapes. */
+  Tensor sub(Tensor a, Tensor b);
+
+  /** Elementwise {@code a * b}; equal shapes. */
+  Tensor mul(Tensor a, Tensor b);
+
+  /** {@code s * a}. */
+  Tensor scale(Tensor a, double s);
+
+  /** {@code alpha * a + beta * b}; equal shapes. */
+  Tensor axpby(double alpha, Tensor a, double beta, Tensor b);
+
+  /**
+   * {@code a} plus the vector {@code v} added along the last axis: {@code v} has shape {@code [n]}
+   * where {@code a}'s last dimension is {@code n} (a bias added to every row).
+   */
+  Tensor addVector(Tensor a, Tensor v);
+
+  /** The activation {@code f} applied elementwise, with PyTorch's conventions ({@link Activation}). */
+  Tensor activate(Activation f, Tensor x);
+
+  /** The derivative of {@code f} elementwise at {@code x}, with PyTorch's conventions. */
+  Tensor activateDerivative(Activation f, Tensor x);
+
+  // ---------------------------------------------------------------- kernels
+
+  /**
+   * The structured Jacobian block {@code a I + b diag(r) W diag(c)} at one operating point, restricted
+   * to the spec's rows and columns: shape {@code [rows.size(), columns.size()]}. Costs one pass over
+   * the block; no dense identity and no matrix product.
+   *
+   * @throws IllegalArgumentException if a scale is not a vector of the matching length, or a range
+   *     lies outside {@code W}
+   */
+  Tensor jacobian(JacobianSpec spec);
+
+  /**
+   * The structured Jacobian at {@code B} operating points: the scales present have shape
+   * {@code [B, n]} and {@code [B, m]}; the result has shape {@code [B, rows.size(), columns.size()]}.
+   *
+   * @throws IllegalArgumentException if no scale is given (there is no batch) or their batch sizes
+   *     differ
+   */
+  Tensor jacobianBatch(JacobianSpec spec);
+
+  /**
+   * The eigendecomposition of a general real square matrix, in the canonical order and
+   * normalisation of {@link Eigendecomposition}, computed in float64.
+   *
+   * @param vectors whether to compute eigenvectors (requires {@link Capability#EIGENVECTORS})
+   * @throws IllegalArgumentException if {@code a} is not square
+   * @throws ArithmeticException if {@code a} holds NaN or infinite entries, or the iteration fails
+   */
+  Eigendecomposition eig(Tensor a, boolean vectors);
+
+  /**
+   * {@link #eig} for every matrix of a batch of shape {@code [B, n, n]}, in batch order.
+   */
+  List<Eigendecomposition> eigBatch(Tensor a, boolean vectors);
+
+  /** Frees what the backend holds (device contexts, thread pools). Tensors it made become invalid. */
+  @Override
+  void close();
+}

@@ -1,0 +1,192 @@
+package org.mrnn4j.core;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+/**
+ * Eigenvalues, and optionally eigenvectors, of a real square matrix, in a canonical form that every
+ * backend returns:
+ *
+ * <ul>
+ *   <li><b>Order:</b> by descending modulus {@code |lambda|}; ties by descending real part, then by
+ *       descending imaginary part (so of a complex-conjugate pair, the one with positive imaginary
+ *       part comes first).
+ *   <li><b>Eigenvectors:</b> complex, of unit Euclidean norm, with the phase chosen so that the
+ *       component of largest modulus (the first such) is real and positive. Eigenvector {@code k}
+ *       belongs to eigenvalue {@code k}.
+ * </ul>
+ *
+ * Instances are immutable; the accessors return copies.
+ */
+public final class Eigendecomposition {
+  private final double[] real;
+  private final double[] imag;
+  private final double[][] vectorsReal;
+  private final double[][] vectorsImag;
+
+  private Eigendecomposition(double[] real, double[] imag, double[][] vr, double[][] vi) {
+    this.real = real;
+    this.imag = imag;
+    this.vectorsReal = vr;
+    this.vectorsImag = vi;
+  }
+
+  /**
+   * Builds the canonical form from eigenpairs in any order and eigenvectors of any scale.
+   *
+   * @param real real parts of the eigenvalues
+   * @param imag imaginary parts of the eigenvalues
+   * @param vectorsReal {@code vectorsReal[k]} is the real part of the eigenvector of eigenvalue
+   *     {@code k}, or {@code null} (with {@code vectorsImag}) when no vectors were computed
+   * @param vectorsImag the imaginary parts, or {@code null} (also allowed alone, for real vectors)
+   */
+  public static Eigendecomposition of(
+      double[] real, double[] imag, double[][] vectorsReal, double[][] vectorsImag) {
+    int n = real.length;
+    if (imag.length != n) {
+      throw new IllegalArgumentException(
+          "real and imaginary parts differ in length: " + n + " and " + imag.length);
+    }
+    Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+    Comparator<Integer> byModulus =
+        Comparator.comparingDouble((Integer k) -> Math.hypot(real[k], imag[k])).reversed();
+    Arrays.sort(
+        order,
+        byModulus
+            .thenComparing(Comparator.comparingDouble((Integer k) -> real[k]).reversed())
+            .thenComparing(Comparator.comparingDouble((Integer k) -> imag[k]).reversed()));
+    double[] re = new double[n];
+    double[] im = new double[n];
+    double[][] vr = vectorsReal == null ? null : new double[n][];
+    double[][] vi = vectorsReal == null ? null : new double[n][];
+    for (int k = 0; k < n; k++) {
+      int src = order[k];
+      re[k] = real[src];
+      im[k] = imag[src];
+      if (vr != null) {
+        double[] a = vectorsReal[src].clone();
+        double[] b = vectorsImag == null || vectorsImag[src] == null
+            ? new double[a.length] : vectorsImag[src].clone();
+        normalize(a, b);
+        vr[k] = a;
+        vi[k] = b;
+      }
+    }
+    return new Eigendecomposition(re, im, vr, vi);
+  }
+
+  /** Scales {@code a + i b} to unit norm with its largest component real and positive. */
+  private static void normalize(double[] a, double[] b) {
+    int arg = 0;
+    double best = -1;
+    double norm2 = 0;
+    for (int i = 0; i < a.length; i++) {
+      double m = a[i] * a[i] + b[i] * b[i];
+      norm2 += m;
+      if (m > best) {
+        best = m;
+        arg = i;
+      }
+    }
+    if (norm2 == 0) {
+      return;
+    }
+    // multiply by conj(v[arg]) / (|v[arg]| * |v|): rotates v[arg] onto the positive real axis
+    double mod = Math.sqrt(best);
+    double cr = a[arg] / (mod * Math.sqrt(norm2));
+    double ci = -b[arg] / (mod * Math.sqrt(norm2));
+    for (int i = 0; i < a.length; i++) {
+      double x = a[i] * cr - b[i] * ci;
+      double y = a[i] * ci + b[i] * cr;
+      a[i] = x;
+      b[i] = y;
+    }
+    b[arg] = 0.0;
+  }
+
+  /** The number of eigenvalues (the matrix order). */
+  public int size() {
+    return real.length;
+  }
+
+  /** Real part of eigenvalue {@code k}. */
+  public double real(int k) {
+    return real[k];
+  }
+
+  /** Imaginary part of eigenvalue {@code k}. */
+  public double imag(int k) {
+    return imag[k];
+  }
+
+  /** Modulus of eigenvalue {@code k}. */
+  public double modulus(int k) {
+    return Math.hypot(real[k], imag[k]);
+  }
+
+  /** Real parts of all eigenvalues, in canonical order. */
+  public double[] realParts() {
+    return real.clone();
+  }
+
+  /** Imaginary parts of all eigenvalues, in canonical order. */
+  public double[] imagParts() {
+    return imag.clone();
+  }
+
+  /** Whether eigenvectors were computed. */
+  public boolean hasVectors() {
+    return vectorsReal != null;
+  }
+
+  /**
+   * Real part of eigenvector {@code k}.
+   *
+   * @throws IllegalStateException if eigenvectors were not requested
+   */
+  public double[] vectorReal(int k) {
+    requireVectors();
+    return vectorsReal[k].clone();
+  }
+
+  /**
+   * Imaginary part of eigenvector {@code k}.
+   *
+   * @throws IllegalStateException if eigenvectors were not requested
+   */
+  public double[] vectorImag(int k) {
+    requireVectors();
+    return vectorsImag[k].clone();
+  }
+
+  private void requireVectors() {
+    if (vectorsReal == null) {
+      throw new IllegalStateException(
+          "this eigendecomposition holds eigenvalues only; ask for eigenvectors when computing it");
+    }
+  }
+
+  /** The spectral radius: the largest modulus (0 for an empty matrix). */
+  public double spectralRadius() {
+    return real.length == 0 ? 0.0 : modulus(0);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Eigendecomposition[");
+    for (int k = 0; k < Math.min(real.length, 6); k++) {
+      if (k > 0) {
+        sb.append(", ");
+      }
+      sb.append(real[k]);
+      if (imag[k] != 0) {
+        sb.append(imag[k] >= 0 ? "+" : "-").append(Math.abs(imag[k])).append('i');
+      }
+    }
+    if (real.length > 6) {
+      sb.append(", ... (").append(real.length).append(" in all)");
+    }
+    return sb.append(hasVectors() ? "; with vectors]" : "]").toString();
+  }
+}

@@ -1,0 +1,117 @@
+package org.mrnn4j.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An ordered set of disjoint {@link IndexRange}s, ascending: the units of a subset of regions, in
+ * the model's region order. The selected indices are numbered consecutively in that order, so the
+ * rows of a Jacobian block restricted to these ranges are the ranges' indices one after the other.
+ */
+public final class IndexRanges {
+  private final IndexRange[] ranges;
+  private final int size;
+
+  private IndexRanges(IndexRange[] ranges) {
+    int total = 0;
+    for (int i = 0; i < ranges.length; i++) {
+      if (i > 0 && ranges[i].start() < ranges[i - 1].end()) {
+        throw new IllegalArgumentException(
+            "index ranges must be ascending and disjoint, got " + Arrays.toString(ranges));
+      }
+      total += ranges[i].size();
+    }
+    this.ranges = ranges;
+    this.size = total;
+  }
+
+  /** The single range {@code [0, n)}. */
+  public static IndexRanges all(int n) {
+    return new IndexRanges(new IndexRange[] {new IndexRange(0, n)});
+  }
+
+  /** The single range {@code [start, end)}. */
+  public static IndexRanges of(int start, int end) {
+    return new IndexRanges(new IndexRange[] {new IndexRange(start, end)});
+  }
+
+  /**
+   * The given ranges.
+   *
+   * @throws IllegalArgumentException if they are not ascending and disjoint
+   */
+  public static IndexRanges of(List<IndexRange> ranges) {
+    return new IndexRanges(ranges.toArray(new IndexRange[0]));
+  }
+
+  /** The ranges, ascending. */
+  public List<IndexRange> ranges() {
+    return List.of(ranges);
+  }
+
+  /** The total number of selected indices. */
+  public int size() {
+    return size;
+  }
+
+  /** Whether no index is selected. */
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** One past the largest selected index (0 when empty). */
+  public int end() {
+    return ranges.length == 0 ? 0 : ranges[ranges.length - 1].end();
+  }
+
+  /** Whether this selects exactly {@code [0, n)}. */
+  public boolean isAll(int n) {
+    return size == n && end() == n;
+  }
+
+  /** The selected indices, ascending. */
+  public int[] toIndices() {
+    int[] out = new int[size];
+    int k = 0;
+    for (IndexRange r : ranges) {
+      for (int i = r.start(); i < r.end(); i++) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The complement within {@code [0, n)}: every index below {@code n} that is not selected.
+   */
+  public IndexRanges complement(int n) {
+    List<IndexRange> out = new ArrayList<>();
+    int next = 0;
+    for (IndexRange r : ranges) {
+      if (r.start() > next) {
+        out.add(new IndexRange(next, Math.min(r.start(), n)));
+      }
+      next = Math.max(next, r.end());
+    }
+    if (next < n) {
+      out.add(new IndexRange(next, n));
+    }
+    return of(out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IndexRanges other && Arrays.equals(ranges, other.ranges);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(ranges);
+  }
+
+  @Override
+  public String toString() {
+    return Arrays.toString(ranges);
+  }
+}

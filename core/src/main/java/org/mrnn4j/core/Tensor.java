@@ -1,0 +1,68 @@
+package org.mrnn4j.core;
+
+/**
+ * A dense array of numbers owned by a {@link Backend}: on the Java heap, in native memory, or on a
+ * GPU. Shapes are row-major: a matrix has shape {@code [rows, columns]}, a batch of matrices
+ * {@code [batch, rows, columns]}.
+ *
+ * <p>Operations never modify a tensor; they return new ones. {@link #close()} frees the storage
+ * (device memory for GPU backends; a no-op beyond marking the tensor closed on the heap). A closed
+ * tensor can no longer be read or used as an operand. Use a {@link TensorScope} to free
+ * temporaries deterministically.
+ *
+ * <p>Tensors are safe to read from several threads at once.
+ */
+public interface Tensor extends AutoCloseable {
+
+  /** The shape; a fresh copy the caller may modify. */
+  int[] shape();
+
+  /** The number of dimensions. */
+  int rank();
+
+  /** The size of dimension {@code axis}. */
+  int dim(int axis);
+
+  /** The number of elements (the product of the shape). */
+  long size();
+
+  /** The element type. */
+  DType dtype();
+
+  /** The backend that owns this tensor and computes with it. */
+  Backend backend();
+
+  /**
+   * Copies the elements to a new Java array in row-major order, converting float32 to double.
+   *
+   * @throws IllegalStateException if the tensor is closed
+   */
+  double[] toArray();
+
+  /**
+   * Copies a rank-2 tensor to a new array of rows.
+   *
+   * @throws IllegalStateException if the tensor is closed or is not of rank 2
+   */
+  default double[][] toMatrix() {
+    if (rank() != 2) {
+      throw new IllegalStateException(
+          "toMatrix() needs a rank-2 tensor, but this one has shape " + Shapes.format(shape()));
+    }
+    int rows = dim(0);
+    int cols = dim(1);
+    double[] flat = toArray();
+    double[][] out = new double[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(flat, i * cols, out[i], 0, cols);
+    }
+    return out;
+  }
+
+  /** Whether {@link #close()} has been called. */
+  boolean isClosed();
+
+  /** Frees the tensor's storage. Idempotent; never throws. */
+  @Override
+  void close();
+}

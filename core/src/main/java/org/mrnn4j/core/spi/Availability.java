@@ -1,0 +1,27 @@
+package org.mrnn4j.core.spi;
+
+import java.util.Objects;
+
+/**
+ * The answer of {@link BackendProvider#probe()}: whether the backend can run here, and if not, why.
+ *
+ * @param available whether the backend can be created
+ * @param reason why it cannot ("no CUDA driver", "native library libopenblas missing"), or a short
+ *     description of what was found when it can
+ */
+public record Availability(boolean available, String reason) {
+  /** @throws NullPointerException if {@code reason} is null */
+  public Availability {
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Available, with a note on what was found (a device name, a library version). */
+  public static Availability available(String detail) {
+    return new Availability(true, detail);
+  }
+
+  /** Unavailable for {@code reason}. */
+  public static Availability unavailable(String reason) {
+    return new Availability(false, reason);
+  }
+}

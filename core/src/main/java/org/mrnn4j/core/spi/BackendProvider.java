@@ -1,0 +1,41 @@
+package org.mrnn4j.core.spi;
+
+import org.mrnn4j.core.Backend;
+
+/**
+ * Finds and creates one kind of {@link Backend}. Implementations are discovered with
+ * {@link java.util.ServiceLoader}: list the class in
+ * {@code META-INF/services/org.mrnn4j.core.spi.BackendProvider}. They need a public no-argument
+ * constructor that does no work: loading native libraries belongs in {@link #probe()}.
+ *
+ * <p>The selector ({@link org.mrnn4j.core.Backends}) calls {@link #probe()} at most once per JVM and
+ * catches anything it throws, {@link LinkageError}s included, turning it into an unavailable
+ * answer; a provider should still catch what it expects and say why in words.
+ */
+public interface BackendProvider {
+
+  /** The backend's name, lower case, for example {@code ejml}; unique among providers. */
+  String name();
+
+  /**
+   * Preference among available backends; the highest-ranked available one is the default. The
+   * built-ins use 100 (EJML), 200 (ND4J) and 300 (CUDA, when a device is present).
+   */
+  int rank();
+
+  /** One line for users: what this backend is. */
+  String description();
+
+  /**
+   * Whether the backend can run in this JVM: native libraries load, a device is present. Should be
+   * cheap after the first call; must not leave the JVM unusable when it fails.
+   */
+  Availability probe();
+
+  /**
+   * Creates a backend. Called only after {@link #probe()} answered available.
+   *
+   * @throws RuntimeException with a message saying what failed
+   */
+  Backend create(BackendOptions options);
+}
