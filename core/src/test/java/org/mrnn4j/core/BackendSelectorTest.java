@@ -1,0 +1,302 @@
+package org.mrnn4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.mrnn4j.core.inject.Mrnn4jModule;
+import org.mrnn4j.core.spi.Availability;
+import org.mrnn4j.core.spi.BackendOptions;
+import org.mrnn4j.core.spi.BackendProvider;
+
+class BackendSelectorTest {
+
+  /** A provider whose probe and creation behave as told, counting probes. */
+  static final class FakeProvider implements BackendProvider {
+    final String name;
+    final int rank;
+    final Object probeAnswer; // Availability, or a Throwable to throw
+    final AtomicInteger probes = new AtomicInteger();
+    RuntimeException createFailure;
+
+    FakeProvider(String name, int rank, Object probeAnswer) {
+      this.name = name;
+      this.rank = rank;
+      this.probeAnswer = probeAnswer;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public int rank() {
+      return rank;
+    }
+
+    @Override
+    public String description() {
+      return "fake " + name;
+    }
+
+    @Override
+    public Availability probe() {
+      probes.incrementAndGet();
+      if (probeAnswer instanceof Error e) {
+        throw e;
+      }
+      if (probeAnswer instanceof RuntimeException e) {
+        throw e;
+      }
+      return (Availability) probeAnswer;
+    }
+
+    @Override
+    public Backend create(BackendOptions options) {
+      if (createFailure != null) {
+        throw createFailure;
+      }
+      return new NamedBackend(name, options);
+    }
+  }
+
+  /** A backend that only knows its name; selection never computes. */
+  static final class NamedBackend extends AbstractBackend {
+    final BackendOptions options;
+
+    NamedBackend(String name, BackendOptions options) {
+      super(name, java.util.Set.of());
+      this.options = options;
+    }
+
+    @Override
+    protected Tensor doFromArray(double[] data, DType dtype, int[] shape) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doTranspose(Tensor a) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doConcatColumns(List<Tensor> parts) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doMatmul(Tensor a, boolean ta, Tensor b, boolean tb) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doMul(Tensor a, Tensor b) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doScale(Tensor a, double s) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doAddVector(Tensor a, Tensor v) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doActivate(Activation f, Tensor x, boolean derivative) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Tensor doJacobianBatch(JacobianSpec s, IndexRanges r, IndexRanges c, int batch) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Eigendecomposition doEig(Tensor a, boolean vectors) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private final Map<String, String> props = new HashMap<>();
+  private final Map<String, String> env = new HashMap<>();
+
+  private BackendSelector selector(BackendProvider... providers) {
+    return new BackendSelector(List.of(providers), props::get, env::get);
+  }
+
+  private final FakeProvider cpu = new FakeProvider("cpu", 100, Availability.available("ok"));
+  private final FakeProvider fast = new FakeProvider("fast", 200, Availability.available("ok"));
+  private final FakeProvider gpu =
+      new FakeProvider("gpu", 300, Availability.unavailable("no CUDA driver"));
+
+  @Test
+  void defaultIsTheHighestRankedAvailable() {
+    try (Backend b = selector(cpu, gpu, fast).select(null, BackendOptions.none())) {
+      assertEquals("fast", b.name());
+    }
+  }
+
+  @Test
+  void explicitNameWinsOverPropertyAndEnvironment() {
+    props.put(BackendSelector.PROPERTY, "fast");
+    env.put(BackendSelector.ENVIRONMENT, "fast");
+    try (Backend b = selector(cpu, fast).select("CPU", BackendOptions.none())) {
+      assertEquals("cpu", b.name());
+    }
+  }
+
+  @Test
+  void propertyWinsOverEnvironment() {
+    props.put(BackendSelector.PROPERTY, "cpu");
+    env.put(BackendSelector.ENVIRONMENT, "fast");
+    try (Backend b = selector(cpu, fast).select(" ", BackendOptions.none())) {
+      assertEquals("cpu", b.name());
+    }
+  }
+
+  @Test
+  void environmentIsUsedWhenNothingElseIsSet() {
+    env.put(BackendSelector.ENVIRONMENT, "cpu");
+    try (Backend b = selector(cpu, fast).select(null, BackendOptions.none())) {
+      assertEquals("cpu", b.name());
+    }
+  }
+
+  @Test
+  void unavailableBackendAskedByNameFailsWithItsReason() {
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> selector(cpu, gpu).select("gpu", BackendOptions.none()));
+    assertEquals("gpu", e.backendName());
+    assertEquals("no CUDA driver", e.reason());
+    assertEquals("backend 'gpu' is unavailable: no CUDA driver", e.getMessage());
+  }
+
+  @Test
+  void unknownNameListsWhatWasFound() {
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> selector(cpu, gpu).select("tpu", BackendOptions.none()));
+    assertTrue(e.getMessage().contains("'tpu'"), e.getMessage());
+    assertTrue(e.getMessage().contains("cpu (available)"), e.getMessage());
+    assertTrue(e.getMessage().contains("gpu (unavailable: no CUDA driver)"), e.getMessage());
+  }
+
+  @Test
+  void linkageErrorsInAProbeBecomeAReasonAndNeverEscape() {
+    FakeProvider broken = new FakeProvider("native", 500,
+        new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"));
+    FakeProvider noClass = new FakeProvider("noclass", 400,
+        new NoClassDefFoundError("Could not initialize class jcuda.driver.JCudaDriver"));
+    BackendSelector s = selector(cpu, broken, noClass);
+    List<BackendInfo> infos = s.list();
+    assertEquals(List.of("native", "noclass", "cpu"), infos.stream().map(BackendInfo::name).toList());
+    assertFalse(infos.get(0).available());
+    assertEquals("UnsatisfiedLinkError: libcuda.so.1: cannot open shared object file",
+        infos.get(0).detail());
+    assertFalse(infos.get(1).available());
+    try (Backend b = s.select(null, BackendOptions.none())) {
+      assertEquals("cpu", b.name(), "falls back to the available backend");
+    }
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> s.select("native", BackendOptions.none()));
+    assertTrue(e.getMessage().contains("libcuda.so.1"), e.getMessage());
+  }
+
+  @Test
+  void eachProviderIsProbedOnce() {
+    BackendSelector s = selector(cpu, gpu);
+    s.list();
+    s.list();
+    s.select(null, BackendOptions.none()).close();
+    assertEquals(1, cpu.probes.get());
+    assertEquals(1, gpu.probes.get());
+  }
+
+  @Test
+  void creationFailureIsReportedAsUnavailable() {
+    cpu.createFailure = new IllegalStateException("out of device memory");
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> selector(cpu).select("cpu", BackendOptions.none()));
+    assertEquals("backend 'cpu' is unavailable: it failed to start: "
+        + "IllegalStateException: out of device memory", e.getMessage());
+  }
+
+  @Test
+  void noAvailableBackendSaysWhy() {
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> selector(gpu).select(null, BackendOptions.none()));
+    assertTrue(e.getMessage().contains("gpu (unavailable: no CUDA driver)"), e.getMessage());
+    e = assertThrows(BackendUnavailableException.class,
+        () -> selector().select(null, BackendOptions.none()));
+    assertTrue(e.getMessage().contains("no backend is on the class path"), e.getMessage());
+  }
+
+  @Test
+  void optionsReachTheProvider() {
+    BackendOptions options = BackendOptions.of(Map.of("device", "1"));
+    try (Backend b = selector(cpu).select("cpu", options)) {
+      assertSame(options, ((NamedBackend) b).options);
+      assertEquals(1, options.getInt("device", 0));
+      assertEquals(7, options.getInt("threads", 7));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> BackendOptions.of(Map.of("device", "x")).getInt("device", 0));
+  }
+
+  @Test
+  void serviceLoaderWithNoProvidersFindsNone() {
+    // core alone registers no provider
+    assertTrue(BackendSelector.fromServiceLoader(getClass().getClassLoader()).list().isEmpty());
+  }
+
+  @Test
+  void guiceModuleBindsTheSelectedBackendAsSingleton() {
+    Injector injector = Guice.createInjector(new Mrnn4jModule("nonexistent") {
+      @Override
+      protected void configure() {
+        bind(BackendSelector.class).toInstance(selector(cpu, fast));
+      }
+    });
+    com.google.inject.ProvisionException pe = assertThrows(
+        com.google.inject.ProvisionException.class, () -> injector.getInstance(Backend.class));
+    assertTrue(pe.getCause() instanceof BackendUnavailableException, String.valueOf(pe.getCause()));
+    assertTrue(pe.getCause().getMessage().contains("'nonexistent'"), pe.getCause().getMessage());
+
+    Injector ok = Guice.createInjector(new Mrnn4jModule("cpu") {
+      @Override
+      protected void configure() {
+        bind(BackendSelector.class).toInstance(selector(cpu, fast));
+      }
+    });
+    Backend b1 = ok.getInstance(Backend.class);
+    assertEquals("cpu", b1.name());
+    assertSame(b1, ok.getInstance(Backend.class));
+  }
+}
