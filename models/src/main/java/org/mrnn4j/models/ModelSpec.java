@@ -1,0 +1,160 @@
+package org.mrnn4j.models;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.mrnn4j.core.Activation;
+
+/**
+ * The complete, validated description of a network, without its weights: model kind and options
+ * (mRNNTorch's constructor arguments), regions and connections. Immutable; made by
+ * {@link ModelBuilder}. Two specs are equal when they describe the same network.
+ *
+ * @param kind leaky or Elman
+ * @param activation the activation function
+ * @param recurrentConstrained Dale's law on recurrent weights
+ * @param inputConstrained Dale's law on input weights
+ * @param dt Euler step (leaky model; kept but unused for Elman)
+ * @param tau time constant (leaky model; kept but unused for Elman)
+ * @param spectralRadius requested spectral radius of the effective recurrent matrix of a freshly
+ *     initialised network, or NaN for none (weights loaded from a checkpoint are never rescaled)
+ * @param noiseLevelAct standard deviation parameter of hidden-state noise (mRNNTorch's
+ *     {@code noise_level_act})
+ * @param noiseLevelInp standard deviation parameter of input noise ({@code noise_level_inp})
+ * @param recurrentRegions recurrent regions, in unit order
+ * @param inputRegions input regions, in input order
+ * @param recurrentConnections recurrent connections, in the order they were added
+ * @param inputConnections input connections, in the order they were added
+ */
+public record ModelSpec(
+    ModelKind kind,
+    Activation activation,
+    boolean recurrentConstrained,
+    boolean inputConstrained,
+    double dt,
+    double tau,
+    double spectralRadius,
+    double noiseLevelAct,
+    double noiseLevelInp,
+    List<RecurrentRegion> recurrentRegions,
+    List<InputRegion> inputRegions,
+    List<Connection> recurrentConnections,
+    List<Connection> inputConnections) {
+
+  /**
+   * Validates the description.
+   *
+   * @throws IllegalArgumentException naming the offending region or connection: no recurrent or
+   *     no input region, a duplicate name, a parent named like a region, a connection naming an
+   *     unknown region or the wrong kind of region, a duplicate connection, bad numbers
+   */
+  public ModelSpec {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(activation, "activation");
+    recurrentRegions = List.copyOf(recurrentRegions);
+    inputRegions = List.copyOf(inputRegions);
+    recurrentConnections = List.copyOf(recurrentConnections);
+    inputConnections = List.copyOf(inputConnections);
+    if (!(dt > 0) || !(tau > 0) || !Double.isFinite(dt) || !Double.isFinite(tau)) {
+      throw new IllegalArgumentException(
+          "dt and tau must be positive and finite, got dt=" + dt + ", tau=" + tau);
+    }
+    if (!Double.isNaN(spectralRadius) && !(spectralRadius > 0 && Double.isFinite(spectralRadius))) {
+      throw new IllegalArgumentException(
+          "the requested spectral radius must be positive and finite (or absent), got "
+              + spectralRadius);
+    }
+    if (!(noiseLevelAct >= 0) || !(noiseLevelInp >= 0)
+        || !Double.isFinite(noiseLevelAct) || !Double.isFinite(noiseLevelInp)) {
+      throw new IllegalArgumentException("noise levels must be finite and >= 0, got act="
+          + noiseLevelAct + ", inp=" + noiseLevelInp);
+    }
+    if (recurrentRegions.isEmpty()) {
+      throw new IllegalArgumentException("the network has no recurrent region; add at least one");
+    }
+    if (inputRegions.isEmpty()) {
+      throw new IllegalArgumentException("the network has no input region; add at least one");
+    }
+    Set<String> rec = new HashSet<>();
+    Set<String> inp = new HashSet<>();
+    for (RecurrentRegion r : recurrentRegions) {
+      if (!rec.add(r.name())) {
+        throw new IllegalArgumentException("duplicate recurrent region '" + r.name() + "'");
+      }
+    }
+    for (InputRegion r : inputRegions) {
+      if (rec.contains(r.name())) {
+        throw new IllegalArgumentException(
+            "input region '" + r.name() + "' has the name of a recurrent region");
+      }
+      if (!inp.add(r.name())) {
+        throw new IllegalArgumentException("duplicate input region '" + r.name() + "'");
+      }
+    }
+    for (RecurrentRegion r : recurrentRegions) {
+      if (r.parent() != null && (rec.contains(r.parent()) || inp.contains(r.parent()))) {
+        throw new IllegalArgumentException("recurrent region '" + r.name() + "' has parent '"
+            + r.parent() + "', which is the name of a region; parent names must differ from "
+            + "region names");
+      }
+    }
+    checkConnections("recurrent", recurrentConnections, rec, rec, inp);
+    checkConnections("input", inputConnections, inp, rec, rec);
+  }
+
+  private static void checkConnections(
+      String what, List<Connection> connections, Set<String> sources, Set<String> destinations,
+      Set<String> wrongSources) {
+    Set<String> seen = new HashSet<>();
+    for (Connection c : connections) {
+      if (!sources.contains(c.source())) {
+        String hint = wrongSources.contains(c.source())
+            ? " ('" + c.source() + "' is a" + (what.equals("input") ? " recurrent" : "n input")
+                + " region; use " + (what.equals("input") ? "a recurrent" : "an input")
+                + " connection)"
+            : "";
+        throw new IllegalArgumentException(what + " connection " + c.source() + " -> "
+            + c.destination() + ": unknown source region '" + c.source() + "'" + hint
+            + "; known " + (what.equals("input") ? "input" : "recurrent") + " regions: "
+            + new ArrayList<>(sources));
+      }
+      if (!destinations.contains(c.destination())) {
+        throw new IllegalArgumentException(what + " connection " + c.source() + " -> "
+            + c.destination() + ": unknown destination recurrent region '" + c.destination()
+            + "'; known recurrent regions: " + new ArrayList<>(destinations));
+      }
+      if (!seen.add(c.source() + "\u0000" + c.destination())) {
+        throw new IllegalArgumentException(
+            "duplicate " + what + " connection " + c.source() + " -> " + c.destination());
+      }
+    }
+  }
+
+  /** {@code dt / tau}, the leaky model's integration factor. */
+  public double alpha() {
+    return dt / tau;
+  }
+
+  /** The requested spectral radius, if any. */
+  public OptionalDouble spectralRadiusOption() {
+    return Double.isNaN(spectralRadius) ? OptionalDouble.empty() : OptionalDouble.of(spectralRadius);
+  }
+
+  /** The number of recurrent units, N. */
+  public int numUnits() {
+    return recurrentRegions.stream().mapToInt(RecurrentRegion::units).sum();
+  }
+
+  /** The number of input units, I. */
+  public int numInputs() {
+    return inputRegions.stream().mapToInt(InputRegion::units).sum();
+  }
+
+  /** The region layout this spec defines. */
+  public RegionLayout layout() {
+    return new RegionLayout(recurrentRegions, inputRegions);
+  }
+}
