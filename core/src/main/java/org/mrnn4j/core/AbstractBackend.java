@@ -48,7 +48,8 @@ public abstract class AbstractBackend implements Backend {
           "fromArray: " + data.length + " values do not fill shape " + Shapes.format(shape)
               + ", which needs " + size);
     }
-    return doFromArray(data, dtype, shape.clone());
+    // the do... methods may keep the array they are given, so the caller's array is copied here
+    return doFromArray(data.clone(), dtype, shape.clone());
   }
 
   @Override
