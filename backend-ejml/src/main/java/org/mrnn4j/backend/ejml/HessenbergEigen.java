@@ -1,0 +1,473 @@
+package org.mrnn4j.backend.ejml;
+
+import org.ejml.data.Complex_F64;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.decomposition.eig.watched.WatchedDoubleStepQREigenvalue_DDRM;
+import org.ejml.dense.row.decomposition.hessenberg.HessenbergSimilarDecomposition_DDRM;
+import org.mrnn4j.core.Eigendecomposition;
+
+/**
+ * The general real eigendecomposition of {@link EjmlBackend}: Hessenberg reduction and QR
+ * iteration by EJML, eigenvectors by inverse iteration on the Hessenberg matrix (the method of
+ * LAPACK's {@code dhsein}/{@code dlaein}), in {@code O(n^3)} overall. EJML's own eigenvector
+ * routine is not used: it leaves the vectors of complex eigenvalues out.
+ *
+ * <p>Each call allocates its own work arrays, so concurrent calls share nothing.
+ */
+final class HessenbergEigen {
+  private static final double ULP = Math.ulp(1.0);
+  /** Inverse-iteration steps at most per eigenvector; one or two suffice in practice. */
+  private static final int MAX_STEPS = 5;
+  /** Above this, a back substitution rescales its vector so that it cannot overflow. */
+  private static final double BIG = 1e150;
+
+  private final int n;
+  private final double[] h;
+  private final double scale;
+  private final double eps3;
+  private final double tolerance;
+  private final double orthogonalTolerance;
+  private final double clusterTolerance;
+  // the LU factors of H - mu I (U in place, row-major; L as multipliers and row swaps)
+  private final double[] ur;
+  private final double[] ui;
+  private final double[] lr;
+  private final double[] li;
+  private final boolean[] swapped;
+  private final double[] br;
+  private final double[] bi;
+
+  private HessenbergEigen(int n, double[] h) {
+    this.n = n;
+    this.h = h;
+    double norm = 0;
+    for (int i = 0; i < n; i++) {
+      double row = 0;
+      for (int j = Math.max(0, i - 1); j < n; j++) {
+        row += Math.abs(h[i * n + j]);
+      }
+      norm = Math.max(norm, row);
+    }
+    // work on H scaled by a power of two (exactly) to a norm in [1, 2): no overflow or underflow
+    // in the solves whatever the magnitude of the matrix
+    this.scale = norm > 0 ? Math.scalb(1.0, -Math.getExponent(norm)) : 1.0;
+    for (int i = 0; i < h.length; i++) {
+      h[i] *= scale;
+    }
+    double scaledNorm = norm * scale;
+    // dlaein's scale: shifts closer than eps3 are separated by it, zero pivots replaced by it
+    this.eps3 = scaledNorm * ULP;
+    // accepted residual |(H - lambda I) x| / |x|; a true eigenvector reaches about eps3
+    this.tolerance = 10.0 * Math.max(n, 1) * eps3;
+    // projecting out earlier vectors adds their residuals: a vector kept orthogonal to them is
+    // accepted up to this residual (still far below what any use of it can notice), while an
+    // exhausted (defective) eigenspace leaves a residual of order |H|
+    this.orthogonalTolerance = Math.min(100.0 * Math.max(n, 1), 1e-12 / ULP) * eps3;
+    // computed copies of one eigenvalue differ by far less than this (in units of A)
+    this.clusterTolerance = Math.sqrt(ULP) * norm;
+    this.ur = new double[n * n];
+    this.ui = new double[n * n];
+    this.lr = new double[n];
+    this.li = new double[n];
+    this.swapped = new boolean[n];
+    this.br = new double[n];
+    this.bi = new double[n];
+  }
+
+  /**
+   * Decomposes the {@code n x n} row-major matrix {@code a} (not modified).
+   *
+   * @throws ArithmeticException if {@code a} holds NaN or infinities, or the QR iteration fails
+   */
+  static Eigendecomposition decompose(int n, double[] a, boolean vectors) {
+    for (int k = 0; k < a.length; k++) {
+      if (!Double.isFinite(a[k])) {
+        throw new ArithmeticException(
+            "eig: the " + n + "x" + n + " matrix holds " + a[k] + " at (" + k / n + ", " + k % n
+                + "); eigenvalues need finite entries");
+      }
+    }
+    if (n == 0) {
+      return Eigendecomposition.of(new double[0], new double[0], vectors ? new double[0][] : null,
+          null);
+    }
+    HessenbergSimilarDecomposition_DDRM hessenberg = new HessenbergSimilarDecomposition_DDRM(n);
+    if (!hessenberg.decompose(DMatrixRMaj.wrap(n, n, a.clone()))) {
+      throw new ArithmeticException("eig: EJML's Hessenberg reduction of the " + n + "x" + n
+          + " matrix failed");
+    }
+    DMatrixRMaj hMatrix = hessenberg.getH(null);
+    WatchedDoubleStepQREigenvalue_DDRM qr = new WatchedDoubleStepQREigenvalue_DDRM();
+    qr.getImplicitQR().createR = false;
+    // the QR iteration overwrites its input; the vectors need H afterwards
+    if (!qr.process(vectors ? hMatrix.copy() : hMatrix) || qr.getNumberOfEigenvalues() != n) {
+      throw new ArithmeticException(
+          "eig: EJML's QR iteration did not converge for the " + n + "x" + n + " matrix");
+    }
+    Complex_F64[] values = qr.getEigenvalues();
+    double[] re = new double[n];
+    double[] im = new double[n];
+    for (int k = 0; k < n; k++) {
+      re[k] = values[k].real;
+      im[k] = values[k].imaginary;
+    }
+    if (!vectors) {
+      return Eigendecomposition.of(re, im, null, null);
+    }
+    double[][][] v = new HessenbergEigen(n, hMatrix.data).vectors(re, im, hessenberg.getQ(null));
+    return Eigendecomposition.of(re, im, v[0], v[1]);
+  }
+
+  /** Eigenvectors of {@code A = Q H Q^T}: inverse iteration on {@code H}, then mapped by Q. */
+  private double[][][] vectors(double[] re, double[] im, DMatrixRMaj q) {
+    if (eps3 == 0) {
+      // A = 0: every vector is an eigenvector; take the unit vectors
+      double[][] unit = new double[n][n];
+      for (int k = 0; k < n; k++) {
+        unit[k][k] = 1;
+      }
+      return new double[][][] {unit, new double[n][n]};
+    }
+    // of a conjugate pair only the member with positive imaginary part is solved for, unless the
+    // pair is numerically a double real eigenvalue (EJML may return 1 +- 1e-23 i): then
+    // conjugation would give a dependent vector, and both are solved for, as a cluster
+    int[] partner = new int[n];
+    boolean[] taken = new boolean[n];
+    java.util.Arrays.fill(partner, -1);
+    for (int k = 0; k < n; k++) {
+      if (im[k] < -clusterTolerance) {
+        for (int j = 0; j < n; j++) {
+          if (!taken[j] && im[j] == -im[k] && re[j] == re[k]) {
+            taken[j] = true;
+            partner[k] = j;
+            break;
+          }
+        }
+      }
+    }
+    double[][] xr = new double[n][];
+    double[][] xi = new double[n][];
+    double[] shiftR = new double[n];
+    double[] shiftI = new double[n];
+    int[] solved = new int[n];
+    int count = 0;
+    int[] cluster = new int[n];
+    for (int k = 0; k < n; k++) {
+      if (partner[k] >= 0) {
+        continue;
+      }
+      // separate the shift from those already used, as dhsein does, so that close eigenvalues
+      // get distinct (nonsingular) shifted matrices
+      double mr = re[k] * scale;
+      double mi = im[k] * scale;
+      boolean moved = true;
+      while (moved) {
+        moved = false;
+        for (int s = 0; s < count; s++) {
+          if (Math.abs(shiftR[s] - mr) + Math.abs(shiftI[s] - mi) < eps3) {
+            mr += eps3;
+            moved = true;
+          }
+        }
+      }
+      // earlier eigenvectors of (numerically) the same eigenvalue: copies of a repeated
+      // eigenvalue would all converge to about the same vector from the same start, so this one
+      // starts elsewhere and is kept orthogonal to them. Where that leaves no eigenvector (the
+      // eigenspace of a defective eigenvalue is exhausted) the residual says so, and plain
+      // inverse iteration gives the (repeated) eigenvector.
+      int members = 0;
+      for (int s = 0; s < count; s++) {
+        int j = solved[s];
+        if (Math.abs(re[j] - re[k]) + Math.abs(im[j] - im[k]) <= clusterTolerance) {
+          cluster[members++] = j;
+        }
+      }
+      factor(mr, mi);
+      double[] vr = new double[n];
+      double[] vi = new double[n];
+      boolean ok = false;
+      if (members > 0) {
+        // the growth test of iterate() does not apply after projections: judge by the residual
+        iterate(vr, vi, members, xr, xi, cluster);
+        ok = residual(vr, vi, re[k] * scale, im[k] * scale) <= orthogonalTolerance;
+      }
+      if (!ok) {
+        iterate(vr, vi, 0, xr, xi, cluster);
+      }
+      xr[k] = vr;
+      xi[k] = vi;
+      shiftR[count] = mr;
+      shiftI[count] = mi;
+      solved[count++] = k;
+    }
+    // map back: columns of X are the real and imaginary parts; one product Q X for all
+    DMatrixRMaj x = new DMatrixRMaj(n, 2 * count);
+    for (int s = 0; s < count; s++) {
+      int k = solved[s];
+      for (int i = 0; i < n; i++) {
+        x.data[i * 2 * count + 2 * s] = xr[k][i];
+        x.data[i * 2 * count + 2 * s + 1] = xi[k][i];
+      }
+    }
+    DMatrixRMaj y = new DMatrixRMaj(n, 2 * count);
+    CommonOps_DDRM.mult(q, x, y);
+    double[][] outR = new double[n][];
+    double[][] outI = new double[n][];
+    for (int s = 0; s < count; s++) {
+      int k = solved[s];
+      outR[k] = new double[n];
+      outI[k] = new double[n];
+      for (int i = 0; i < n; i++) {
+        outR[k][i] = y.data[i * 2 * count + 2 * s];
+        outI[k][i] = y.data[i * 2 * count + 2 * s + 1];
+      }
+    }
+    for (int k = 0; k < n; k++) {
+      int j = partner[k];
+      if (j >= 0) {
+        outR[k] = outR[j].clone();
+        outI[k] = new double[n];
+        for (int i = 0; i < n; i++) {
+          outI[k][i] = -outI[j][i];
+        }
+      }
+    }
+    return new double[][][] {outR, outI};
+  }
+
+  /** LU factorisation of the Hessenberg matrix {@code H - mu I} with partial pivoting. */
+  private void factor(double mr, double mi) {
+    for (int i = 0; i < n; i++) {
+      int from = Math.max(0, i - 1);
+      System.arraycopy(h, i * n + from, ur, i * n + from, n - from);
+      java.util.Arrays.fill(ui, i * n + from, i * n + n, 0.0);
+      ur[i * n + i] -= mr;
+      ui[i * n + i] = -mi;
+    }
+    for (int k = 0; k < n - 1; k++) {
+      int p = k * n;
+      int q = p + n;
+      swapped[k] = Math.abs(ur[q + k]) + Math.abs(ui[q + k])
+          > Math.abs(ur[p + k]) + Math.abs(ui[p + k]);
+      if (swapped[k]) {
+        for (int j = k; j < n; j++) {
+          double t = ur[p + j];
+          ur[p + j] = ur[q + j];
+          ur[q + j] = t;
+          t = ui[p + j];
+          ui[p + j] = ui[q + j];
+          ui[q + j] = t;
+        }
+      }
+      if (ur[p + k] == 0 && ui[p + k] == 0) {
+        ur[p + k] = eps3;
+      }
+      // l = U[k+1][k] / U[k][k]
+      double ar = ur[q + k];
+      double ai = ui[q + k];
+      double dr = ur[p + k];
+      double di = ui[p + k];
+      double lRe;
+      double lIm;
+      if (Math.abs(dr) >= Math.abs(di)) {
+        double t = di / dr;
+        double den = dr + di * t;
+        lRe = (ar + ai * t) / den;
+        lIm = (ai - ar * t) / den;
+      } else {
+        double t = dr / di;
+        double den = di + dr * t;
+        lRe = (ar * t + ai) / den;
+        lIm = (ai * t - ar) / den;
+      }
+      lr[k] = lRe;
+      li[k] = lIm;
+      ur[q + k] = 0;
+      ui[q + k] = 0;
+      for (int j = k + 1; j < n; j++) {
+        double xr = ur[p + j];
+        double xi = ui[p + j];
+        ur[q + j] -= lRe * xr - lIm * xi;
+        ui[q + j] -= lRe * xi + lIm * xr;
+      }
+    }
+    int last = (n - 1) * n + n - 1;
+    if (ur[last] == 0 && ui[last] == 0) {
+      ur[last] = eps3;
+    }
+  }
+
+  /**
+   * Inverse iteration into {@code (vr, vi)}, kept orthogonal to the given earlier vectors when
+   * {@code members > 0}. Returns whether the solve grew enough for the residual to reach
+   * {@link #tolerance}; with orthogonalisation that growth is only necessary, not sufficient (a
+   * defective eigenvalue has nothing left once its eigenvector is projected out), so the caller
+   * then checks the residual itself.
+   */
+  private boolean iterate(double[] vr, double[] vi, int members, double[][] xr, double[][] xi,
+      int[] cluster) {
+    start(vr, vi, members);
+    orthogonalize(vr, vi, members, xr, xi, cluster);
+    double norm = normalize(vr, vi);
+    if (norm == 0) {
+      return false;
+    }
+    for (int step = 0; step < MAX_STEPS; step++) {
+      System.arraycopy(vr, 0, br, 0, n);
+      System.arraycopy(vi, 0, bi, 0, n);
+      if (step > 0) {
+        // the first step treats the start vector as L^{-1} b, as dlaein does
+        applyL(br, bi);
+      }
+      double shrink = backSubstitute(br, bi);
+      orthogonalize(br, bi, members, xr, xi, cluster);
+      // |x| / |b| with |b| = 1: the residual of x is about 1 / growth
+      double growth = norm(br, bi) / shrink;
+      System.arraycopy(br, 0, vr, 0, n);
+      System.arraycopy(bi, 0, vi, 0, n);
+      if (normalize(vr, vi) == 0) {
+        return false;
+      }
+      if (growth * tolerance >= 1.0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A start vector: ones for the first of an eigenvalue, a fixed pseudo-random one after. */
+  private void start(double[] vr, double[] vi, int members) {
+    java.util.Arrays.fill(vi, 0.0);
+    if (members == 0) {
+      java.util.Arrays.fill(vr, 1.0);
+      return;
+    }
+    long state = 0x9E3779B97F4A7C15L * (members + 1);
+    for (int i = 0; i < n; i++) {
+      state ^= state << 13;
+      state ^= state >>> 7;
+      state ^= state << 17;
+      vr[i] = (state >>> 11) * 0x1.0p-53 * 2.0 - 1.0;
+    }
+  }
+
+  private void orthogonalize(double[] vr, double[] vi, int members, double[][] xr, double[][] xi,
+      int[] cluster) {
+    for (int t = 0; t < members; t++) {
+      double[] pr = xr[cluster[t]];
+      double[] pi = xi[cluster[t]];
+      double cr = 0;
+      double ci = 0;
+      for (int i = 0; i < n; i++) {
+        cr += pr[i] * vr[i] + pi[i] * vi[i];
+        ci += pr[i] * vi[i] - pi[i] * vr[i];
+      }
+      for (int i = 0; i < n; i++) {
+        vr[i] -= cr * pr[i] - ci * pi[i];
+        vi[i] -= cr * pi[i] + ci * pr[i];
+      }
+    }
+  }
+
+  /** {@code |(H - lambda I) v|} for a unit vector {@code v}: O(n^2) on the Hessenberg matrix. */
+  private double residual(double[] vr, double[] vi, double lambdaR, double lambdaI) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      int row = i * n;
+      double rr = -(lambdaR * vr[i] - lambdaI * vi[i]);
+      double ri = -(lambdaR * vi[i] + lambdaI * vr[i]);
+      for (int j = Math.max(0, i - 1); j < n; j++) {
+        rr += h[row + j] * vr[j];
+        ri += h[row + j] * vi[j];
+      }
+      s += rr * rr + ri * ri;
+    }
+    return Math.sqrt(s);
+  }
+
+  private double norm(double[] vr, double[] vi) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += vr[i] * vr[i] + vi[i] * vi[i];
+    }
+    return Math.sqrt(s);
+  }
+
+  /** Scales to unit norm; returns the norm before. */
+  private double normalize(double[] vr, double[] vi) {
+    double norm = norm(vr, vi);
+    if (norm == 0 || !Double.isFinite(norm)) {
+      return 0;
+    }
+    double inv = 1.0 / norm;
+    for (int i = 0; i < n; i++) {
+      vr[i] *= inv;
+      vi[i] *= inv;
+    }
+    return norm;
+  }
+
+  /** Solves {@code L y = b} in place: the row swaps and multipliers of {@link #factor}. */
+  private void applyL(double[] xr, double[] xi) {
+    for (int k = 0; k < n - 1; k++) {
+      if (swapped[k]) {
+        double t = xr[k];
+        xr[k] = xr[k + 1];
+        xr[k + 1] = t;
+        t = xi[k];
+        xi[k] = xi[k + 1];
+        xi[k + 1] = t;
+      }
+      xr[k + 1] -= lr[k] * xr[k] - li[k] * xi[k];
+      xi[k + 1] -= lr[k] * xi[k] + li[k] * xr[k];
+    }
+  }
+
+  /**
+   * Solves {@code U x = b} in place. Returns the factor by which the solution was scaled down to
+   * avoid overflow (1 when it was not).
+   */
+  private double backSubstitute(double[] xr, double[] xi) {
+    double scale = 1.0;
+    for (int i = n - 1; i >= 0; i--) {
+      int row = i * n;
+      double sr = xr[i];
+      double si = xi[i];
+      for (int j = i + 1; j < n; j++) {
+        double a = ur[row + j];
+        double b = ui[row + j];
+        sr -= a * xr[j] - b * xi[j];
+        si -= a * xi[j] + b * xr[j];
+      }
+      double dr = ur[row + i];
+      double di = ui[row + i];
+      double qr;
+      double qi;
+      if (Math.abs(dr) >= Math.abs(di)) {
+        double t = di / dr;
+        double den = dr + di * t;
+        qr = (sr + si * t) / den;
+        qi = (si - sr * t) / den;
+      } else {
+        double t = dr / di;
+        double den = di + dr * t;
+        qr = (sr * t + si) / den;
+        qi = (si * t - sr) / den;
+      }
+      xr[i] = qr;
+      xi[i] = qi;
+      double size = Math.abs(qr) + Math.abs(qi);
+      if (size > BIG) {
+        // rescale everything, solved part and remaining right-hand side alike
+        double s = 1.0 / size;
+        for (int j = 0; j < n; j++) {
+          xr[j] *= s;
+          xi[j] *= s;
+        }
+        scale *= s;
+      }
+    }
+    return scale;
+  }
+}
