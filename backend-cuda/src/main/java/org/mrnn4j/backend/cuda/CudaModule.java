@@ -1,0 +1,41 @@
+package org.mrnn4j.backend.cuda;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import jakarta.inject.Singleton;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.spi.BackendOptions;
+
+/**
+ * Guice module binding {@link Backend} to a {@link CudaBackend}, as a singleton:
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(new CudaModule());
+ * try (Backend gpu = injector.getInstance(Backend.class)) { ... }
+ * }</pre>
+ *
+ * Where CUDA cannot run, provisioning fails with a
+ * {@link org.mrnn4j.core.BackendUnavailableException} that names the reason.
+ */
+public final class CudaModule extends AbstractModule {
+  private final BackendOptions options;
+
+  /** Device 0, the default host backend. */
+  public CudaModule() {
+    this(BackendOptions.none());
+  }
+
+  /** With options {@code device} and {@code host} (see {@link CudaBackendProvider}). */
+  public CudaModule(BackendOptions options) {
+    this.options = options == null ? BackendOptions.none() : options;
+  }
+
+  @Override
+  protected void configure() {}
+
+  @Provides
+  @Singleton
+  Backend backend() {
+    return new CudaBackendProvider().create(options);
+  }
+}
