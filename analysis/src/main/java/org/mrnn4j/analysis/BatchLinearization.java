@@ -1,0 +1,124 @@
+package org.mrnn4j.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Eigendecomposition;
+import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
+
+/**
+ * A model linearized at {@code B} operating points at once (a trajectory, a grid), by the
+ * backend's batched kernels. The caller owns it: {@link #close()} frees the tensors.
+ *
+ * <p>Shapes, with {@code d} included units, {@code e} excluded units and {@code I} inputs:
+ * {@link #jacobians()} {@code [B, d, d]}, {@link #inputJacobians()} {@code [B, d, I]},
+ * {@link #excludedJacobians()} {@code [B, d, e]}, {@link #next()} {@code [B, d]}. Entry {@code b}
+ * equals what {@link Linearization#at} gives at point {@code b}.
+ *
+ * <p>mRNNTorch has no batched form; it corresponds to calling {@code mLinearization.jacobian} /
+ * {@code emLinearization.jacobian} and {@code eigendecomposition} at each point.
+ */
+public final class BatchLinearization implements AutoCloseable {
+  private final Tensor jacobians;
+  private final Tensor inputJacobians;
+  private final Tensor excludedJacobians;
+  private final Tensor next;
+  private final double dt;
+
+  BatchLinearization(Tensor jacobians, Tensor inputJacobians, Tensor excludedJacobians,
+      Tensor next, double dt) {
+    this.jacobians = jacobians;
+    this.inputJacobians = inputJacobians;
+    this.excludedJacobians = excludedJacobians;
+    this.next = next;
+    this.dt = dt;
+  }
+
+  /** The number of operating points {@code B}. */
+  public int size() {
+    return jacobians.dim(0);
+  }
+
+  /** The number of included units {@code d}. */
+  public int dimension() {
+    return jacobians.dim(1);
+  }
+
+  /** The state Jacobians, {@code [B, d, d]}. */
+  public Tensor jacobians() {
+    return jacobians;
+  }
+
+  /** The input Jacobians, {@code [B, d, I]}. */
+  public Tensor inputJacobians() {
+    return inputJacobians;
+  }
+
+  /** The blocks from the excluded units, {@code [B, d, e]}; empty when nothing is excluded. */
+  public Optional<Tensor> excludedJacobians() {
+    return Optional.ofNullable(excludedJacobians);
+  }
+
+  /** {@code f(p)} at every point, included units, {@code [B, d]}. */
+  public Tensor next() {
+    return next;
+  }
+
+  /** The eigenvalues (no vectors) of every state Jacobian, in batch order, canonical order. */
+  public List<Eigendecomposition> eigenvalues() {
+    return Spectra.eigBatch(jacobians, false);
+  }
+
+  /** The eigenvalues and eigenvectors of every state Jacobian, in batch order. */
+  public List<Eigendecomposition> eigendecompositions() {
+    return Spectra.eigBatch(jacobians, true);
+  }
+
+  /** The stability summary at every point, in batch order. */
+  public List<StabilitySummary> stability() {
+    List<StabilitySummary> out = new ArrayList<>(size());
+    for (Eigendecomposition e : eigenvalues()) {
+      out.add(AbstractLinearization.summary(e, dt));
+    }
+    return out;
+  }
+
+  /**
+   * Point {@code b} as a {@link LinearizationResult} (copies, owned by the caller).
+   *
+   * @throws IndexOutOfBoundsException if {@code b} is not in {@code [0, B)}
+   */
+  public LinearizationResult point(int b) {
+    if (b < 0 || b >= size()) {
+      throw new IndexOutOfBoundsException("point " + b + " of a batch of " + size());
+    }
+    Backend backend = jacobians.backend();
+    try (TensorScope scope = new TensorScope()) {
+      Tensor j = scope.track(backend.select(jacobians, b));
+      Tensor jin = scope.track(backend.select(inputJacobians, b));
+      Tensor jexc = excludedJacobians == null ? null
+          : scope.track(backend.select(excludedJacobians, b));
+      Tensor f = scope.track(backend.select(next, b));
+      scope.keep(j);
+      scope.keep(jin);
+      if (jexc != null) {
+        scope.keep(jexc);
+      }
+      scope.keep(f);
+      return new LinearizationResult(j, jin, jexc, f);
+    }
+  }
+
+  /** Frees the tensors. Idempotent. */
+  @Override
+  public void close() {
+    jacobians.close();
+    inputJacobians.close();
+    if (excludedJacobians != null) {
+      excludedJacobians.close();
+    }
+    next.close();
+  }
+}

@@ -1,0 +1,380 @@
+package org.mrnn4j.analysis.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.analysis.Coordinates;
+import org.mrnn4j.analysis.Linearization;
+import org.mrnn4j.analysis.OperatingPoint;
+import org.mrnn4j.analysis.StabilitySummary;
+import org.mrnn4j.analysis.report.AnalysisReport;
+import org.mrnn4j.analysis.report.PointReport;
+import org.mrnn4j.analysis.report.SpectrumPlot;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
+import org.mrnn4j.core.Eigendecomposition;
+import org.mrnn4j.core.Tensor;
+import org.mrnn4j.models.LeakyMRNN;
+import org.mrnn4j.models.ModelKind;
+import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.Simulation;
+import org.mrnn4j.models.Trajectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mrnn4j analyze}: loads a model, picks operating points, linearizes there, prints a table,
+ * writes a JSON report and a PNG of the eigenvalue spectra.
+ */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Linearize a model at operating points and report the stability of each: spectral radius,"
+          + " unstable modes (|lambda| > 1), leading eigenvalues and, for the leaky model, the"
+          + " continuous-time eigenvalues (lambda - 1) / dt and time constants.",
+      "Prints a table, writes DIR/NAME-analysis.json and draws the spectra with the unit circle in"
+          + " DIR/NAME-spectrum.png.",
+      "",
+      "With no FILE it analyses the bundled example network (leaky, tanh, excitatory and"
+          + " inhibitory regions, fixed seed)."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "FILE",
+      description = {
+        "The model: an mRNNTorch JSON config (with a \"model\" block: type, activation, dt, tau,"
+            + " ...) and optionally its PyTorch .pth checkpoint, in any order; a checkpoint alone"
+            + " uses the .json of the same name beside it; or a model saved by mrnn4j."
+            + " Default: the bundled example."
+      })
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "JSON",
+      description = "The mRNNTorch JSON config (or saved mrnn4j model); same as giving it as FILE.")
+  Path config;
+
+  @Option(names = {"-c", "--checkpoint"}, paramLabel = "PTH",
+      description = "The PyTorch checkpoint (torch.save(model.state_dict())) holding the weights.")
+  Path checkpoint;
+
+  @Option(names = "--prefix", paramLabel = "KEY",
+      description = "Key prefix of the weights in the checkpoint, e.g. 'rnn.' (default: detected).")
+  String prefix;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
+  String backend;
+
+  @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
+      description = "Linearize over these recurrent (or parent) regions only, comma-separated, in"
+          + " any order; the others are held static. Default: all.")
+  List<String> regions = new ArrayList<>();
+
+  @Option(names = "--dh",
+      description = "Leaky model: linearize the activation update h -> h' (mRNNTorch's dh=True)"
+          + " instead of the pre-activation update x -> x'.")
+  boolean dh;
+
+  @Option(names = {"-s", "--steps"}, split = ",", paramLabel = "N",
+      description = "Operating points: the state after N steps from the initial condition under"
+          + " the constant input; 0 is the initial condition (default: 0,200).")
+  List<Integer> steps;
+
+  @Option(names = {"-u", "--input"}, split = ",", paramLabel = "VALUE",
+      description = "The constant input: one value for every input unit, or one per input unit,"
+          + " comma-separated (default: 0).")
+  List<Double> input;
+
+  @Option(names = "--states", paramLabel = "FILE",
+      description = "Operating points from a file instead: CSV (one state per line: N values,"
+          + " optionally followed by the I input values) or JSON ([[...], ...] or"
+          + " {\"states\": [[...]], \"inputs\": [[...]]}). States are x (leaky) or h (Elman).")
+  Path states;
+
+  @Option(names = {"-k", "--top"}, paramLabel = "K", defaultValue = "3",
+      description = "Leading eigenvalues shown per point (default: ${DEFAULT-VALUE}).")
+  int top;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "mrnn4j-out",
+      description = "Directory for the report and the plot (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "Stem of the output files (default: the model file's name, or 'example').")
+  String name;
+
+  @Option(names = "--no-plot", description = "Do not draw the spectrum PNG.")
+  boolean noPlot;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Seed of the random initialisation of a config given without weights"
+          + " (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    if (top < 0) {
+      throw new UserException("--top must be 0 or more, got " + top);
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Backend b = Backends.select(backend)) {
+      LOG.info("backend {}", b.name());
+      ModelSource.Loaded loaded =
+          ModelSource.load(config, files, checkpoint, prefix, seed, b);
+      try (RecurrentModel model = loaded.model()) {
+        return analyze(stdout, b, loaded, model);
+      }
+    }
+  }
+
+  private int analyze(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model) throws IOException {
+    Coordinates coordinates = model.kind() == ModelKind.LEAKY
+        ? Coordinates.fromDh(dh) : Coordinates.ACTIVATION;
+    Linearization lin = Linearization.of(model, coordinates, regions);
+    double[] u = constantInput(model.numInputs());
+    List<String> labels = new ArrayList<>();
+    List<OperatingPoint> points = states != null
+        ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
+
+    List<StabilitySummary> summaries;
+    try (BatchLinearization batch = lin.batch(points)) {
+      summaries = batch.stability();
+    }
+
+    printHeader(stdout, b, loaded, model, lin, u);
+    printTable(stdout, labels, summaries, model.kind() == ModelKind.LEAKY
+        && coordinates == Coordinates.PRE_ACTIVATION ? ((LeakyMRNN) model).dt() : Double.NaN);
+
+    String stem = name != null ? name : loaded.baseName();
+    List<PointReport> reports = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      reports.add(PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
+          points.get(i).input()));
+    }
+    boolean leaky = model instanceof LeakyMRNN;
+    AnalysisReport report = new AnalysisReport(loaded.description(), loaded.checkpoint(),
+        loaded.weights(), model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs(),
+        leaky ? ((LeakyMRNN) model).dt() : null, leaky ? ((LeakyMRNN) model).tau() : null,
+        b.name(), coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h", lin.regions(),
+        lin.excludedRegions(), reports);
+    Path json = out.resolve(stem + "-analysis.json");
+    report.write(json);
+    stdout.println();
+    stdout.println("wrote " + json);
+    if (!noPlot) {
+      SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the Jacobian: " + stem
+          + (lin.excludedRegions().isEmpty() ? "" : " (" + String.join(", ", lin.regions()) + ")"));
+      for (int i = 0; i < points.size(); i++) {
+        plot.add(labels.get(i), summaries.get(i).eigenvalues());
+      }
+      Path png = out.resolve(stem + "-spectrum.png");
+      plot.writePng(png);
+      stdout.println("wrote " + png);
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ operating points
+
+  private double[] constantInput(int inputs) {
+    double[] u = new double[inputs];
+    if (input == null || input.isEmpty()) {
+      return u;
+    }
+    if (input.size() == 1) {
+      Arrays.fill(u, input.get(0));
+    } else if (input.size() == inputs) {
+      for (int k = 0; k < inputs; k++) {
+        u[k] = input.get(k);
+      }
+    } else {
+      throw new UserException("--input has " + input.size() + " values; the model has " + inputs
+          + " input units: give one value for all, or " + inputs);
+    }
+    return u;
+  }
+
+  private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
+      List<String> labels) {
+    List<Integer> asked = steps == null || steps.isEmpty() ? List.of(0, 200) : steps;
+    TreeSet<Integer> sorted = new TreeSet<>();
+    for (int s : asked) {
+      if (s < 0) {
+        throw new UserException("--steps must be 0 or more, got " + s);
+      }
+      sorted.add(s);
+    }
+    int n = model.numUnits();
+    int inputs = model.numInputs();
+    double[] x0 = model.initialCondition().toArray();
+    int horizon = sorted.last();
+    double[] xs = null;
+    double[] hs = null;
+    if (horizon > 0) {
+      double[] seq = new double[horizon * inputs];
+      for (int t = 0; t < horizon; t++) {
+        System.arraycopy(u, 0, seq, t * inputs, inputs);
+      }
+      LOG.info("simulating {} steps", horizon);
+      try (Tensor in = model.backend().fromArray(seq, 1, horizon, inputs);
+          Trajectory tr = model.simulate(Simulation.of(in))) {
+        xs = tr.xs().toArray();
+        hs = tr.hs().toArray();
+      }
+    }
+    List<OperatingPoint> points = new ArrayList<>();
+    for (int s : sorted) {
+      if (s == 0) {
+        labels.add("initial condition");
+        points.add(OperatingPoint.of(x0, u));
+        continue;
+      }
+      labels.add("after " + s + " steps");
+      double[] x = Arrays.copyOfRange(xs, (s - 1) * n, s * n);
+      double[] h = Arrays.copyOfRange(hs, (s - 1) * n, s * n);
+      points.add(model instanceof LeakyMRNN ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
+    }
+    return points;
+  }
+
+  private List<OperatingPoint> pointsFromFile(RecurrentModel model, double[] u,
+      List<String> labels) throws IOException {
+    if (steps != null && !steps.isEmpty()) {
+      throw new UserException("give either --steps or --states, not both");
+    }
+    List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
+    List<OperatingPoint> points = new ArrayList<>();
+    String file = states.getFileName().toString();
+    for (int i = 0; i < entries.size(); i++) {
+      StatesFile.Entry e = entries.get(i);
+      labels.add("state " + (i + 1) + " of " + file);
+      points.add(OperatingPoint.of(e.state(), e.input() != null ? e.input() : u));
+    }
+    return points;
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  private static void printHeader(PrintWriter out, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model, Linearization lin, double[] u) {
+    String regionList = model.layout().recurrentRegionNames().stream()
+        .map(r -> r + " " + model.layout().recurrentRange(r).size())
+        .collect(Collectors.joining(", "));
+    String inputList = model.layout().inputRegionNames().stream()
+        .map(r -> r + " " + model.layout().inputRange(r).size())
+        .collect(Collectors.joining(", "));
+    out.printf(Locale.ROOT, "model        %s%n", loaded.description());
+    out.printf(Locale.ROOT, "             %s mRNN, %s, %d units (%s), %d inputs (%s)%n",
+        model.kind().label(), model.activation().label(), model.numUnits(), regionList,
+        model.numInputs(), inputList);
+    out.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
+    if (model instanceof LeakyMRNN leaky) {
+      out.printf(Locale.ROOT, "dynamics     dt %s, tau %s, alpha %s%n", num(leaky.dt()),
+          num(leaky.tau()), num(leaky.alpha()));
+    }
+    out.printf(Locale.ROOT, "backend      %s%n", b.name());
+    out.printf(Locale.ROOT, "linearized   %s, %s%n",
+        lin.excludedRegions().isEmpty() ? "all regions (" + lin.size() + " units)"
+            : "regions " + String.join(", ", lin.regions()) + " (" + lin.size()
+                + " units; held static: " + String.join(", ", lin.excludedRegions()) + ")",
+        lin.coordinates() == Coordinates.PRE_ACTIVATION
+            ? "in pre-activation coordinates x (dh = false)"
+            : model.kind() == ModelKind.LEAKY ? "in activation coordinates h (dh = true)"
+                : "in h");
+    out.printf(Locale.ROOT, "input        %s%n", vector(u));
+    out.println();
+  }
+
+  private void printTable(PrintWriter out, List<String> labels, List<StabilitySummary> summaries,
+      double dt) {
+    boolean ct = !Double.isNaN(dt);
+    int labelWidth = Math.max(5, labels.stream().mapToInt(String::length).max().orElse(0));
+    String head = "%-" + labelWidth + "s  %-15s  %-10s  %s%s%n";
+    out.printf(Locale.ROOT, head, "POINT", "SPECTRAL RADIUS", "UNSTABLE",
+        ct ? String.format(Locale.ROOT, "%-16s  ", "SLOWEST TAU") : "",
+        "LEADING EIGENVALUES (by modulus)");
+    for (int i = 0; i < summaries.size(); i++) {
+      StabilitySummary s = summaries.get(i);
+      String unstable = s.unstableModes() + " of " + s.size();
+      String tau = "";
+      if (ct) {
+        double slowest = s.slowestTimeConstant();
+        tau = String.format(Locale.ROOT, "%-16s  ", Double.isNaN(slowest) ? "-"
+            : Double.isInfinite(slowest) ? "inf" : num(slowest));
+      }
+      out.printf(Locale.ROOT, head, labels.get(i), num(s.spectralRadius()), unstable, tau,
+          leading(s.eigenvalues(), top));
+    }
+    if (ct) {
+      out.printf(Locale.ROOT, "%nSLOWEST TAU: the largest time constant -1/Re((lambda - 1)/dt)"
+          + " of a decaying mode, in the units of dt.%n");
+    }
+  }
+
+  private static String leading(Eigendecomposition e, int k) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, e.size()); i++) {
+      parts.add(complex(e.real(i), e.imag(i)));
+    }
+    if (e.size() > k && k > 0) {
+      parts.add("...");
+    }
+    return String.join(", ", parts);
+  }
+
+  static String complex(double re, double im) {
+    if (im == 0.0) {
+      return num(re);
+    }
+    return num(re) + (im < 0 ? " - " : " + ") + num(Math.abs(im)) + "i";
+  }
+
+  static String num(double v) {
+    if (v == 0.0) {
+      return "0";
+    }
+    double a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e6) {
+      String s = String.format(Locale.ROOT, "%.6g", v);
+      if (s.contains(".") && !s.contains("e")) {
+        s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+      }
+      return s;
+    }
+    return String.format(Locale.ROOT, "%.4e", v);
+  }
+
+  private static String vector(double[] u) {
+    if (u.length == 0) {
+      return "(none)";
+    }
+    boolean same = Arrays.stream(u).allMatch(v -> v == u[0]);
+    if (same) {
+      return (u[0] == 0 ? "zero" : num(u[0])) + " on all " + u.length + " input units";
+    }
+    return Arrays.stream(u).mapToObj(AnalyzeCommand::num).collect(Collectors.joining(", ", "[",
+        "]"));
+  }
+}
