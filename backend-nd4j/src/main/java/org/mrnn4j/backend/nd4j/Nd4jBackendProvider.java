@@ -1,0 +1,210 @@
+package org.mrnn4j.backend.nd4j;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bytedeco.openblas.global.openblas;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.BackendUnavailableException;
+import org.mrnn4j.core.spi.Availability;
+import org.mrnn4j.core.spi.BackendOptions;
+import org.mrnn4j.core.spi.BackendProvider;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Provides the {@link Nd4jBackend} to {@link org.mrnn4j.core.Backends}: name {@value #NAME}, rank
+ * {@value #RANK} (above EJML's 100, so it is the default wherever its native libraries load).
+ *
+ * <p>{@link #probe()} starts ND4J once per JVM and remembers the answer. The first start unpacks
+ * ND4J's and OpenBLAS's native libraries into JavaCPP's cache ({@code ~/.javacpp/cache}, about 400
+ * MB) and takes a few seconds; later starts take well under one. When the libraries cannot load
+ * (an unsupported platform, a missing native jar) the probe answers unavailable, naming the step
+ * and the error, and nothing escapes.
+ *
+ * <p>Logging: ND4J logs through SLF4J; this module adds no binding. Unless the system property
+ * {@value #LOG_INITIALIZATION} is already set, the probe sets it to {@code false}, which silences
+ * the banner ND4J logs at INFO when it starts (backend, threads, BLAS vendor, build); set it to
+ * {@code true} before the first probe to see that banner.
+ */
+public final class Nd4jBackendProvider implements BackendProvider {
+  /** The backend's name. */
+  public static final String NAME = "nd4j";
+  /** The rank: above EJML (100), below CUDA (300). */
+  public static final int RANK = 200;
+  /** ND4J's system property that turns its INFO start-up banner on or off. */
+  public static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
+
+  /** A check that native code works; returns a description of what was found. */
+  interface NativeCheck {
+    String run(String[] step) throws Throwable;
+  }
+
+  /** The answer of the real check: natives load once per JVM, so every instance shares it. */
+  private static final AtomicReference<Availability> NATIVES = new AtomicReference<>();
+
+  private final NativeCheck check;
+  private final AtomicReference<Availability> answer;
+
+  /** The provider that {@link java.util.ServiceLoader} creates; does no work until probed. */
+  public Nd4jBackendProvider() {
+    this(Nd4jBackendProvider::startNatives, NATIVES);
+  }
+
+  /** A provider with a different native check and its own cached answer, for tests. */
+  Nd4jBackendProvider(NativeCheck check) {
+    this(check, new AtomicReference<>());
+  }
+
+  private Nd4jBackendProvider(NativeCheck check, AtomicReference<Availability> answer) {
+    this.check = check;
+    this.answer = answer;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int rank() {
+    return RANK;
+  }
+
+  @Override
+  public String description() {
+    return "native CPU backend on ND4J (OpenBLAS matrix products, LAPACK eigendecomposition)";
+  }
+
+  /**
+   * Starts ND4J and OpenBLAS (once; the answer is cached) and checks a matrix product and a LAPACK
+   * call.
+   */
+  @Override
+  public Availability probe() {
+    Availability a = answer.get();
+    if (a == null) {
+      synchronized (answer) {
+        a = answer.get();
+        if (a == null) {
+          a = runCheck();
+          answer.set(a);
+        }
+      }
+    }
+    return a;
+  }
+
+  private Availability runCheck() {
+    String[] step = {"starting ND4J"};
+    try {
+      return Availability.available(check.run(step));
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      return Availability.unavailable(failure(step[0], t));
+    }
+  }
+
+  /**
+   * Creates the backend.
+   *
+   * @throws BackendUnavailableException if the native libraries cannot load, with the reason
+   */
+  @Override
+  public Backend create(BackendOptions options) {
+    return new Nd4jBackend();
+  }
+
+  /** Throws unless the shared probe answers available; used by the backend's constructor. */
+  static void requireAvailable() {
+    Availability a = new Nd4jBackendProvider().probe();
+    if (!a.available()) {
+      throw new BackendUnavailableException(NAME, a.reason());
+    }
+  }
+
+  // ------------------------------------------------------------------ the real check
+
+  private static String startNatives(String[] step) {
+    if (System.getProperty(LOG_INITIALIZATION) == null) {
+      System.setProperty(LOG_INITIALIZATION, "false");
+    }
+    step[0] = "loading ND4J's native CPU backend (nd4j-native for " + platform() + ")";
+    String backend = Nd4j.getBackend().getClass().getSimpleName();
+    step[0] = "running a matrix product in ND4J";
+    double[] got;
+    // outside any workspace the calling thread may have open, like every operation of the backend
+    MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+    try {
+      INDArray m = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {2, 2}, 'c');
+      INDArray p = Nd4j.gemm(m, m, false, false);
+      got = p.dup('c').data().asDouble();
+    } finally {
+      none.close();
+    }
+    if (got.length != 4 || got[0] != 7 || got[1] != 10 || got[2] != 15 || got[3] != 22) {
+      throw new IllegalStateException(
+          "[[1, 2], [3, 4]] squared gave " + java.util.Arrays.toString(got));
+    }
+    step[0] = "calling LAPACKE_dgeev in OpenBLAS (org.bytedeco:openblas for " + platform() + ")";
+    double[] wr = new double[1];
+    int info = openblas.LAPACKE_dgeev(openblas.LAPACK_COL_MAJOR, (byte) 'N', (byte) 'N', 1,
+        new double[] {2.0}, 1, wr, new double[1], new double[1], 1, new double[1], 1);
+    if (info != 0 || wr[0] != 2.0) {
+      throw new IllegalStateException("the eigenvalue of [[2]] came back as " + wr[0]
+          + " (info " + info + ")");
+    }
+    String version = nd4jVersion();
+    org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
+    return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
+        + ", BLAS " + blas.getBlasVendor() + " with " + blas.getMaxThreads() + " threads";
+  }
+
+  /** ND4J's version from its jar's Maven metadata, or null. */
+  private static String nd4jVersion() {
+    try (java.io.InputStream in = Nd4j.class.getResourceAsStream(
+        "/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+      if (in == null) {
+        return null;
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** JavaCPP's name of the platform whose natives are loaded, e.g. {@code linux-x86_64}. */
+  private static String platform() {
+    try {
+      return org.bytedeco.javacpp.Loader.getPlatform();
+    } catch (LinkageError e) { // JavaCPP itself is missing
+      return System.getProperty("os.name", "?").toLowerCase(Locale.ROOT) + "-"
+          + System.getProperty("os.arch", "?");
+    }
+  }
+
+  /**
+   * The reason for an unavailable answer: the step that failed, the error, and its root cause
+   * (ND4J wraps a missing library in several layers).
+   */
+  static String failure(String step, Throwable t) {
+    StringBuilder sb = new StringBuilder(step).append(" failed: ").append(describe(t));
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != t) {
+      sb.append("; caused by ").append(describe(root));
+    }
+    return sb.toString();
+  }
+
+  private static String describe(Throwable t) {
+    String msg = t.getMessage();
+    String kind = t.getClass().getName();
+    return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+  }
+}

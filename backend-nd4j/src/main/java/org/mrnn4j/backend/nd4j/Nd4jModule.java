@@ -1,0 +1,27 @@
+package org.mrnn4j.backend.nd4j;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import jakarta.inject.Singleton;
+import org.mrnn4j.core.Backend;
+
+/**
+ * Guice wiring that binds {@link Backend} to the {@link Nd4jBackend} directly, without the selection
+ * rules of {@link org.mrnn4j.core.inject.Mrnn4jModule}:
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(new Nd4jModule());
+ * Backend backend = injector.getInstance(Backend.class);   // the ND4J backend, a singleton
+ * }</pre>
+ *
+ * Creating the binding fails with a {@link org.mrnn4j.core.BackendUnavailableException} (inside
+ * Guice's {@code ProvisionException}) when ND4J's native libraries cannot load here.
+ */
+public final class Nd4jModule extends AbstractModule {
+
+  @Provides
+  @Singleton
+  Backend backend() {
+    return new Nd4jBackend();
+  }
+}

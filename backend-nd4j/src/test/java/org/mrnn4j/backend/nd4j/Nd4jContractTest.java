@@ -1,0 +1,12 @@
+package org.mrnn4j.backend.nd4j;
+
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.contract.BackendContractTest;
+
+/** The shared backend contract, run on the ND4J backend. */
+class Nd4jContractTest extends BackendContractTest {
+  @Override
+  protected Backend createBackend() {
+    return new Nd4jBackend();
+  }
+}
