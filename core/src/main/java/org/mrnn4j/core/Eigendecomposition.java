@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
  *       descending imaginary part (so of a complex-conjugate pair, the one with positive imaginary
  *       part comes first).
  *   <li><b>Eigenvectors:</b> complex, of unit Euclidean norm, with the phase chosen so that the
- *       component of largest modulus (the first such) is real and positive. Eigenvector {@code k}
+ *       component of largest modulus is real and positive; of components whose moduli agree to
+ *       rounding (relative 1e-12 in the squared modulus), the first. Eigenvector {@code k}
  *       belongs to eigenvalue {@code k}.
  * </ul>
  *
@@ -76,26 +77,33 @@ public final class Eigendecomposition {
     return new Eigendecomposition(re, im, vr, vi);
   }
 
-  /** Scales {@code a + i b} to unit norm with its largest component real and positive. */
+  /**
+   * Components whose squared moduli differ by less than this, relatively, tie: the first of them
+   * is made real, so that last-ulp differences between solvers do not decide which one.
+   */
+  private static final double TIE = 1e-12;
+
+  /** Scales {@code a + i b} to unit norm with its first largest component real and positive. */
   private static void normalize(double[] a, double[] b) {
-    int arg = 0;
-    double best = -1;
+    double best = 0;
     double norm2 = 0;
     for (int i = 0; i < a.length; i++) {
       double m = a[i] * a[i] + b[i] * b[i];
       norm2 += m;
-      if (m > best) {
-        best = m;
-        arg = i;
-      }
+      best = Math.max(best, m);
     }
     if (norm2 == 0) {
       return;
     }
+    int arg = 0;
+    while (a[arg] * a[arg] + b[arg] * b[arg] < best * (1 - TIE)) {
+      arg++;
+    }
     // multiply by conj(v[arg]) / (|v[arg]| * |v|): rotates v[arg] onto the positive real axis
-    double mod = Math.sqrt(best);
-    double cr = a[arg] / (mod * Math.sqrt(norm2));
-    double ci = -b[arg] / (mod * Math.sqrt(norm2));
+    double mod = Math.hypot(a[arg], b[arg]);
+    double scale = mod * Math.sqrt(norm2);
+    double cr = a[arg] / scale;
+    double ci = -b[arg] / scale;
     for (int i = 0; i < a.length; i++) {
       double x = a[i] * cr - b[i] * ci;
       double y = a[i] * ci + b[i] * cr;

@@ -114,4 +114,19 @@ class EigendecompositionTest {
         null, null);
     assertEquals("Eigendecomposition[0.5+2.0i, 0.5-2.0i, 1.0]", e.toString());
   }
+
+  @Test
+  void componentsThatTieToRoundingMakeTheFirstOneReal() {
+    // LAPACK returns the rotation's eigenvector (1, -i)/sqrt 2 with moduli a last ulp apart;
+    // the first component must be the real one whichever of the two is larger in floating point
+    double lo = Math.sqrt(0.4999999999999999);
+    double hi = Math.sqrt(0.5000000000000001);
+    Eigendecomposition e = Eigendecomposition.of(new double[] {0}, new double[] {1},
+        new double[][] {{0, 0}}, new double[][] {{lo, -hi}});
+    assertEquals(0.0, e.vectorImag(0)[0]);
+    assertTrue(e.vectorReal(0)[0] > 0.7071);
+    // (i lo, -i hi) times -i is (lo, -hi): both real, the first positive
+    assertEquals(-0.70710678118654752, e.vectorReal(0)[1], 1e-15);
+    assertEquals(0.0, e.vectorImag(0)[1], 1e-15);
+  }
 }

@@ -65,56 +65,7 @@ final class LapackEigen {
         }
       }
     }
-    for (int j = 0; j < n; j++) {
-      settleTies(re[j], im[j]);
-    }
     return Eigendecomposition.of(wr, wi, re, im);
   }
-
-  /** Components whose moduli differ by less than this, relatively, count as equally large. */
-  static final double TIE = 1e-12;
-
-  /**
-   * Rotates {@code v = re + i im} so that the first component of largest modulus, ties within
-   * rounding ({@value #TIE}) included, is real and positive, and at least as large as any other in
-   * floating point. {@link Eigendecomposition#of} picks the strictly largest component, and the
-   * canonical form wants the first of equally large ones; without this, LAPACK's last-ulp
-   * differences (a rotation's eigenvector (1, -i)/sqrt 2 comes back with moduli 0.4999999999999999
-   * and 0.5000000000000001) would decide which component is made real. Changes entries by a few
-   * ulps at most, far below the accuracy of a computed eigenvector.
-   */
-  static void settleTies(double[] re, double[] im) {
-    int n = re.length;
-    double max = 0;
-    for (int i = 0; i < n; i++) {
-      max = Math.max(max, Math.hypot(re[i], im[i]));
-    }
-    if (max == 0) {
-      return;
-    }
-    int k = 0;
-    while (Math.hypot(re[k], im[k]) < max * (1 - TIE)) {
-      k++;
-    }
-    // multiply by conj(v_k) / |v_k|: v_k becomes |v_k|, real and positive
-    double mod = Math.hypot(re[k], im[k]);
-    double cr = re[k] / mod;
-    double ci = -im[k] / mod;
-    double largest = 0;
-    for (int i = 0; i < n; i++) {
-      double x = re[i] * cr - im[i] * ci;
-      double y = re[i] * ci + im[i] * cr;
-      re[i] = x;
-      im[i] = y;
-      if (i != k) {
-        largest = Math.max(largest, x * x + y * y);
-      }
-    }
-    double top = mod;
-    while (top * top < largest) {
-      top = Math.nextUp(top);
-    }
-    re[k] = top;
-    im[k] = 0.0;
-  }
 }
+
