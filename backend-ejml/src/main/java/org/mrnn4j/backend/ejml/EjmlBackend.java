@@ -18,13 +18,19 @@ import org.mrnn4j.core.Tensor;
  * The pure-Java CPU backend on EJML: float64 tensors on the Java heap, matrix products by
  * {@link CommonOps_DDRM}, elementwise operations and the Jacobian kernel as plain loops.
  *
- * <p><b>Eigendecomposition.</b> The matrix is reduced to upper Hessenberg form {@code A = Q H Q^T}
- * (EJML's {@code HessenbergSimilarDecomposition_DDRM}); EJML's double-shift QR iteration gives the
- * eigenvalues of {@code H}. EJML's own eigenvector routine is not used, since it returns no
- * vectors for complex eigenvalues. Instead each eigenvector comes from inverse iteration on
- * {@code H} with the eigenvalue as (complex) shift, as in LAPACK's {@code dhsein}: one
+ * <p><b>Eigendecomposition.</b> The matrix is first balanced as LAPACK's {@code dgeev} does
+ * ({@code dgebal} 'B'): a symmetric permutation isolates the eigenvalues its zero pattern already
+ * determines (an inactive relu unit's Jacobian column holds only {@code 1 - alpha}), which are
+ * then read off the diagonal exactly, and the remaining coupled block is scaled by powers of 2
+ * (exactly) to equal row and column norms. That block is reduced to upper Hessenberg form
+ * (EJML's {@code HessenbergSimilarDecomposition_DDRM}, giving {@code A = Q H Q^T} for the balanced
+ * matrix); EJML's double-shift QR iteration gives its eigenvalues. EJML's own eigenvector routine
+ * is not used, since it returns no vectors for complex eigenvalues. Instead each eigenvector
+ * comes from inverse iteration on {@code H} with the eigenvalue as (complex) shift, as in
+ * LAPACK's {@code dhsein}: one
  * {@code O(n^2)} LU factorisation of the Hessenberg matrix {@code H - lambda I} per eigenvalue,
- * shifts closer than {@code ulp |H|} perturbed apart, and the vector mapped back with {@code Q}.
+ * shifts closer than {@code ulp |H|} perturbed apart, each vector solved on the leading block of
+ * {@code H} that holds it, and mapped back with {@code Q} and the balancing ({@code dgebak}).
  * Of a complex-conjugate pair only one vector is solved for; the partner's is its conjugate.
  * Copies of a repeated eigenvalue start from different vectors and are kept orthogonal to the
  * earlier ones as long as that still yields an eigenvector, so a diagonalizable matrix gets

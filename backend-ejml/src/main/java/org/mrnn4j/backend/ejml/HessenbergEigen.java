@@ -8,10 +8,13 @@ import org.ejml.dense.row.decomposition.hessenberg.HessenbergSimilarDecompositio
 import org.mrnn4j.core.Eigendecomposition;
 
 /**
- * The general real eigendecomposition of {@link EjmlBackend}: Hessenberg reduction and QR
- * iteration by EJML, eigenvectors by inverse iteration on the Hessenberg matrix (the method of
- * LAPACK's {@code dhsein}/{@code dlaein}), in {@code O(n^3)} overall. EJML's own eigenvector
- * routine is not used: it leaves the vectors of complex eigenvalues out.
+ * The general real eigendecomposition of {@link EjmlBackend}, structured like LAPACK's
+ * {@code dgeev}: balancing ({@link Balance}, {@code dgebal} 'B'), Hessenberg reduction and QR
+ * iteration by EJML on the block that balancing leaves coupled, eigenvectors by inverse iteration
+ * on the Hessenberg matrix (the method of {@code dhsein}/{@code dlaein}), then mapped back through
+ * the balancing ({@code dgebak}); {@code O(n^3)} overall. Eigenvalues isolated by the permutation
+ * are read off the diagonal, exactly. EJML's own eigenvector routine is not used: it leaves the
+ * vectors of complex eigenvalues out.
  *
  * <p>Each call allocates its own work arrays, so concurrent calls share nothing.
  */
@@ -24,6 +27,11 @@ final class HessenbergEigen {
 
   private final int n;
   private final double[] h;
+  /** The middle block {@code [lo, hi)} of the balanced matrix; the rest is triangular. */
+  private final int lo;
+  private final int hi;
+  /** The order of the leading block the current eigenvector is solved on: {@link #support}. */
+  private int size;
   private final double scale;
   private final double eps3;
   private final double tolerance;
@@ -38,9 +46,12 @@ final class HessenbergEigen {
   private final double[] br;
   private final double[] bi;
 
-  private HessenbergEigen(int n, double[] h) {
+  private HessenbergEigen(int n, double[] h, int lo, int hi) {
     this.n = n;
     this.h = h;
+    this.lo = lo;
+    this.hi = hi;
+    this.size = n;
     double norm = 0;
     for (int i = 0; i < n; i++) {
       double row = 0;
@@ -92,35 +103,112 @@ final class HessenbergEigen {
       return Eigendecomposition.of(new double[0], new double[0], vectors ? new double[0][] : null,
           null);
     }
-    HessenbergSimilarDecomposition_DDRM hessenberg = new HessenbergSimilarDecomposition_DDRM(n);
-    if (!hessenberg.decompose(DMatrixRMaj.wrap(n, n, a.clone()))) {
-      throw new ArithmeticException("eig: EJML's Hessenberg reduction of the " + n + "x" + n
-          + " matrix failed");
-    }
-    DMatrixRMaj hMatrix = hessenberg.getH(null);
-    WatchedDoubleStepQREigenvalue_DDRM qr = new WatchedDoubleStepQREigenvalue_DDRM();
-    qr.getImplicitQR().createR = false;
-    // the QR iteration overwrites its input; the vectors need H afterwards
-    if (!qr.process(vectors ? hMatrix.copy() : hMatrix) || qr.getNumberOfEigenvalues() != n) {
-      throw new ArithmeticException(
-          "eig: EJML's QR iteration did not converge for the " + n + "x" + n + " matrix");
-    }
-    Complex_F64[] values = qr.getEigenvalues();
+    Balance balance = Balance.of(a, n);
+    double[] b = balance.matrix;
+    int lo = balance.lo;
+    int hi = balance.hi;
+    int m = hi - lo;
     double[] re = new double[n];
     double[] im = new double[n];
+    // the isolated eigenvalues are the diagonal entries of the triangular blocks, exactly
     for (int k = 0; k < n; k++) {
-      re[k] = values[k].real;
-      im[k] = values[k].imaginary;
+      re[k] = b[k * n + k];
+    }
+    DMatrixRMaj hm = null;
+    DMatrixRMaj qm = null;
+    if (m > 1) {
+      DMatrixRMaj middle = new DMatrixRMaj(m, m);
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(b, (lo + i) * n + lo, middle.data, i * m, m);
+      }
+      HessenbergSimilarDecomposition_DDRM hessenberg = new HessenbergSimilarDecomposition_DDRM(m);
+      if (!hessenberg.decompose(middle)) {
+        throw new ArithmeticException("eig: EJML's Hessenberg reduction of the " + n + "x" + n
+            + " matrix failed");
+      }
+      hm = hessenberg.getH(null);
+      WatchedDoubleStepQREigenvalue_DDRM qr = new WatchedDoubleStepQREigenvalue_DDRM();
+      qr.getImplicitQR().createR = false;
+      // the QR iteration overwrites its input; the vectors need H afterwards
+      if (!qr.process(vectors ? hm.copy() : hm) || qr.getNumberOfEigenvalues() != m) {
+        throw new ArithmeticException(
+            "eig: EJML's QR iteration did not converge for the " + n + "x" + n + " matrix");
+      }
+      Complex_F64[] values = qr.getEigenvalues();
+      for (int k = 0; k < m; k++) {
+        re[lo + k] = values[k].real;
+        im[lo + k] = values[k].imaginary;
+      }
+      if (vectors) {
+        qm = hessenberg.getQ(null);
+      }
     }
     if (!vectors) {
       return Eigendecomposition.of(re, im, null, null);
     }
-    double[][][] v = new HessenbergEigen(n, hMatrix.data).vectors(re, im, hessenberg.getQ(null));
+    double[] h = hessenbergForm(b, n, lo, hi, hm, qm);
+    double[][][] v = new HessenbergEigen(n, h, lo, hi).vectors(re, im, qm);
+    balance.backTransform(v[0]);
+    balance.backTransform(v[1]);
     return Eigendecomposition.of(re, im, v[0], v[1]);
   }
 
-  /** Eigenvectors of {@code A = Q H Q^T}: inverse iteration on {@code H}, then mapped by Q. */
-  private double[][][] vectors(double[] re, double[] im, DMatrixRMaj q) {
+  /**
+   * The Hessenberg form {@code Q^T B Q} of the balanced matrix, {@code Q = diag(I, Qm, I)}: the
+   * middle block becomes EJML's {@code Hm = Qm^T M Qm}, the blocks beside it {@code X Qm} and
+   * {@code Qm^T Z}; the triangular blocks stay.
+   */
+  private static double[] hessenbergForm(double[] b, int n, int lo, int hi, DMatrixRMaj hm,
+      DMatrixRMaj qm) {
+    double[] h = b.clone();
+    if (hm == null) {
+      return h;
+    }
+    int m = hi - lo;
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(hm.data, i * m, h, (lo + i) * n + lo, m);
+    }
+    if (lo > 0) {
+      DMatrixRMaj x = new DMatrixRMaj(lo, m);
+      for (int i = 0; i < lo; i++) {
+        System.arraycopy(b, i * n + lo, x.data, i * m, m);
+      }
+      DMatrixRMaj xq = new DMatrixRMaj(lo, m);
+      CommonOps_DDRM.mult(x, qm, xq);
+      for (int i = 0; i < lo; i++) {
+        System.arraycopy(xq.data, i * m, h, i * n + lo, m);
+      }
+    }
+    int right = n - hi;
+    if (right > 0) {
+      DMatrixRMaj z = new DMatrixRMaj(m, right);
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(b, (lo + i) * n + hi, z.data, i * right, right);
+      }
+      DMatrixRMaj qz = new DMatrixRMaj(m, right);
+      CommonOps_DDRM.multTransA(qm, z, qz);
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(qz.data, i * right, h, (lo + i) * n + hi, right);
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The order of the leading block of {@code H} that holds the eigenvector of eigenvalue
+   * {@code k}: {@code H} is block upper triangular, so the right eigenvector of an eigenvalue of
+   * a leading block is zero below it (as in {@code dhsein}). Isolated eigenvalue {@code k} sits at
+   * {@code H[k][k]}; those of the middle block need {@code [0, hi)}. Nondecreasing in {@code k}.
+   */
+  private int support(int k) {
+    return k < lo || k >= hi ? k + 1 : hi;
+  }
+
+  /**
+   * Eigenvectors of {@code B = Q H Q^T}, {@code Q = diag(I, Qm, I)}: inverse iteration on
+   * {@code H}, then mapped by Q.
+   */
+  private double[][][] vectors(double[] re, double[] im, DMatrixRMaj qm) {
     if (eps3 == 0) {
       // A = 0: every vector is an eigenvector; take the unit vectors
       double[][] unit = new double[n][n];
@@ -183,6 +271,8 @@ final class HessenbergEigen {
           cluster[members++] = j;
         }
       }
+      // earlier vectors are zero beyond their own support, which is at most this one's
+      size = support(k);
       factor(mr, mi);
       double[] vr = new double[n];
       double[] vi = new double[n];
@@ -201,26 +291,33 @@ final class HessenbergEigen {
       shiftI[count] = mi;
       solved[count++] = k;
     }
-    // map back: columns of X are the real and imaginary parts; one product Q X for all
-    DMatrixRMaj x = new DMatrixRMaj(n, 2 * count);
-    for (int s = 0; s < count; s++) {
-      int k = solved[s];
-      for (int i = 0; i < n; i++) {
-        x.data[i * 2 * count + 2 * s] = xr[k][i];
-        x.data[i * 2 * count + 2 * s + 1] = xi[k][i];
-      }
-    }
-    DMatrixRMaj y = new DMatrixRMaj(n, 2 * count);
-    CommonOps_DDRM.mult(q, x, y);
+    // map back: Q is the identity outside the middle block; there one product Qm X for all,
+    // the columns of X being the real and imaginary parts
     double[][] outR = new double[n][];
     double[][] outI = new double[n][];
     for (int s = 0; s < count; s++) {
-      int k = solved[s];
-      outR[k] = new double[n];
-      outI[k] = new double[n];
-      for (int i = 0; i < n; i++) {
-        outR[k][i] = y.data[i * 2 * count + 2 * s];
-        outI[k][i] = y.data[i * 2 * count + 2 * s + 1];
+      outR[solved[s]] = xr[solved[s]];
+      outI[solved[s]] = xi[solved[s]];
+    }
+    if (qm != null) {
+      int m = hi - lo;
+      int w = 2 * count;
+      DMatrixRMaj x = new DMatrixRMaj(m, w);
+      for (int s = 0; s < count; s++) {
+        int k = solved[s];
+        for (int i = 0; i < m; i++) {
+          x.data[i * w + 2 * s] = xr[k][lo + i];
+          x.data[i * w + 2 * s + 1] = xi[k][lo + i];
+        }
+      }
+      DMatrixRMaj y = new DMatrixRMaj(m, w);
+      CommonOps_DDRM.mult(qm, x, y);
+      for (int s = 0; s < count; s++) {
+        int k = solved[s];
+        for (int i = 0; i < m; i++) {
+          outR[k][lo + i] = y.data[i * w + 2 * s];
+          outI[k][lo + i] = y.data[i * w + 2 * s + 1];
+        }
       }
     }
     for (int k = 0; k < n; k++) {
@@ -238,20 +335,20 @@ final class HessenbergEigen {
 
   /** LU factorisation of the Hessenberg matrix {@code H - mu I} with partial pivoting. */
   private void factor(double mr, double mi) {
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < size; i++) {
       int from = Math.max(0, i - 1);
-      System.arraycopy(h, i * n + from, ur, i * n + from, n - from);
-      java.util.Arrays.fill(ui, i * n + from, i * n + n, 0.0);
+      System.arraycopy(h, i * n + from, ur, i * n + from, size - from);
+      java.util.Arrays.fill(ui, i * n + from, i * n + size, 0.0);
       ur[i * n + i] -= mr;
       ui[i * n + i] = -mi;
     }
-    for (int k = 0; k < n - 1; k++) {
+    for (int k = 0; k < size - 1; k++) {
       int p = k * n;
       int q = p + n;
       swapped[k] = Math.abs(ur[q + k]) + Math.abs(ui[q + k])
           > Math.abs(ur[p + k]) + Math.abs(ui[p + k]);
       if (swapped[k]) {
-        for (int j = k; j < n; j++) {
+        for (int j = k; j < size; j++) {
           double t = ur[p + j];
           ur[p + j] = ur[q + j];
           ur[q + j] = t;
@@ -260,9 +357,7 @@ final class HessenbergEigen {
           ui[q + j] = t;
         }
       }
-      if (ur[p + k] == 0 && ui[p + k] == 0) {
-        ur[p + k] = eps3;
-      }
+      clampPivot(p + k);
       // l = U[k+1][k] / U[k][k]
       double ar = ur[q + k];
       double ai = ui[q + k];
@@ -285,16 +380,29 @@ final class HessenbergEigen {
       li[k] = lIm;
       ur[q + k] = 0;
       ui[q + k] = 0;
-      for (int j = k + 1; j < n; j++) {
+      for (int j = k + 1; j < size; j++) {
         double xr = ur[p + j];
         double xi = ui[p + j];
         ur[q + j] -= lRe * xr - lIm * xi;
         ui[q + j] -= lRe * xi + lIm * xr;
       }
     }
-    int last = (n - 1) * n + n - 1;
-    if (ur[last] == 0 && ui[last] == 0) {
-      ur[last] = eps3;
+    clampPivot((size - 1) * n + size - 1);
+  }
+
+  /**
+   * Raises a pivot smaller than {@code eps3} to that size (zero to {@code eps3}), keeping its
+   * phase: a perturbation of {@code H} no larger than the separation of the shifts, which still
+   * lets the solve grow by {@code 1 / eps3}, while a pivot like {@code 1e-302} would overflow it.
+   */
+  private void clampPivot(int index) {
+    double size1 = Math.abs(ur[index]) + Math.abs(ui[index]);
+    if (size1 == 0) {
+      ur[index] = eps3;
+    } else if (size1 < eps3) {
+      double f = eps3 / size1;
+      ur[index] *= f;
+      ui[index] *= f;
     }
   }
 
@@ -314,8 +422,8 @@ final class HessenbergEigen {
       return false;
     }
     for (int step = 0; step < MAX_STEPS; step++) {
-      System.arraycopy(vr, 0, br, 0, n);
-      System.arraycopy(vi, 0, bi, 0, n);
+      System.arraycopy(vr, 0, br, 0, size);
+      System.arraycopy(vi, 0, bi, 0, size);
       if (step > 0) {
         // the first step treats the start vector as L^{-1} b, as dlaein does
         applyL(br, bi);
@@ -324,8 +432,8 @@ final class HessenbergEigen {
       orthogonalize(br, bi, members, xr, xi, cluster);
       // |x| / |b| with |b| = 1: the residual of x is about 1 / growth
       double growth = norm(br, bi) / shrink;
-      System.arraycopy(br, 0, vr, 0, n);
-      System.arraycopy(bi, 0, vi, 0, n);
+      System.arraycopy(br, 0, vr, 0, size);
+      System.arraycopy(bi, 0, vi, 0, size);
       if (normalize(vr, vi) == 0) {
         return false;
       }
@@ -340,11 +448,11 @@ final class HessenbergEigen {
   private void start(double[] vr, double[] vi, int members) {
     java.util.Arrays.fill(vi, 0.0);
     if (members == 0) {
-      java.util.Arrays.fill(vr, 1.0);
+      java.util.Arrays.fill(vr, 0, size, 1.0);
       return;
     }
     long state = 0x9E3779B97F4A7C15L * (members + 1);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < size; i++) {
       state ^= state << 13;
       state ^= state >>> 7;
       state ^= state << 17;
@@ -359,11 +467,11 @@ final class HessenbergEigen {
       double[] pi = xi[cluster[t]];
       double cr = 0;
       double ci = 0;
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < size; i++) {
         cr += pr[i] * vr[i] + pi[i] * vi[i];
         ci += pr[i] * vi[i] - pi[i] * vr[i];
       }
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < size; i++) {
         vr[i] -= cr * pr[i] - ci * pi[i];
         vi[i] -= cr * pi[i] + ci * pr[i];
       }
@@ -373,11 +481,11 @@ final class HessenbergEigen {
   /** {@code |(H - lambda I) v|} for a unit vector {@code v}: O(n^2) on the Hessenberg matrix. */
   private double residual(double[] vr, double[] vi, double lambdaR, double lambdaI) {
     double s = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < size; i++) {
       int row = i * n;
       double rr = -(lambdaR * vr[i] - lambdaI * vi[i]);
       double ri = -(lambdaR * vi[i] + lambdaI * vr[i]);
-      for (int j = Math.max(0, i - 1); j < n; j++) {
+      for (int j = Math.max(0, i - 1); j < size; j++) {
         rr += h[row + j] * vr[j];
         ri += h[row + j] * vi[j];
       }
@@ -388,7 +496,7 @@ final class HessenbergEigen {
 
   private double norm(double[] vr, double[] vi) {
     double s = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < size; i++) {
       s += vr[i] * vr[i] + vi[i] * vi[i];
     }
     return Math.sqrt(s);
@@ -401,7 +509,7 @@ final class HessenbergEigen {
       return 0;
     }
     double inv = 1.0 / norm;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < size; i++) {
       vr[i] *= inv;
       vi[i] *= inv;
     }
@@ -410,7 +518,7 @@ final class HessenbergEigen {
 
   /** Solves {@code L y = b} in place: the row swaps and multipliers of {@link #factor}. */
   private void applyL(double[] xr, double[] xi) {
-    for (int k = 0; k < n - 1; k++) {
+    for (int k = 0; k < size - 1; k++) {
       if (swapped[k]) {
         double t = xr[k];
         xr[k] = xr[k + 1];
@@ -430,11 +538,11 @@ final class HessenbergEigen {
    */
   private double backSubstitute(double[] xr, double[] xi) {
     double scale = 1.0;
-    for (int i = n - 1; i >= 0; i--) {
+    for (int i = size - 1; i >= 0; i--) {
       int row = i * n;
       double sr = xr[i];
       double si = xi[i];
-      for (int j = i + 1; j < n; j++) {
+      for (int j = i + 1; j < size; j++) {
         double a = ur[row + j];
         double b = ui[row + j];
         sr -= a * xr[j] - b * xi[j];
@@ -457,11 +565,11 @@ final class HessenbergEigen {
       }
       xr[i] = qr;
       xi[i] = qi;
-      double size = Math.abs(qr) + Math.abs(qi);
-      if (size > BIG) {
+      double magnitude = Math.abs(qr) + Math.abs(qi);
+      if (magnitude > BIG) {
         // rescale everything, solved part and remaining right-hand side alike
-        double s = 1.0 / size;
-        for (int j = 0; j < n; j++) {
+        double s = 1.0 / magnitude;
+        for (int j = 0; j < size; j++) {
           xr[j] *= s;
           xi[j] *= s;
         }
