@@ -13,8 +13,11 @@
 #   BACKENDS   comma-separated backends to measure (default: every available one)
 #   JVM_ARGS   extra options for the benchmark JVMs, e.g. "-Xmx8g"
 #   RUNS       which parts to run, comma-separated (default: all): jacobian, jacobian-1024,
-#              simulation, trajectory-64, trajectory-256
+#              simulation, trajectory-64, trajectory-256, fixed-points
 #   QUICK=1    one measured iteration each: checks that everything runs, numbers are not meaningful
+#
+# The benchmarks run from the repository root, where FixedPointBenchmark finds the conformance
+# checkpoint at ../shared/conformance; to use another copy, JVM_ARGS="-Dmrnn4j.conformance.dir=DIR".
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,13 +29,16 @@ elif [[ -n "${JAVA_HOME:-}" ]]; then
 else
   java="java"
 fi
+if [[ "$java" == */* && "$java" != /* ]]; then
+  java="$PWD/$java" # the script changes directory below
+fi
 
 if [[ ! -f "$jar" ]]; then
   echo "error: $jar not found; build it first with: mvn -pl benchmarks -am package -DskipTests" >&2
   exit 1
 fi
 
-all_runs="jacobian,jacobian-1024,simulation,trajectory-64,trajectory-256"
+all_runs="jacobian,jacobian-1024,simulation,trajectory-64,trajectory-256,fixed-points"
 runs="${RUNS:-$all_runs}"
 for r in ${runs//,/ }; do
   if [[ ",$all_runs," != *",$r,"* ]]; then
@@ -51,6 +57,9 @@ fi
 
 out="$here/target/profile-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
+# Every path used below is absolute; the working directory is what FixedPointBenchmark resolves
+# its default checkpoint directory (../shared/conformance) against.
+cd "$here/.."
 
 # One fork per cell: a fresh JVM, so one backend's native threads and JIT profile cannot leak into
 # another's numbers. Warm-up iterations let the JIT, BLAS thread pools and GPU kernels settle.
@@ -102,6 +111,7 @@ run jacobian-1024 'JacobianBenchmark\.' -p n=1024 "${long[@]}"
 run simulation 'SimulationBenchmark\.' -p n=64,256,512,1024 "${full[@]}"
 run trajectory-64 'BatchBenchmark\.' -p n=64 "${long[@]}"
 run trajectory-256 'BatchBenchmark\.' -p n=256 "${longest[@]}"
+run fixed-points 'FixedPointBenchmark\.' "${full[@]}"
 
 results=()
 for f in "$out"/*.json; do

@@ -152,7 +152,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     Coordinates coordinates = model.kind() == ModelKind.LEAKY
         ? Coordinates.fromDh(dh) : Coordinates.ACTIVATION;
     Linearization lin = Linearization.of(model, coordinates, regions);
-    double[] u = constantInput(model.numInputs());
+    double[] u = ConstantInput.parse(input, model.numInputs());
     List<String> labels = new ArrayList<>();
     List<OperatingPoint> points = states != null
         ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
@@ -197,24 +197,6 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   // ------------------------------------------------------------------ operating points
-
-  private double[] constantInput(int inputs) {
-    double[] u = new double[inputs];
-    if (input == null || input.isEmpty()) {
-      return u;
-    }
-    if (input.size() == 1) {
-      Arrays.fill(u, input.get(0));
-    } else if (input.size() == inputs) {
-      for (int k = 0; k < inputs; k++) {
-        u[k] = input.get(k);
-      }
-    } else {
-      throw new UserException("--input has " + input.size() + " values; the model has " + inputs
-          + " input units: give one value for all, or " + inputs);
-    }
-    return u;
-  }
 
   private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
       List<String> labels) {
@@ -303,7 +285,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             ? "in pre-activation coordinates x (dh = false)"
             : model.kind() == ModelKind.LEAKY ? "in activation coordinates h (dh = true)"
                 : "in h");
-    out.printf(Locale.ROOT, "input        %s%n", vector(u));
+    out.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
     out.println();
   }
 
@@ -364,17 +346,5 @@ final class AnalyzeCommand implements Callable<Integer> {
       return s;
     }
     return String.format(Locale.ROOT, "%.4e", v);
-  }
-
-  private static String vector(double[] u) {
-    if (u.length == 0) {
-      return "(none)";
-    }
-    boolean same = Arrays.stream(u).allMatch(v -> v == u[0]);
-    if (same) {
-      return (u[0] == 0 ? "zero" : num(u[0])) + " on all " + u.length + " input units";
-    }
-    return Arrays.stream(u).mapToObj(AnalyzeCommand::num).collect(Collectors.joining(", ", "[",
-        "]"));
   }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mrnn4j} command line: {@code analyze}, {@code backends}, {@code conformance}.
+ * The {@code mrnn4j} command line: {@code analyze}, {@code fixed-points}, {@code backends},
+ * {@code conformance}.
  *
  * <p>Exit status: 0 on success; 1 when conformance cases fail or on an internal error; 2 for a
  * usage error or a user error (a missing or malformed file, an unknown backend or region), which
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     description = {
       "Local linear analysis of multi-regional RNNs (mRNNTorch's mRNN and ElmanmRNN) on the JVM:",
-      "Jacobians, eigenvalues and stability at operating points, on a choice of compute backends."
+      "Jacobians, eigenvalues and stability at operating points, and fixed points, on a choice of",
+      "compute backends."
     },
     commandListHeading = "%nCommands:%n",
     footer = {
@@ -40,11 +42,13 @@ import picocli.CommandLine.Spec;
       "Run 'mrnn4j COMMAND --help' for a command's options. Examples:",
       "  mrnn4j analyze                          analyse the bundled example network",
       "  mrnn4j analyze net.json -c net.pth      analyse a trained mRNNTorch model",
+      "  mrnn4j fixed-points net.pth             find its fixed points (net.json beside it)",
       "  mrnn4j backends                         list the compute backends",
       "  mrnn4j conformance ../shared/conformance"
     },
     subcommands = {
       AnalyzeCommand.class,
+      FixedPointsCommand.class,
       BackendsCommand.class,
       ConformanceCommand.class,
       CommandLine.HelpCommand.class

@@ -20,9 +20,10 @@ import org.mrnn4j.models.io.MrnnConfig;
 import org.mrnn4j.models.io.TorchCheckpoint;
 
 /**
- * Where {@code mrnn4j analyze} gets its model: an mRNNTorch JSON config (with a {@code model}
- * block for the constructor options), optionally with a PyTorch checkpoint for the weights; a
- * model saved by mrnn4j; or, with no file, the bundled example network.
+ * Where {@code mrnn4j analyze} and {@code mrnn4j fixed-points} get their model: an mRNNTorch
+ * JSON config (with a {@code model} block for the constructor options), optionally with a PyTorch
+ * checkpoint for the weights; a model saved by mrnn4j; or, with no file, the bundled example
+ * network.
  */
 final class ModelSource {
   /** The bundled example: a config with a {@code model} block and a {@code seed}. */

@@ -39,7 +39,7 @@ class MainTest {
   void helpListsTheCommands() {
     Run r = run("--help");
     assertEquals(0, r.status());
-    for (String c : List.of("analyze", "backends", "conformance")) {
+    for (String c : List.of("analyze", "fixed-points", "backends", "conformance")) {
       assertTrue(r.out().contains(c), r.out());
     }
   }

@@ -1,0 +1,129 @@
+package org.mrnn4j.analysis.fixedpoints;
+
+/**
+ * Settings of a {@link FixedPointFinder} search. Immutable; start from {@link #defaults()} and
+ * change what you need with the {@code with...} methods.
+ *
+ * @param tolQ a start has converged when {@code q = 1/2 |F(s) - s|^2} is at most this (or at the
+ *     float64 rounding floor of the residual); default {@code 1e-20}
+ * @param tolStep a start stops when its Levenberg-Marquardt step is shorter than {@code tolStep *
+ *     (1 + |s|)}; default {@code 1e-13}
+ * @param tolGradient a start stops at a stationary point of {@code q} when {@code |J^T r|_inf <=
+ *     tolGradient * |r|}; default {@code 1e-12}
+ * @param maxIterations the most Levenberg-Marquardt iterations per start; default 200
+ * @param polishSteps the most pure Newton steps taken after convergence, each kept only if it
+ *     lowers {@code q}; default 4
+ * @param tolUnique two points are the same when the Euclidean distance between them is at most
+ *     this (the reference's rule); default {@code 1e-3}
+ * @param outlierDistanceScale points farther from the centroid of the starts than this many times
+ *     the starts' mean distance to it are dropped as outliers (the reference's rule); {@code
+ *     Double.POSITIVE_INFINITY} keeps them all; default 10
+ * @param parallelism threads for the starts: 0 for the common pool, 1 for the calling thread only
+ * @param eigenvectors whether to compute the eigenvectors of each point's Jacobian (when the
+ *     backend can); default true
+ * @param midpoints whether to run a second round of starts at the midpoints of every pair of
+ *     stable fixed points found in the first (where the saddles separating their basins lie);
+ *     default true
+ */
+public record FixedPointOptions(
+    double tolQ,
+    double tolStep,
+    double tolGradient,
+    int maxIterations,
+    int polishSteps,
+    double tolUnique,
+    double outlierDistanceScale,
+    int parallelism,
+    boolean eigenvectors,
+    boolean midpoints) {
+
+  /** Validates every setting. */
+  public FixedPointOptions {
+    requirePositive(tolQ, "tolQ");
+    requirePositive(tolStep, "tolStep");
+    requirePositive(tolGradient, "tolGradient");
+    requirePositive(tolUnique, "tolUnique");
+    requirePositive(outlierDistanceScale, "outlierDistanceScale");
+    if (maxIterations < 1) {
+      throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
+    }
+    if (polishSteps < 0) {
+      throw new IllegalArgumentException("polishSteps must be >= 0, got " + polishSteps);
+    }
+    if (parallelism < 0) {
+      throw new IllegalArgumentException(
+          "parallelism must be >= 0 (0 = common pool), got " + parallelism);
+    }
+  }
+
+  private static void requirePositive(double v, String name) {
+    if (!(v > 0)) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + v);
+    }
+  }
+
+  /** The default settings. */
+  public static FixedPointOptions defaults() {
+    return new FixedPointOptions(1e-20, 1e-13, 1e-12, 200, 4, 1e-3, 10.0, 0, true, true);
+  }
+
+  /** These settings with another {@link #tolQ()}. */
+  public FixedPointOptions withTolQ(double v) {
+    return new FixedPointOptions(v, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #tolStep()}. */
+  public FixedPointOptions withTolStep(double v) {
+    return new FixedPointOptions(tolQ, v, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #tolGradient()}. */
+  public FixedPointOptions withTolGradient(double v) {
+    return new FixedPointOptions(tolQ, tolStep, v, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #maxIterations()}. */
+  public FixedPointOptions withMaxIterations(int v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, v, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #polishSteps()}. */
+  public FixedPointOptions withPolishSteps(int v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, v, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #tolUnique()}. */
+  public FixedPointOptions withTolUnique(double v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, v,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #outlierDistanceScale()} (infinity keeps every point). */
+  public FixedPointOptions withOutlierDistanceScale(double v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        v, parallelism, eigenvectors, midpoints);
+  }
+
+  /** These settings with another {@link #parallelism()}. */
+  public FixedPointOptions withParallelism(int v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, v, eigenvectors, midpoints);
+  }
+
+  /** These settings with or without eigenvectors. */
+  public FixedPointOptions withEigenvectors(boolean v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, v, midpoints);
+  }
+
+  /** These settings with or without the midpoint round. */
+  public FixedPointOptions withMidpoints(boolean v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, v);
+  }
+}

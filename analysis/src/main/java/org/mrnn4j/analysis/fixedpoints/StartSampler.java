@@ -1,0 +1,86 @@
+package org.mrnn4j.analysis.fixedpoints;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Initial states for a fixed-point search, sampled from states the network visits, as the
+ * reference's {@code sample_states} does: pick visited states at random and add i.i.d. Gaussian
+ * noise.
+ */
+public final class StartSampler {
+  private StartSampler() {}
+
+  /**
+   * Trajectories of the network's own dynamics at the system's input, from {@code count} random
+   * model states ({@code x} for the leaky model, {@code h} for Elman; i.i.d. {@code N(0,
+   * initialScale^2)} per included unit), each {@code steps} steps long; states in the system's
+   * coordinates.
+   *
+   * @return {@code count} trajectories of {@code steps + 1} states each
+   */
+  public static List<double[][]> simulate(
+      FixedPointSystem system, int count, int steps, double initialScale, Random rng) {
+    Objects.requireNonNull(system, "system");
+    Objects.requireNonNull(rng, "rng");
+    if (count < 1) {
+      throw new IllegalArgumentException("the number of trajectories must be >= 1, got " + count);
+    }
+    if (!(initialScale >= 0)) {
+      throw new IllegalArgumentException("initialScale must be >= 0, got " + initialScale);
+    }
+    int n = system.dimension();
+    List<double[][]> out = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      double[] x0 = new double[n];
+      for (int i = 0; i < n; i++) {
+        x0[i] = initialScale * rng.nextGaussian();
+      }
+      out.add(system.trajectory(x0, steps));
+    }
+    return out;
+  }
+
+  /**
+   * {@code count} states drawn uniformly (with replacement) from {@code visited}, each plus i.i.d.
+   * {@code N(0, noise^2)} noise.
+   *
+   * @throws IllegalArgumentException if {@code visited} is empty or {@code noise < 0}
+   */
+  public static List<double[]> sample(List<double[]> visited, int count, double noise, Random rng) {
+    Objects.requireNonNull(rng, "rng");
+    if (visited == null || visited.isEmpty()) {
+      throw new IllegalArgumentException("there are no visited states to sample starts from");
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("the number of starts must be >= 1, got " + count);
+    }
+    if (!(noise >= 0)) {
+      throw new IllegalArgumentException("the noise must be >= 0, got " + noise);
+    }
+    List<double[]> out = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      double[] s = visited.get(rng.nextInt(visited.size())).clone();
+      if (noise > 0) {
+        for (int i = 0; i < s.length; i++) {
+          s[i] += noise * rng.nextGaussian();
+        }
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** Every state of the given trajectories, in order. */
+  public static List<double[]> flatten(List<double[][]> trajectories) {
+    List<double[]> out = new ArrayList<>();
+    for (double[][] t : trajectories) {
+      for (double[] s : t) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}
