@@ -2,11 +2,9 @@ package org.mrnn4j.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,7 @@ import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 
-/** The isolation of structurally determined eigenvalues and the collapse of split Jordan blocks. */
+/** The collapse of split Jordan blocks into their mean. */
 class SpectraTest {
   private static Backend backend;
 
@@ -27,57 +25,6 @@ class SpectraTest {
   @AfterAll
   static void close() {
     backend.close();
-  }
-
-  @Test
-  void permutationIsolatesZeroColumnsAndRows() {
-    // 0.9 I + a nilpotent strictly "upper" pattern in a scrambled order: every eigenvalue is 0.9
-    int n = 40;
-    Random rnd = new Random(1);
-    int[] scramble = shuffled(rnd, n);
-    double[] a = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      a[scramble[i] * n + scramble[i]] = 0.9;
-      for (int j = i + 1; j < n; j++) {
-        a[scramble[i] * n + scramble[j]] = rnd.nextGaussian();
-      }
-    }
-    int[] order = Spectra.isolatingOrder(a, n);
-    double[] p = Spectra.permute(a, n, order);
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        assertEquals(0.0, p[i * n + j], "below the diagonal after isolation: " + i + ", " + j);
-      }
-    }
-    try (Tensor t = backend.fromArray(a, n, n)) {
-      Eigendecomposition e = Spectra.eig(t, true);
-      for (int k = 0; k < n; k++) {
-        assertEquals(0.9, e.real(k), 0.0);
-        assertEquals(0.0, e.imag(k), 0.0);
-      }
-    }
-  }
-
-  @Test
-  void eigenvectorsArePermutedBack() {
-    // one isolated eigenvalue (row 0 has only its diagonal entry) and a 2x2 block
-    double[][] m = {{-0.6, 0.0, 0.0}, {0.7, 0.5, 0.3}, {0.1, -0.4, 0.2}};
-    double[] a = {-0.6, 0.0, 0.0, 0.7, 0.5, 0.3, 0.1, -0.4, 0.2};
-    assertArrayEquals(new int[] {1, 2, 0}, Spectra.isolatingOrder(a, 3));
-    try (Tensor t = backend.fromArray(a, 3, 3)) {
-      Eigendecomposition e = Spectra.eig(t, true);
-      for (int k = 0; k < 3; k++) {
-        double r = org.mrnn4j.analysis.conformance.LinearizationConformance.residual(m,
-            e.real(k), e.imag(k), e.vectorReal(k), e.vectorImag(k));
-        assertTrue(r < 1e-14, "residual " + r);
-      }
-    }
-  }
-
-  @Test
-  void nothingToIsolateInADenseMatrix() {
-    double[] a = {1, 2, 3, 4};
-    assertNull(Spectra.isolatingOrder(a, 2));
   }
 
   @Test
@@ -129,20 +76,6 @@ class SpectraTest {
       }
       assertTrue(refinedError < 1e-13, "refined error " + refinedError + " (raw " + rawError + ")");
     }
-  }
-
-  private static int[] shuffled(Random rnd, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   private static double[][] mul(double[][] a, double[][] b) {
