@@ -39,7 +39,9 @@ public final class ElmanMRNN implements RecurrentModel {
    * @param input input {@code [B, I]}
    * @param stim additive stimulus {@code [B, N]}, or null
    * @return {@code h'}; the caller owns it
-   * @throws IllegalArgumentException naming an operand of the wrong shape or backend
+   * @throws IllegalArgumentException naming an operand of the wrong shape (with its shape and
+   *     the expected one) or backend. Values are not checked: NaN and infinity propagate row by
+   *     row (see {@link RecurrentModel#simulate(Simulation)}).
    */
   public Tensor step(Tensor h, Tensor input, Tensor stim) {
     Tensor[] next = core.checkedStep(false, null, h, input, stim);

@@ -56,7 +56,9 @@ public final class LeakyMRNN implements RecurrentModel {
    * @param input input {@code [B, I]}
    * @param stim additive stimulus {@code [B, N]}, or null
    * @return the new state; the caller owns (and closes) it
-   * @throws IllegalArgumentException naming an operand of the wrong shape or backend
+   * @throws IllegalArgumentException naming an operand of the wrong shape (with its shape and
+   *     the expected one) or backend. Values are not checked: NaN and infinity propagate row by
+   *     row (see {@link RecurrentModel#simulate(Simulation)}).
    */
   public LeakyState step(Tensor x, Tensor h, Tensor input, Tensor stim) {
     Tensor[] next = core.checkedStep(true, x, h, input, stim);

@@ -1,6 +1,7 @@
 package org.mrnn4j.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -205,6 +206,10 @@ final class ModelCore implements AutoCloseable {
             + (layout.batchFirst() ? "[B, T]" : "[T, B]") + " and N = " + n + ")");
       }
     }
+    requireFinite("input", input);
+    if (stim != null) {
+      requireFinite("stim", stim);
+    }
     if (!leaky && sim.x0() != null) {
       throw new IllegalArgumentException(
           "the Elman model's state is h; give h0 instead of x0 (x0 applies to the leaky model)");
@@ -286,14 +291,35 @@ final class ModelCore implements AutoCloseable {
 
   private Tensor initialState(TensorScope scope, String name, Tensor t, int batch) {
     requireOwned(name, t);
-    if (t.rank() == 1 && t.dim(0) == n) {
-      return scope.track(repeatRows(backend, t, batch));
-    }
-    if (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != n) {
+    boolean vector = t.rank() == 1 && t.dim(0) == n;
+    if (!vector && (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != n)) {
       throw new IllegalArgumentException(name + " has shape " + Shapes.format(t.shape())
           + ", expected [" + batch + ", " + n + "] ([B, N] with the input's B) or [" + n + "]");
     }
-    return t;
+    requireFinite(name, t);
+    return vector ? scope.track(repeatRows(backend, t, batch)) : t;
+  }
+
+  /**
+   * Checks every element of {@code t} is finite, naming the first that is not by its index.
+   * One host pass per simulate() call, not per step.
+   */
+  static void requireFinite(String name, Tensor t) {
+    double[] values = t.toArray();
+    for (int k = 0; k < values.length; k++) {
+      if (!Double.isFinite(values[k])) {
+        int[] shape = t.shape();
+        int[] index = new int[shape.length];
+        int rest = k;
+        for (int d = shape.length - 1; d >= 0; d--) {
+          index[d] = rest % shape[d];
+          rest /= shape[d];
+        }
+        throw new IllegalArgumentException(name + Arrays.toString(index) + " is " + values[k]
+            + " (" + name + " has shape " + Shapes.format(shape) + "); simulate needs finite "
+            + "inputs, initial states and stimuli");
+      }
+    }
   }
 
   private static double[] gaussians(Random random, int count, double scale) {

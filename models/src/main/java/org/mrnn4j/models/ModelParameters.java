@@ -82,9 +82,12 @@ public final class ModelParameters {
     }
     double[][] out = new double[a.length][];
     for (int r = 0; r < a.length; r++) {
-      if (a[r] == null || a[r].length != a[0].length) {
+      if (a[r] == null) {
+        throw new IllegalArgumentException(key + " has no row " + r + " (null)");
+      }
+      if (a[r].length != a[0].length) {
         throw new IllegalArgumentException(key + " is ragged: row " + r + " has "
-            + (a[r] == null ? "no" : a[r].length) + " entries, row 0 has " + a[0].length);
+            + a[r].length + " entries, row 0 has " + a[0].length);
       }
       for (int c = 0; c < a[r].length; c++) {
         if (!Double.isFinite(a[r][c])) {

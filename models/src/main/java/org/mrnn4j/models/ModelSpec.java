@@ -45,11 +45,22 @@ public record ModelSpec(
     List<Connection> inputConnections) {
 
   /**
+   * The most elements of one weight matrix: a tensor holds at most {@code 2^31 - 9} elements
+   * ({@link org.mrnn4j.core.Shapes#elementCount}), so {@code N * N} and {@code N * I} must stay
+   * within it.
+   */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  /** The most recurrent units, {@code floor(sqrt(MAX_ELEMENTS))}: W_rec is {@code [N, N]}. */
+  public static final int MAX_UNITS = 46_340;
+
+  /**
    * Validates the description.
    *
    * @throws IllegalArgumentException naming the offending region or connection: no recurrent or
    *     no input region, a duplicate name, a parent named like a region, a connection naming an
-   *     unknown region or the wrong kind of region, a duplicate connection, bad numbers
+   *     unknown region or the wrong kind of region, a duplicate connection, bad numbers, or more
+   *     units than a weight matrix can hold ({@link #MAX_ELEMENTS})
    */
   public ModelSpec {
     Objects.requireNonNull(kind, "kind");
@@ -77,6 +88,21 @@ public record ModelSpec(
     }
     if (inputRegions.isEmpty()) {
       throw new IllegalArgumentException("the network has no input region; add at least one");
+    }
+    long n = 0;
+    for (RecurrentRegion r : recurrentRegions) {
+      n += r.units();
+    }
+    long i = 0;
+    for (InputRegion r : inputRegions) {
+      i += r.units();
+    }
+    // Checked before anything of size N is made, so a config claiming 2e9 units fails here.
+    // Compared by division: the products of huge counts would overflow a long.
+    if (n > MAX_UNITS || i > MAX_ELEMENTS / n) {
+      throw new IllegalArgumentException("the network has N = " + n + " recurrent and I = " + i
+          + " input units: W_rec [N, N] and W_inp [N, I] would have N * N and N * I elements, "
+          + "but a tensor holds at most " + MAX_ELEMENTS + " (N <= " + MAX_UNITS + ")");
     }
     Set<String> rec = new HashSet<>();
     Set<String> inp = new HashSet<>();

@@ -89,7 +89,16 @@ public interface RecurrentModel extends AutoCloseable {
    * Runs the dynamics over a sequence (see {@link Simulation} for the options and
    * {@link Trajectory} for the result).
    *
-   * @throws IllegalArgumentException naming the tensor whose shape or backend is wrong
+   * <p>The input, the initial states and the stimulus must be finite: they are checked once per
+   * call (one pass over each, negligible beside the sequence's matrix products), so that a NaN
+   * or infinity is reported where it entered rather than as a trajectory of NaN. The one-step
+   * methods ({@code step}) do not check: they are the inner loop of fixed-point searches, and
+   * they propagate NaN and infinity as IEEE arithmetic does (a non-finite value in batch row
+   * {@code b} makes row {@code b} of the result non-finite and leaves the other rows exact).
+   *
+   * @throws IllegalArgumentException naming the tensor whose shape or backend is wrong (with
+   *     its shape and the expected one), or the first non-finite element of the input, an
+   *     initial state or the stimulus (with its index)
    */
   Trajectory simulate(Simulation simulation);
 

@@ -11,6 +11,8 @@ package org.mrnn4j.models.io;
  * @param maxMarkDepth most nested pickle MARKs (open tuples, lists, dicts)
  * @param maxStack most objects on the pickle stack
  * @param maxMemo most pickle memo entries
+ * @param maxElements most tensor elements materialised in all (each as a double): tensors may
+ *     share a storage, so this bounds what many views of one storage could make the reader allocate
  */
 record CheckpointLimits(
     int maxEntries,
@@ -18,8 +20,9 @@ record CheckpointLimits(
     long maxPickleBytes,
     int maxMarkDepth,
     int maxStack,
-    int maxMemo) {
+    int maxMemo,
+    long maxElements) {
 
   static final CheckpointLimits DEFAULT =
-      new CheckpointLimits(50_000, 1L << 31, 256L << 20, 1_000, 1 << 20, 1 << 20);
+      new CheckpointLimits(50_000, 1L << 31, 256L << 20, 1_000, 1 << 20, 1 << 20, 1L << 28);
 }

@@ -44,18 +44,20 @@ public final class CheckpointLoader {
    * options; the conformance checkpoints' {@code .json} files are such configs) and builds the
    * model.
    *
-   * @throws ModelFormatException if either file is malformed or they do not fit each other
+   * @throws ModelFormatException if either file is malformed, the config is incomplete, or they
+   *     do not fit each other; the message names the file, the key or field, and what was
+   *     expected
    */
   public static RecurrentModel load(Path checkpoint, Path config, Backend backend)
       throws IOException {
     MrnnConfig cfg = MrnnConfig.read(config);
-    ModelBuilder<RecurrentModel> builder;
+    ModelSpec spec = cfg.spec(config); // an incomplete config is reported against its file
+    ModelParameters p = parameters(TorchCheckpoint.read(checkpoint), spec, null);
     try {
-      builder = ModelBuilder.fromConfig(cfg);
+      return ModelBuilder.fromConfig(cfg).parameters(p).build(backend);
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(config, null, e.getMessage(), e);
+      throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
     }
-    return load(checkpoint, builder, backend);
   }
 
   /**
@@ -83,6 +85,7 @@ public final class CheckpointLoader {
    * @param prefix the key prefix ({@code ""}, {@code "rnn."}), or null to detect it
    * @throws ModelFormatException if a key is missing (naming it and the keys present), a shape
    *     differs from the config's (naming the key and both shapes), or a value is not finite
+   *     (naming the key and the index)
    */
   public static ModelParameters parameters(TorchCheckpoint checkpoint, ModelSpec spec,
       String prefix) throws ModelFormatException {
@@ -107,12 +110,26 @@ public final class CheckpointLoader {
       if (t.dtype() == DType.FLOAT32) {
         dtype = DType.FLOAT32;
       }
+      requireFinite(checkpoint.source(), key, t);
       m[k] = t.toMatrix();
     }
     try {
       return ModelParameters.of(m[0], m[1], m[2], m[3], m[4], m[5], dtype);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(checkpoint.source(), null, e.getMessage(), e);
+    }
+  }
+
+  /** Weights must be finite: a NaN or infinity would silently poison every state it reaches. */
+  private static void requireFinite(String source, String key, StoredTensor t)
+      throws ModelFormatException {
+    double[] data = t.data();
+    int columns = t.shape()[1];
+    for (int k = 0; k < data.length; k++) {
+      if (!Double.isFinite(data[k])) {
+        throw new ModelFormatException(source, key, "element [" + k / columns + ", "
+            + k % columns + "] is " + data[k] + "; expected finite weights");
+      }
     }
   }
 

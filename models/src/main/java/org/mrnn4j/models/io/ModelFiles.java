@@ -1,6 +1,5 @@
 package org.mrnn4j.models.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,6 +12,7 @@ import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.DType;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelParameters;
+import org.mrnn4j.models.ModelSpec;
 import org.mrnn4j.models.RecurrentModel;
 
 /**
@@ -43,6 +43,7 @@ public final class ModelFiles {
   /** The version written and the highest understood. */
   public static final int VERSION = 1;
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String EXPECTED = "expected an mrnn4j model file";
   private static final String[] KEYS = {
     ModelParameters.W_REC, ModelParameters.W_REC_MASK, ModelParameters.W_REC_SIGN,
     ModelParameters.W_INP, ModelParameters.W_INP_MASK, ModelParameters.W_INP_SIGN
@@ -83,47 +84,89 @@ public final class ModelFiles {
    *
    * @throws ModelFormatException naming the file and field when the document is malformed, of
    *     another format or a newer version, or its parameters do not fit its config
+   * @throws IOException if the file cannot be read
    */
   public static RecurrentModel load(Path file, Backend backend) throws IOException {
-    JsonNode root;
-    try (var r = Files.newBufferedReader(file)) {
-      root = MAPPER.readTree(r);
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    return fromJson(root, file, backend);
+    return fromJson(Json.read(file, EXPECTED), file, backend);
   }
 
-  /** Builds the model a parsed document describes ({@code source} names it in messages). */
+  /**
+   * Builds the model a document held in memory describes (UTF-8, or UTF-16/32 with a byte-order
+   * mark).
+   *
+   * @param source how messages name the document, for example its file name
+   * @throws ModelFormatException as {@link #load(Path, Backend)}
+   */
+  public static RecurrentModel parse(byte[] json, Object source, Backend backend)
+      throws ModelFormatException {
+    return fromJson(Json.parse(json, source, EXPECTED), source, backend);
+  }
+
+  /**
+   * Builds the model a parsed document describes ({@code source} names it in messages).
+   *
+   * @throws ModelFormatException as {@link #load(Path, Backend)}
+   */
   public static RecurrentModel fromJson(JsonNode root, Object source, Backend backend)
       throws ModelFormatException {
-    if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
-      throw new ModelFormatException(source, "format",
-          "not an mrnn4j model file: expected \"format\": \"" + FORMAT + "\"");
+    if (root == null || !root.isObject()) {
+      throw new ModelFormatException(source, null, "not an mrnn4j model file: expected a JSON "
+          + "object with \"format\": \"" + FORMAT + "\"");
     }
-    int version = root.path("version").asInt(-1);
-    if (version < 1 || version > VERSION) {
+    JsonNode format = root.get("format");
+    if (format == null || !format.isTextual() || !FORMAT.equals(format.asText())) {
+      throw new ModelFormatException(source, "format", "not an mrnn4j model file: expected \""
+          + FORMAT + "\", got " + (format == null ? "nothing" : MrnnConfig.brief(format)));
+    }
+    JsonNode version = root.get("version");
+    if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()
+        || version.intValue() < 1 || version.intValue() > VERSION) {
       throw new ModelFormatException(source, "version", "unsupported version "
-          + root.path("version") + "; this library reads versions 1 to " + VERSION);
+          + (version == null ? "(missing)" : MrnnConfig.brief(version))
+          + "; this library reads versions 1 to " + VERSION);
     }
     JsonNode cfgNode = root.get("config");
-    MrnnConfig config = MrnnConfig.fromJson(cfgNode, source);
+    if (cfgNode == null || !cfgNode.isObject()) {
+      throw new ModelFormatException(source, "config", "missing or not an object; expected the "
+          + "network's mRNNTorch config with its model block");
+    }
+    MrnnConfig config;
+    try {
+      config = MrnnConfig.fromJson(cfgNode, source);
+    } catch (ModelFormatException e) {
+      throw new ModelFormatException(source, e.location() == null ? "config"
+          : "config." + e.location(), e.problem(), e);
+    }
     if (config.model().isEmpty() || config.model().get().kind() == null) {
       throw new ModelFormatException(source, "config.model.type", "missing: leaky or elman");
+    }
+    ModelSpec spec;
+    try {
+      spec = config.spec(source);
+    } catch (ModelFormatException e) {
+      throw new ModelFormatException(source, "config", e.problem(), e);
     }
     JsonNode params = root.get("parameters");
     if (params == null || !params.isObject()) {
       throw new ModelFormatException(source, "parameters", "missing or not an object");
     }
+    DType dtype = DType.FLOAT64;
+    JsonNode dtypeNode = params.get("dtype");
+    if (dtypeNode != null && !dtypeNode.isNull()) {
+      try {
+        if (!dtypeNode.isTextual()) {
+          throw new IllegalArgumentException("expected float64 or float32, got "
+              + MrnnConfig.brief(dtypeNode));
+        }
+        dtype = DType.fromName(dtypeNode.asText());
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(source, "parameters.dtype", e.getMessage(), e);
+      }
+    }
     double[][][] m = new double[6][][];
     for (int k = 0; k < 6; k++) {
-      m[k] = matrix(params.get(KEYS[k]), source, "parameters." + KEYS[k]);
-    }
-    DType dtype;
-    try {
-      dtype = DType.fromName(params.path("dtype").asText("float64"));
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(source, "parameters.dtype", e.getMessage(), e);
+      int[] expected = {spec.numUnits(), k < 3 ? spec.numUnits() : spec.numInputs()};
+      m[k] = matrix(params.get(KEYS[k]), source, "parameters." + KEYS[k], expected);
     }
     try {
       ModelParameters p = ModelParameters.of(m[0], m[1], m[2], m[3], m[4], m[5], dtype);
@@ -133,25 +176,45 @@ public final class ModelFiles {
     }
   }
 
-  static double[][] matrix(JsonNode node, Object source, String where)
+  /**
+   * A matrix of the expected shape (rows = destination units), checked before it is copied: the
+   * config fixes the shape, so a document cannot make this allocate more than it holds.
+   */
+  static double[][] matrix(JsonNode node, Object source, String where, int[] expected)
       throws ModelFormatException {
+    String shape = "[" + expected[0] + ", " + expected[1] + "]";
     if (node == null || !node.isArray()) {
-      throw new ModelFormatException(source, where, "missing or not a list of rows");
+      throw new ModelFormatException(source, where, "missing or not a list of rows; expected a "
+          + shape + " matrix");
+    }
+    if (node.size() != expected[0]) {
+      throw new ModelFormatException(source, where, "has " + node.size() + " rows; the config "
+          + "needs " + shape);
     }
     double[][] out = new double[node.size()][];
     for (int r = 0; r < node.size(); r++) {
       JsonNode row = node.get(r);
       if (!row.isArray()) {
-        throw new ModelFormatException(source, where + "[" + r + "]", "expected a list of numbers");
+        throw new ModelFormatException(source, where + "[" + r + "]", "expected a list of "
+            + expected[1] + " numbers, got " + row.getNodeType());
+      }
+      if (row.size() != expected[1]) {
+        throw new ModelFormatException(source, where + "[" + r + "]", "has " + row.size()
+            + " entries; the config needs " + shape);
       }
       out[r] = new double[row.size()];
       for (int c = 0; c < row.size(); c++) {
         JsonNode v = row.get(c);
         if (!v.isNumber()) {
           throw new ModelFormatException(source, where + "[" + r + "][" + c + "]",
-              "expected a number, got " + v);
+              "expected a number, got " + MrnnConfig.brief(v));
         }
-        out[r][c] = v.doubleValue();
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+          throw new ModelFormatException(source, where + "[" + r + "][" + c + "]",
+              "expected a finite number, got " + MrnnConfig.brief(v));
+        }
+        out[r][c] = d;
       }
     }
     return out;

@@ -10,11 +10,13 @@ import java.nio.file.Path;
  *
  * <p>Every reader in this package reports malformed input with this checked exception only (its
  * cause may hold the underlying parser error); I/O failures remain plain {@link IOException}s.
+ * The contract is spelled out in the {@linkplain org.mrnn4j.models.io package documentation}.
  */
 public class ModelFormatException extends IOException {
   private static final long serialVersionUID = 1L;
   private final String file;
   private final String location;
+  private final String problem;
 
   /**
    * @param file the file (or a description such as "config stream"); may be null
@@ -31,6 +33,7 @@ public class ModelFormatException extends IOException {
     super(format(file, location, problem), cause);
     this.file = file == null ? null : file.toString();
     this.location = location;
+    this.problem = problem;
   }
 
   private static String format(Object file, String location, String problem) {
@@ -55,5 +58,10 @@ public class ModelFormatException extends IOException {
   /** The entry or field within the file, or null. */
   public String location() {
     return location;
+  }
+
+  /** What was wrong and what was expected: the message without file and location. */
+  public String problem() {
+    return problem;
   }
 }

@@ -1,20 +1,24 @@
 package org.mrnn4j.models.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.models.Connection;
 import org.mrnn4j.models.InputRegion;
+import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.ModelSpec;
 import org.mrnn4j.models.RecurrentRegion;
@@ -33,6 +37,14 @@ import org.mrnn4j.models.Sign;
  * {@code sparsity = null} (dense). {@code num_units}, input region names, and connection
  * {@code src_region}/{@code dst_region} are required. Immutable.
  *
+ * <p>Configs come from strangers' repositories, so reading is strict (see the {@linkplain
+ * org.mrnn4j.models.io package documentation}): one JSON value without duplicate keys, fields of
+ * the right types and ranges (finite numbers, {@code dt}, {@code tau} and {@code spectral_radius}
+ * positive, noise levels non-negative, sparsity in [0, 1], at most {@link ModelSpec#MAX_UNITS}
+ * units), unique region names, parent names distinct from region names, and connections between
+ * known regions of the right kinds, each once. Every violation is a {@link ModelFormatException}
+ * naming the field, such as {@code recurrent_connections[3].dst_region}.
+ *
  * <p>Apply it with {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} (kind and
  * options from the model block) or {@link org.mrnn4j.models.ModelBuilder#config(MrnnConfig)}
  * (regions and connections only).
@@ -40,6 +52,7 @@ import org.mrnn4j.models.Sign;
 public final class MrnnConfig {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String EXPECTED = "expected an mRNNTorch config";
 
   private final List<RecurrentRegion> recurrentRegions;
   private final List<InputRegion> inputRegions;
@@ -89,32 +102,55 @@ public final class MrnnConfig {
     public static ModelOptions fromJson(JsonNode node, Object source, String where)
         throws ModelFormatException {
       if (!node.isObject()) {
-        throw new ModelFormatException(source, where, "expected an object, got " + node.getNodeType());
+        throw new ModelFormatException(source, where, "expected an object, got "
+            + node.getNodeType());
       }
-      ModelKind kind = null;
-      Activation activation = null;
+      String type = optString(node, "type", source, where);
+      ModelKind kind;
       try {
-        String type = optString(node, "type", source, where);
         kind = type == null ? null : ModelKind.fromName(type);
-        String act = optString(node, "activation", source, where);
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(source, where + ".type", e.getMessage(), e);
+      }
+      String act = optString(node, "activation", source, where);
+      Activation activation;
+      try {
         activation = act == null ? null : Activation.fromName(act);
       } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where, e.getMessage(), e);
+        throw new ModelFormatException(source, where + ".activation", e.getMessage(), e);
       }
-      Double dt = optNumber(node, "dt", source, where);
-      Double tau = optNumber(node, "tau", source, where);
+      Double dt = positive(node, "dt", source, where);
+      Double tau = positive(node, "tau", source, where);
       Double alpha = optNumber(node, "alpha", source, where);
       if (alpha != null && dt != null && tau != null
           && Math.abs(alpha - dt / tau) > 1e-12 * Math.max(1, Math.abs(alpha))) {
         throw new ModelFormatException(source, where + ".alpha",
             "alpha " + alpha + " differs from dt / tau = " + dt / tau);
       }
+      Double act0 = optNumber(node, "noise_level_act", source, where);
+      Double inp0 = optNumber(node, "noise_level_inp", source, where);
+      if (act0 != null && act0 < 0) {
+        throw new ModelFormatException(source, where + ".noise_level_act",
+            "expected a number >= 0, got " + act0);
+      }
+      if (inp0 != null && inp0 < 0) {
+        throw new ModelFormatException(source, where + ".noise_level_inp",
+            "expected a number >= 0, got " + inp0);
+      }
       return new ModelOptions(kind, activation,
           optBoolean(node, "rec_constrained", source, where),
           optBoolean(node, "inp_constrained", source, where),
-          optNumber(node, "spectral_radius", source, where), dt, tau,
-          optNumber(node, "noise_level_act", source, where),
-          optNumber(node, "noise_level_inp", source, where));
+          positive(node, "spectral_radius", source, where), dt, tau, act0, inp0);
+    }
+
+    private static Double positive(JsonNode node, String key, Object source, String where)
+        throws ModelFormatException {
+      Double v = optNumber(node, key, source, where);
+      if (v != null && !(v > 0)) {
+        throw new ModelFormatException(source, where + "." + key,
+            "expected a positive number, got " + v);
+      }
+      return v;
     }
 
     /** The options of a spec, every field present. */
@@ -166,43 +202,55 @@ public final class MrnnConfig {
   /**
    * Reads a config file.
    *
-   * @throws ModelFormatException naming the file and field when the JSON is malformed or a field
-   *     has the wrong type
+   * @throws ModelFormatException naming the file and field when the JSON is malformed, a field
+   *     has the wrong type or value, or the regions and connections do not fit together
    * @throws IOException if the file cannot be read
    */
   public static MrnnConfig read(Path file) throws IOException {
-    JsonNode root;
-    try (var reader = Files.newBufferedReader(file)) {
-      root = MAPPER.readTree(reader);
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    return fromJson(root, file);
+    return fromJson(Json.read(file, EXPECTED), file);
   }
 
   /**
    * Parses a config from a JSON string.
    *
    * @param source a description of where the text came from, for messages
+   * @throws ModelFormatException as {@link #read(Path)}
    */
   public static MrnnConfig parse(String json, Object source) throws ModelFormatException {
-    try {
-      return fromJson(MAPPER.readTree(json), source);
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(source, null, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    return fromJson(Json.parse(json, source, EXPECTED), source);
   }
 
   /**
-   * Reads a config from a parsed JSON object.
+   * Parses a config from the bytes of a JSON document (UTF-8, or UTF-16/32 with a byte-order
+   * mark).
+   *
+   * @param source a description of where the bytes came from, for messages
+   * @throws ModelFormatException as {@link #read(Path)}
+   */
+  public static MrnnConfig parse(byte[] json, Object source) throws ModelFormatException {
+    return fromJson(Json.parse(json, source, EXPECTED), source);
+  }
+
+  /**
+   * Reads a config from a parsed JSON object, checking what can be checked without the rest of
+   * the network: field types and values, unique region names, parent names distinct from region
+   * names, connections between regions of the right kinds, no duplicate connection, and a size
+   * that a tensor can hold ({@link ModelSpec#MAX_ELEMENTS}). A config that passes builds with
+   * {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} without error; whether it is
+   * complete (at least one recurrent and one input region) is checked by {@link #spec(Object)}.
    *
    * @param source the file or a description, for messages
+   * @throws ModelFormatException naming the source, the field (for example
+   *     {@code recurrent_regions[2].num_units}) and what was expected
    */
   public static MrnnConfig fromJson(JsonNode root, Object source) throws ModelFormatException {
     if (root == null || !root.isObject()) {
-      throw new ModelFormatException(source, null, "a config must be a JSON object");
+      throw new ModelFormatException(source, null, "a config must be a JSON object, got "
+          + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType()));
     }
     List<RecurrentRegion> rec = new ArrayList<>();
+    Map<String, String> names = new HashMap<>(); // region name -> where it was declared
+    long units = 0;
     JsonNode regions = list(root, "recurrent_regions", source);
     for (int k = 0; k < regions.size(); k++) {
       String where = "recurrent_regions[" + k + "]";
@@ -211,20 +259,23 @@ public final class MrnnConfig {
       if (name == null) {
         name = "region_" + k; // mRNNTorch's default name
       }
-      int units = requireUnits(r, source, where);
+      int n = requireUnits(r, source, where);
       String parent = optString(r, "parent_region", source, where);
       Double base = optNumber(r, "base_firing", source, where);
       Double init = optNumber(r, "init", source, where);
       Boolean learnable = optBoolean(r, "learnable_bias", source, where);
       Sign sign = sign(r, source, where);
       try {
-        rec.add(new RecurrentRegion(name, units, sign, base == null ? 0.0 : base,
+        rec.add(new RecurrentRegion(name, n, sign, base == null ? 0.0 : base,
             init == null ? 0.0 : init, parent, learnable != null && learnable));
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(source, where, e.getMessage(), e);
       }
+      unique(names, name, where, source);
+      units += n;
     }
     List<InputRegion> inp = new ArrayList<>();
+    long inputUnits = 0;
     JsonNode inputs = list(root, "input_regions", source);
     for (int k = 0; k < inputs.size(); k++) {
       String where = "input_regions[" + k + "]";
@@ -233,15 +284,42 @@ public final class MrnnConfig {
       if (name == null) {
         throw new ModelFormatException(source, where + ".name", "missing; input regions need a name");
       }
-      int units = requireUnits(r, source, where);
+      int n = requireUnits(r, source, where);
       try {
-        inp.add(new InputRegion(name, units, sign(r, source, where)));
+        inp.add(new InputRegion(name, n, sign(r, source, where)));
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(source, where, e.getMessage(), e);
       }
+      unique(names, name, where, source);
+      inputUnits += n;
     }
-    List<Connection> recConn = connections(root, "recurrent_connections", source);
-    List<Connection> inpConn = connections(root, "input_connections", source);
+    for (int k = 0; k < rec.size(); k++) {
+      String parent = rec.get(k).parent();
+      if (parent != null && names.containsKey(parent)) {
+        throw new ModelFormatException(source, "recurrent_regions[" + k + "].parent_region",
+            "'" + parent + "' is the name of the region at " + names.get(parent)
+                + "; expected a parent name distinct from every region name");
+      }
+    }
+    if (units > ModelSpec.MAX_UNITS) { // then units * units > MAX_ELEMENTS, without overflow
+      throw new ModelFormatException(source, "recurrent_regions", "the regions hold N = " + units
+          + " units in all, so W_rec would have N^2 = "
+          + java.math.BigInteger.valueOf(units).pow(2) + " elements; at most "
+          + ModelSpec.MAX_ELEMENTS + " fit in a tensor (N <= " + ModelSpec.MAX_UNITS + ")");
+    }
+    if (units > 0 && inputUnits > ModelSpec.MAX_ELEMENTS / units) {
+      throw new ModelFormatException(source, "input_regions", "the input regions hold I = "
+          + inputUnits + " units in all, so W_inp [N = " + units + ", I] would have "
+          + units * inputUnits + " elements; at most " + ModelSpec.MAX_ELEMENTS
+          + " fit in a tensor");
+    }
+    Set<String> recNames = new HashSet<>();
+    rec.forEach(r -> recNames.add(r.name()));
+    Set<String> inpNames = new HashSet<>();
+    inp.forEach(r -> inpNames.add(r.name()));
+    List<Connection> recConn =
+        connections(root, "recurrent_connections", source, recNames, inpNames);
+    List<Connection> inpConn = connections(root, "input_connections", source, inpNames, recNames);
     ModelOptions model = null;
     JsonNode m = root.get("model");
     if (m != null && !m.isNull()) {
@@ -250,9 +328,36 @@ public final class MrnnConfig {
     return new MrnnConfig(rec, inp, recConn, inpConn, model);
   }
 
-  private static List<Connection> connections(JsonNode root, String key, Object source)
+  private static void unique(Map<String, String> names, String name, String where, Object source)
       throws ModelFormatException {
+    String previous = names.putIfAbsent(name, where);
+    if (previous != null) {
+      throw new ModelFormatException(source, where + ".name", "'" + name
+          + "' is already the name of the region at " + previous + "; expected unique names");
+    }
+  }
+
+  /**
+   * The complete network this config describes: kind and options from its model block
+   * (mRNNTorch's defaults where absent), its regions and connections.
+   *
+   * @param source the file or a description, for messages
+   * @throws ModelFormatException naming the source if the network is incomplete (no recurrent or
+   *     no input region) or otherwise invalid
+   */
+  public ModelSpec spec(Object source) throws ModelFormatException {
+    try {
+      return ModelBuilder.fromConfig(this).spec();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ModelFormatException(source, null, e.getMessage(), e);
+    }
+  }
+
+  private static List<Connection> connections(JsonNode root, String key, Object source,
+      Set<String> sources, Set<String> others) throws ModelFormatException {
+    boolean input = key.startsWith("input");
     List<Connection> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
     JsonNode list = list(root, key, source);
     for (int k = 0; k < list.size(); k++) {
       String where = key + "[" + k + "]";
@@ -266,10 +371,32 @@ public final class MrnnConfig {
         throw new ModelFormatException(source, where + ".dst_region", "missing");
       }
       Double sparsity = optNumber(c, "sparsity", source, where);
+      if (sparsity != null && !(sparsity >= 0 && sparsity <= 1)) {
+        throw new ModelFormatException(source, where + ".sparsity",
+            "expected a fraction in [0, 1] (or null for dense), got " + sparsity);
+      }
       try {
         out.add(new Connection(src, dst, sparsity == null ? 0.0 : sparsity));
       } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where + ".sparsity", e.getMessage(), e);
+        throw new ModelFormatException(source, where, e.getMessage(), e);
+      }
+      String kind = input ? "input" : "recurrent";
+      if (!sources.contains(src)) {
+        String hint = !others.contains(src) ? ""
+            : input ? " ('" + src + "' is a recurrent region: list it under recurrent_connections)"
+            : " ('" + src + "' is an input region: list it under input_connections)";
+        throw new ModelFormatException(source, where + ".src_region", "unknown " + kind
+            + " region '" + src + "'" + hint + "; expected one of " + new TreeSet<>(sources));
+      }
+      Set<String> recurrent = input ? others : sources;
+      if (!recurrent.contains(dst)) {
+        throw new ModelFormatException(source, where + ".dst_region", "unknown recurrent region '"
+            + dst + "'; expected one of " + new TreeSet<>(recurrent));
+      }
+      String previous = seen.putIfAbsent(src + "\u0000" + dst, where);
+      if (previous != null) {
+        throw new ModelFormatException(source, where, "duplicate of " + previous + " (" + src
+            + " -> " + dst + "); expected each connection once");
       }
     }
     return out;
@@ -304,9 +431,10 @@ public final class MrnnConfig {
       throw new ModelFormatException(source, where + ".num_units", "missing");
     }
     if (!u.isNumber() || u.doubleValue() != Math.rint(u.doubleValue()) || u.doubleValue() < 1
-        || u.doubleValue() > Integer.MAX_VALUE) {
+        || u.doubleValue() > ModelSpec.MAX_UNITS) {
       throw new ModelFormatException(source, where + ".num_units",
-          "expected a positive integer, got " + u);
+          "expected a positive integer of at most " + ModelSpec.MAX_UNITS
+              + " (the most units whose weight matrix fits in a tensor), got " + brief(u));
     }
     return u.intValue();
   }
@@ -327,7 +455,8 @@ public final class MrnnConfig {
       return null;
     }
     if (!v.isTextual()) {
-      throw new ModelFormatException(source, where + "." + key, "expected a string, got " + v);
+      throw new ModelFormatException(source, where + "." + key, "expected a string, got "
+          + brief(v));
     }
     return v.asText();
   }
@@ -339,9 +468,15 @@ public final class MrnnConfig {
       return null;
     }
     if (!v.isNumber()) {
-      throw new ModelFormatException(source, where + "." + key, "expected a number, got " + v);
+      throw new ModelFormatException(source, where + "." + key, "expected a number, got "
+          + brief(v));
     }
-    return v.doubleValue();
+    double d = v.doubleValue();
+    if (!Double.isFinite(d)) {
+      throw new ModelFormatException(source, where + "." + key, "expected a finite number, got "
+          + brief(v));
+    }
+    return d;
   }
 
   static Boolean optBoolean(JsonNode node, String key, Object source, String where)
@@ -351,9 +486,19 @@ public final class MrnnConfig {
       return null;
     }
     if (!v.isBoolean()) {
-      throw new ModelFormatException(source, where + "." + key, "expected true or false, got " + v);
+      throw new ModelFormatException(source, where + "." + key, "expected true or false, got "
+          + brief(v));
     }
     return v.booleanValue();
+  }
+
+  /** A JSON value for a message: its text, cut short (a hostile value may be megabytes). */
+  static String brief(JsonNode v) {
+    if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
+      return "a number beyond the range of a double";
+    }
+    String text = v.toString();
+    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
   }
 
   // ------------------------------------------------------------------ writing

@@ -38,7 +38,9 @@ import org.mrnn4j.models.io.TorchUnpickler.TensorRef;
  * it, before any tensor is read. The zip container is read with bounds on the number of entries and
  * on the bytes inflated (2 GiB), and every size is checked against the bytes present before memory
  * is allocated for it. Tensor storages, offsets, shapes and strides are validated with exact
- * integer arithmetic.
+ * integer arithmetic; a tensor may not have more elements than its storage holds, and the tensors
+ * of one checkpoint materialise at most 2^28 elements in all (bounding what views of one shared
+ * storage could allocate).
  *
  * <p>Values: float64 and float32 tensors (and float16, bfloat16, widened exactly and reported as
  * {@link org.mrnn4j.core.DType#FLOAT32}); either byte order ({@code byteorder} entry, little when
@@ -104,6 +106,7 @@ public final class TorchCheckpoint {
     // Validate every tensor against the central directory before reading any storage.
     Map<String, Layout> layouts = new LinkedHashMap<>();
     Map<String, List<String>> byStorage = new LinkedHashMap<>();
+    long elements = 0;
     for (Map.Entry<Object, Object> item : dict.items.entrySet()) {
       if (!(item.getKey() instanceof String key)) {
         throw new ModelFormatException(file, pickleEntry.name(), "has the key "
@@ -115,6 +118,12 @@ public final class TorchCheckpoint {
             + " torch.save(model.state_dict()) files; save the state dict on its own)");
       }
       Layout layout = layout(zip, prefix, file, key, ref);
+      elements += layout.numel;
+      if (elements > limits.maxElements()) {
+        throw new ModelFormatException(file, "key '" + key + "'", "brings the tensors' elements "
+            + "to " + elements + "; this reader materialises at most " + limits.maxElements()
+            + " from one checkpoint (many views of one storage?)");
+      }
       layouts.put(key, layout);
       byStorage.computeIfAbsent(ref.storage().key(), k -> new ArrayList<>()).add(key);
     }
@@ -302,6 +311,14 @@ public final class TorchCheckpoint {
       throw new ModelFormatException(file, where, "has " + geometry + at + ", reaching element "
           + last + ", but its storage " + entryName + " holds only " + available + " "
           + element.label + " elements");
+    }
+    if (numel > available) {
+      // Only overlapping strides (an expanded, broadcast view) could reach more elements than
+      // the storage holds; refusing them keeps every allocation within the bytes present.
+      throw new ModelFormatException(file, where, "has " + geometry + at + ", " + numel
+          + " elements, but its storage " + entryName + " holds only " + available + " "
+          + element.label + " elements; expected a tensor no larger than its storage (save an "
+          + "expanded view with .contiguous())");
     }
     return new Layout(entry, element, ref.offset(), shape, stride, (int) numel);
   }

@@ -583,7 +583,11 @@ final class TorchUnpickler {
           || key instanceof Double || key == None.NONE)) {
         throw fail("a dict key must be a string or number; got " + describe(key));
       }
-      dict.items.put(key, items.get(i + 1));
+      if (dict.items.putIfAbsent(key, items.get(i + 1)) != null) {
+        // Python keeps the last value silently; torch.save never writes a key twice, and two
+        // readers could disagree on which copy counts, so the ambiguity is refused.
+        throw fail("the dict key " + describe(key) + " appears twice");
+      }
     }
   }
 

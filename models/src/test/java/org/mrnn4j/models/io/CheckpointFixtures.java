@@ -16,36 +16,36 @@ import java.util.zip.ZipOutputStream;
  * Hand-built checkpoints for tests: pickles written opcode by opcode (as pickletools would
  * disassemble what torch.save writes) and zip archives written with java.util.zip.
  */
-final class CheckpointFixtures {
+public final class CheckpointFixtures {
   private CheckpointFixtures() {}
 
   /** A pickle written opcode by opcode. */
-  static final class Pickle {
+  public static final class Pickle {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    Pickle op(int... bytes) {
+    public Pickle op(int... bytes) {
       for (int b : bytes) {
         out.write(b);
       }
       return this;
     }
 
-    Pickle proto(int version) {
+    public Pickle proto(int version) {
       return op(0x80, version);
     }
 
-    Pickle global(String module, String name) {
+    public Pickle global(String module, String name) {
       op('c');
       raw((module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
       return this;
     }
 
     /** STACK_GLOBAL with its two strings pushed as SHORT_BINUNICODE (protocol 4). */
-    Pickle stackGlobal(String module, String name) {
+    public Pickle stackGlobal(String module, String name) {
       return shortString(module).shortString(name).op(0x93);
     }
 
-    Pickle string(String s) {
+    public Pickle string(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       op('X');
       raw(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
@@ -53,7 +53,7 @@ final class CheckpointFixtures {
       return this;
     }
 
-    Pickle shortString(String s) {
+    public Pickle shortString(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       op(0x8c, b.length);
       raw(b);
@@ -61,7 +61,7 @@ final class CheckpointFixtures {
     }
 
     /** The shortest integer opcode for {@code v}, as pickle chooses it. */
-    Pickle integer(long v) {
+    public Pickle integer(long v) {
       if (v >= 0 && v < 256) {
         return op('K', (int) v);
       }
@@ -78,23 +78,23 @@ final class CheckpointFixtures {
       return this;
     }
 
-    Pickle mark() {
+    public Pickle mark() {
       return op('(');
     }
 
-    Pickle tuple() {
+    public Pickle tuple() {
       return op('t');
     }
 
-    Pickle emptyTuple() {
+    public Pickle emptyTuple() {
       return op(')');
     }
 
-    Pickle emptyDict() {
+    public Pickle emptyDict() {
       return op('}');
     }
 
-    Pickle ints(long... values) {
+    public Pickle ints(long... values) {
       mark();
       for (long v : values) {
         integer(v);
@@ -102,21 +102,21 @@ final class CheckpointFixtures {
       return tuple();
     }
 
-    Pickle reduce() {
+    public Pickle reduce() {
       return op('R');
     }
 
-    Pickle stop() {
+    public Pickle stop() {
       return op('.');
     }
 
-    Pickle raw(byte[] bytes) {
+    public Pickle raw(byte[] bytes) {
       out.write(bytes, 0, bytes.length);
       return this;
     }
 
     /** OrderedDict() followed by a MARK for the items, as torch.save starts a state dict. */
-    Pickle beginStateDict() {
+    public Pickle beginStateDict() {
       return proto(2).global("collections", "OrderedDict").emptyTuple().reduce().mark();
     }
 
@@ -124,7 +124,7 @@ final class CheckpointFixtures {
      * One {@code key: _rebuild_tensor_v2(('storage', torch.<storageClass>, storageKey, 'cpu',
      * numel), offset, size, stride, False, OrderedDict())} item.
      */
-    Pickle tensor(String key, String storageClass, String storageKey, long numel, long offset,
+    public Pickle tensor(String key, String storageClass, String storageKey, long numel, long offset,
         long[] size, long[] stride) {
       string(key);
       global("torch._utils", "_rebuild_tensor_v2");
@@ -139,44 +139,44 @@ final class CheckpointFixtures {
     }
 
     /** SETITEMS for the MARK of {@link #beginStateDict()}, then STOP. */
-    Pickle endStateDict() {
+    public Pickle endStateDict() {
       return op('u').stop();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
       return out.toByteArray();
     }
   }
 
   /** A zip archive of stored (uncompressed) entries under {@code prefix/}, in insertion order. */
-  static final class Archive {
+  public static final class Archive {
     private final String prefix;
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private int method = ZipEntry.STORED;
 
-    Archive(String prefix) {
+    public Archive(String prefix) {
       this.prefix = prefix;
     }
 
-    Archive put(String name, byte[] data) {
+    public Archive put(String name, byte[] data) {
       entries.put(name, data);
       return this;
     }
 
-    Archive pickle(Pickle pickle) {
+    public Archive pickle(Pickle pickle) {
       return put("data.pkl", pickle.bytes());
     }
 
-    Archive byteOrder(String order) {
+    public Archive byteOrder(String order) {
       return put("byteorder", order.getBytes(StandardCharsets.US_ASCII));
     }
 
-    Archive deflated() {
+    public Archive deflated() {
       method = ZipEntry.DEFLATED;
       return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
       try {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
@@ -202,7 +202,7 @@ final class CheckpointFixtures {
     }
   }
 
-  static byte[] floats(ByteOrder order, float... values) {
+  public static byte[] floats(ByteOrder order, float... values) {
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(order);
     for (float v : values) {
       b.putFloat(v);
@@ -210,7 +210,7 @@ final class CheckpointFixtures {
     return b.array();
   }
 
-  static byte[] doubles(ByteOrder order, double... values) {
+  public static byte[] doubles(ByteOrder order, double... values) {
     ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(order);
     for (double v : values) {
       b.putDouble(v);
@@ -218,7 +218,7 @@ final class CheckpointFixtures {
     return b.array();
   }
 
-  static byte[] shorts(int... values) {
+  public static byte[] shorts(int... values) {
     ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : values) {
       b.putShort((short) v);
@@ -227,7 +227,7 @@ final class CheckpointFixtures {
   }
 
   /** The byte offset of the central-directory record of {@code name}, for patching it. */
-  static int centralRecord(byte[] zip, String name) {
+  public static int centralRecord(byte[] zip, String name) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     for (int i = zip.length - 46; i >= 0; i--) {
       if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
@@ -241,11 +241,11 @@ final class CheckpointFixtures {
     throw new AssertionError("no central record for " + name);
   }
 
-  static void putInt(byte[] b, int at, int value) {
+  public static void putInt(byte[] b, int at, int value) {
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
   }
 
-  static void putShort(byte[] b, int at, int value) {
+  public static void putShort(byte[] b, int at, int value) {
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putShort(at, (short) value);
   }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.testing.ConformanceDirectory;
 import org.mrnn4j.models.Connection;
+import org.mrnn4j.models.InputRegion;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentRegion;
@@ -82,12 +83,19 @@ class MrnnConfigTest {
   }
 
   @Test
-  void aConnectionToAnUnknownRegionIsNamed() throws ModelFormatException {
-    MrnnConfig c = MrnnConfig.parse("""
+  void aConnectionToAnUnknownRegionIsNamed() {
+    // The reader checks connections against the config's regions, naming the field.
+    ModelFormatException f = assertThrows(ModelFormatException.class, () -> MrnnConfig.parse("""
         {"recurrent_regions": [{"name": "a", "num_units": 1}],
          "input_regions": [{"name": "u", "num_units": 1}],
          "recurrent_connections": [{"src_region": "a", "dst_region": "b"}]}
-        """, "c");
+        """, "c"));
+    assertEquals("recurrent_connections[0].dst_region", f.location());
+    assertEquals("c: recurrent_connections[0].dst_region: unknown recurrent region 'b'; "
+        + "expected one of [a]", f.getMessage());
+    // A config made in code is checked by the builder.
+    MrnnConfig c = new MrnnConfig(List.of(RecurrentRegion.of("a", 1)),
+        List.of(InputRegion.of("u", 1)), List.of(Connection.of("a", "b")), List.of(), null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ModelBuilder.fromConfig(c));
     assertTrue(e.getMessage().contains("a -> b") && e.getMessage().contains("'b'"),

@@ -296,7 +296,7 @@ class TorchCheckpointHostileTest {
     for (int i = 0; i < 20; i++) {
       archive.put("extra/" + i, new byte[0]);
     }
-    CheckpointLimits few = new CheckpointLimits(10, 1L << 31, 1 << 20, 100, 1000, 1000);
+    CheckpointLimits few = new CheckpointLimits(10, 1L << 31, 1 << 20, 100, 1000, 1000, 1L << 28);
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> TorchCheckpoint.read(ByteSource.of(archive.bytes()), "many.pth", few));
     assertTrue(e.getMessage().contains("declares 21 entries; at most 10"), e.getMessage());
@@ -322,7 +322,7 @@ class TorchCheckpointHostileTest {
             .tensor("w", "FloatStorage", "0", 1024, 0, new long[] {1024}, new long[] {1})
             .endStateDict())
         .put("data/0", storage).bytes();
-    CheckpointLimits small = new CheckpointLimits(100, 1024, 1024, 100, 1000, 1000);
+    CheckpointLimits small = new CheckpointLimits(100, 1024, 1024, 100, 1000, 1000, 1L << 28);
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> TorchCheckpoint.read(ByteSource.of(big), "big.pth", small));
     assertTrue(e.getMessage().contains("zip entry 'archive/data/0': declares 4096 bytes, more"

@@ -1,0 +1,86 @@
+package org.mrnn4j.models.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.models.ModelBuilder;
+import org.mrnn4j.models.ModelParameters;
+import org.mrnn4j.models.ModelSpec;
+import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.io.CheckpointLoader;
+import org.mrnn4j.models.io.ModelFiles;
+import org.mrnn4j.models.io.ModelFormatException;
+import org.mrnn4j.models.io.MrnnConfig;
+import org.mrnn4j.models.io.StoredTensor;
+import org.mrnn4j.models.io.TorchCheckpoint;
+
+/**
+ * What the fuzz targets and the mutation corpus test do with one input. Each method returns
+ * normally when the input is accepted (after checking what an accepted input promises), throws
+ * {@link ModelFormatException} when it is rejected, and lets anything else escape: that is a
+ * finding.
+ */
+final class Targets {
+  private Targets() {}
+
+  /**
+   * Reads a config; an accepted one must write and read back to itself, and a small network must
+   * build from it.
+   */
+  static void config(byte[] data, String name, Backend backend) throws ModelFormatException {
+    MrnnConfig config = MrnnConfig.parse(data, name);
+    MrnnConfig again = MrnnConfig.parse(config.toJson().toString(), "round trip");
+    assertEquals(config.toJson(), again.toJson(), "a config must read back as it was written");
+    ModelSpec spec = config.spec(name);
+    if (spec.numUnits() <= 64 && spec.numInputs() <= 64) {
+      try (RecurrentModel m = ModelBuilder.fromConfig(config).seed(1).build(backend)) {
+        assertEquals(spec, m.spec());
+      } catch (IllegalStateException e) {
+        // Documented: a requested spectral radius cannot be met by a zero or nilpotent matrix.
+        assertTrue(spec.spectralRadiusOption().isPresent()
+            && e.getMessage().startsWith("cannot rescale"), e::getMessage);
+      }
+    }
+  }
+
+  /**
+   * Reads a checkpoint, loads it into the network of {@code config} and builds it; an accepted
+   * checkpoint's tensors must hold as many values as their shapes say.
+   */
+  static void checkpoint(byte[] data, String name, MrnnConfig config, Backend backend)
+      throws ModelFormatException {
+    TorchCheckpoint checkpoint;
+    try {
+      checkpoint = TorchCheckpoint.read(data, name);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new AssertionError("an in-memory checkpoint cannot fail to be read: " + e, e);
+    }
+    for (String key : checkpoint.keys()) {
+      StoredTensor t = checkpoint.tensor(key);
+      long numel = 1;
+      for (int d : t.shape()) {
+        numel *= d;
+      }
+      assertEquals(numel, t.data().length, key);
+    }
+    ModelParameters p = CheckpointLoader.parameters(checkpoint, config.spec("config"), null);
+    try (RecurrentModel m = ModelBuilder.fromConfig(config).parameters(p).build(backend)) {
+      assertEquals(p, m.parameters());
+    }
+  }
+
+  /** Reads a model file; an accepted one must save and reload to the same model. */
+  static void modelFile(byte[] data, String name, Backend backend) throws ModelFormatException {
+    try (RecurrentModel m = ModelFiles.parse(data, name, backend)) {
+      byte[] saved = ModelFiles.toJson(m).toString().getBytes(StandardCharsets.UTF_8);
+      try (RecurrentModel again = ModelFiles.parse(saved, "round trip", backend)) {
+        assertEquals(m.spec(), again.spec());
+        assertEquals(m.parameters(), again.parameters());
+      }
+    }
+  }
+}
