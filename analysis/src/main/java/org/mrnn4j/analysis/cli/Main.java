@@ -31,18 +31,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = {
-      "Local linear analysis of multi-regional RNNs (mRNNTorch's mRNN and ElmanmRNN) on the JVM:",
-      "Jacobians, eigenvalues and stability at operating points, and fixed points, on a choice of",
-      "compute backends."
-    },
+    description = "Local linear analysis of multi-regional RNNs (mRNNTorch's mRNN and ElmanmRNN)"
+        + " on the JVM: Jacobians, eigenvalues and stability at operating points, and fixed"
+        + " points, on a choice of compute backends.",
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
       "Run 'mrnn4j COMMAND --help' for a command's options. Examples:",
       "  mrnn4j analyze                          analyse the bundled example network",
       "  mrnn4j analyze net.json -c net.pth      analyse a trained mRNNTorch model",
-      "  mrnn4j fixed-points net.pth             find its fixed points (net.json beside it)",
+      "  mrnn4j fixed-points net.pth             its fixed points (net.json beside it)",
       "  mrnn4j backends                         list the compute backends",
       "  mrnn4j conformance ../shared/conformance"
     },
