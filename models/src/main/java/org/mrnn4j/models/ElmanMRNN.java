@@ -1,8 +1,5 @@
 package org.mrnn4j.models;
 
-import java.util.Objects;
-import org.mrnn4j.core.Activation;
-import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Tensor;
 
 /**
@@ -16,14 +13,9 @@ import org.mrnn4j.core.Tensor;
  * {@code alpha = 1}; noise uses that {@code alpha} (see {@link Simulation}), where mRNNTorch
  * fails. Immutable and thread-safe; {@link #close()} frees its tensors.
  */
-public final class ElmanMRNN implements RecurrentModel {
-  private final ModelCore core;
-
+public final class ElmanMRNN extends MRNNBase {
   ElmanMRNN(ModelCore core) {
-    if (core.spec.kind() != ModelKind.ELMAN) {
-      throw new IllegalArgumentException("an ElmanMRNN needs an Elman spec, got " + core.spec.kind());
-    }
-    this.core = core;
+    super(core, ModelKind.ELMAN, "an ElmanMRNN needs an Elman spec");
   }
 
   /** A builder for an Elman model with mRNNTorch's defaults (relu, Dale's law on). */
@@ -49,82 +41,12 @@ public final class ElmanMRNN implements RecurrentModel {
     return next[1];
   }
 
-  @Override
-  public Trajectory simulate(Simulation simulation) {
-    return core.simulate(false, Objects.requireNonNull(simulation, "simulation"));
-  }
-
   /**
    * A noiseless simulation from {@code h0}, batch first: input {@code [B, T, I]}, h0
    * {@code [B, N]}; returns {@code xs} (pre-activations) and {@code hs}, {@code [B, T, N]}.
    */
   public Trajectory simulate(Tensor input, Tensor h0) {
     return simulate(Simulation.of(input).h0(h0));
-  }
-
-  @Override
-  public ModelKind kind() {
-    return ModelKind.ELMAN;
-  }
-
-  @Override
-  public Backend backend() {
-    return core.backend;
-  }
-
-  @Override
-  public Activation activation() {
-    return core.spec.activation();
-  }
-
-  @Override
-  public RegionLayout layout() {
-    return core.layout;
-  }
-
-  @Override
-  public ModelSpec spec() {
-    return core.spec;
-  }
-
-  @Override
-  public ModelParameters parameters() {
-    return core.params;
-  }
-
-  @Override
-  public int numUnits() {
-    return core.numUnits();
-  }
-
-  @Override
-  public int numInputs() {
-    return core.numInputs();
-  }
-
-  @Override
-  public Tensor recurrentWeights() {
-    return core.wRec;
-  }
-
-  @Override
-  public Tensor inputWeights() {
-    return core.wInp;
-  }
-
-  @Override
-  public Tensor tonicInput() {
-    return core.tonic;
-  }
-
-  @Override
-  public Tensor initialCondition() {
-    return core.init;
-  }
-
-  @Override
-  public void close() {
-    core.close();
   }
 
   @Override

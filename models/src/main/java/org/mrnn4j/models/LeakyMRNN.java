@@ -1,8 +1,5 @@
 package org.mrnn4j.models;
 
-import java.util.Objects;
-import org.mrnn4j.core.Activation;
-import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Tensor;
 
 /**
@@ -17,14 +14,9 @@ import org.mrnn4j.core.Tensor;
  * ({@link org.mrnn4j.models.io.CheckpointLoader}, {@link org.mrnn4j.models.io.ModelFiles}).
  * Immutable and thread-safe; {@link #close()} frees its tensors.
  */
-public final class LeakyMRNN implements RecurrentModel {
-  private final ModelCore core;
-
+public final class LeakyMRNN extends MRNNBase {
   LeakyMRNN(ModelCore core) {
-    if (core.spec.kind() != ModelKind.LEAKY) {
-      throw new IllegalArgumentException("a LeakyMRNN needs a leaky spec, got " + core.spec.kind());
-    }
-    this.core = core;
+    super(core, ModelKind.LEAKY, "a LeakyMRNN needs a leaky spec");
   }
 
   /** A builder for a leaky model with mRNNTorch's defaults (relu, dt 10, tau 100, Dale's law on). */
@@ -80,82 +72,12 @@ public final class LeakyMRNN implements RecurrentModel {
     }
   }
 
-  @Override
-  public Trajectory simulate(Simulation simulation) {
-    return core.simulate(true, Objects.requireNonNull(simulation, "simulation"));
-  }
-
   /**
    * A noiseless simulation from {@code x0} ({@code h0 = act(x0)}), batch first: input
    * {@code [B, T, I]}, x0 {@code [B, N]}; returns {@code xs, hs} of shape {@code [B, T, N]}.
    */
   public Trajectory simulate(Tensor input, Tensor x0) {
     return simulate(Simulation.of(input).x0(x0));
-  }
-
-  @Override
-  public ModelKind kind() {
-    return ModelKind.LEAKY;
-  }
-
-  @Override
-  public Backend backend() {
-    return core.backend;
-  }
-
-  @Override
-  public Activation activation() {
-    return core.spec.activation();
-  }
-
-  @Override
-  public RegionLayout layout() {
-    return core.layout;
-  }
-
-  @Override
-  public ModelSpec spec() {
-    return core.spec;
-  }
-
-  @Override
-  public ModelParameters parameters() {
-    return core.params;
-  }
-
-  @Override
-  public int numUnits() {
-    return core.numUnits();
-  }
-
-  @Override
-  public int numInputs() {
-    return core.numInputs();
-  }
-
-  @Override
-  public Tensor recurrentWeights() {
-    return core.wRec;
-  }
-
-  @Override
-  public Tensor inputWeights() {
-    return core.wInp;
-  }
-
-  @Override
-  public Tensor tonicInput() {
-    return core.tonic;
-  }
-
-  @Override
-  public Tensor initialCondition() {
-    return core.init;
-  }
-
-  @Override
-  public void close() {
-    core.close();
   }
 
   @Override

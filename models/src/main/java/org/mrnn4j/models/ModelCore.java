@@ -17,7 +17,7 @@ import org.mrnn4j.core.TensorScope;
 /**
  * The state and arithmetic both models share: spec, layout, host parameters, and the device
  * tensors of the effective weights, tonic input and initial condition. Package-private; the public
- * models delegate to it.
+ * models delegate to it through {@link MRNNBase}.
  */
 final class ModelCore implements AutoCloseable {
   final ModelSpec spec;

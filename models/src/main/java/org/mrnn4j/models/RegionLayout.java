@@ -3,6 +3,7 @@ package org.mrnn4j.models;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -201,16 +202,8 @@ public final class RegionLayout {
     if (regions.isEmpty()) {
       return recurrentRegionNames();
     }
-    Set<String> selected = new LinkedHashSet<>();
-    for (String name : regions) {
-      if (recurrentRanges.containsKey(name)) {
-        selected.add(name);
-      } else if (children.containsKey(name)) {
-        selected.addAll(children.get(name));
-      } else {
-        throw unknown(name, "a recurrent or parent region", knownRecurrentNames());
-      }
-    }
+    // the same leaves (and the same error for an unknown name), put back in model order
+    Set<String> selected = new HashSet<>(expandRegionsInOrder(regions));
     List<String> out = new ArrayList<>();
     for (String name : recurrentRanges.keySet()) {
       if (selected.contains(name)) {

@@ -30,6 +30,7 @@ import org.mrnn4j.models.Trajectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,17 +70,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       })
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--config", paramLabel = "JSON",
-      description = "The mRNNTorch JSON config (or saved mrnn4j model); same as giving it as FILE.")
-  Path config;
-
-  @Option(names = {"-c", "--checkpoint"}, paramLabel = "PTH",
-      description = "The PyTorch checkpoint (torch.save(model.state_dict())) holding the weights.")
-  Path checkpoint;
-
-  @Option(names = "--prefix", paramLabel = "KEY",
-      description = "Key prefix of the weights in the checkpoint, e.g. 'rnn.' (default: detected).")
-  String prefix;
+  @Mixin ModelOptions modelFiles;
 
   @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
       description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
@@ -100,10 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           + " the constant input; 0 is the initial condition (default: 0,200).")
   List<Integer> steps;
 
-  @Option(names = {"-u", "--input"}, split = ",", paramLabel = "VALUE",
-      description = "The constant input: one value for every input unit, or one per input unit,"
-          + " comma-separated (default: 0).")
-  List<Double> input;
+  @Mixin ConstantInput input;
 
   @Option(names = "--states", paramLabel = "FILE",
       description = "Operating points from a file instead: CSV (one state per line: N values,"
@@ -115,13 +103,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Leading eigenvalues shown per point (default: ${DEFAULT-VALUE}).")
   int top;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "mrnn4j-out",
-      description = "Directory for the report and the plot (default: ${DEFAULT-VALUE}).")
-  Path out;
-
-  @Option(names = "--name", paramLabel = "NAME",
-      description = "Stem of the output files (default: the model file's name, or 'example').")
-  String name;
+  @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the spectrum PNG.")
   boolean noPlot;
@@ -139,8 +121,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = Backends.select(backend)) {
       LOG.info("backend {}", b.name());
-      ModelSource.Loaded loaded =
-          ModelSource.load(config, files, checkpoint, prefix, seed, b);
+      ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
       try (RecurrentModel model = loaded.model()) {
         return analyze(stdout, b, loaded, model);
       }
@@ -152,7 +133,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     Coordinates coordinates = model.kind() == ModelKind.LEAKY
         ? Coordinates.fromDh(dh) : Coordinates.ACTIVATION;
     Linearization lin = Linearization.of(model, coordinates, regions);
-    double[] u = ConstantInput.parse(input, model.numInputs());
+    double[] u = input.vector(model.numInputs());
     List<String> labels = new ArrayList<>();
     List<OperatingPoint> points = states != null
         ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
@@ -166,7 +147,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     printTable(stdout, labels, summaries, model.kind() == ModelKind.LEAKY
         && coordinates == Coordinates.PRE_ACTIVATION ? ((LeakyMRNN) model).dt() : Double.NaN);
 
-    String stem = name != null ? name : loaded.baseName();
+    String stem = output.stem(loaded);
     List<PointReport> reports = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       reports.add(PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
@@ -178,7 +159,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         leaky ? ((LeakyMRNN) model).dt() : null, leaky ? ((LeakyMRNN) model).tau() : null,
         b.name(), coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h", lin.regions(),
         lin.excludedRegions(), reports);
-    Path json = out.resolve(stem + "-analysis.json");
+    Path json = output.file(stem, "-analysis.json");
     report.write(json);
     stdout.println();
     stdout.println("wrote " + json);
@@ -188,7 +169,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       for (int i = 0; i < points.size(); i++) {
         plot.add(labels.get(i), summaries.get(i).eigenvalues());
       }
-      Path png = out.resolve(stem + "-spectrum.png");
+      Path png = output.file(stem, "-spectrum.png");
       plot.writePng(png);
       stdout.println("wrote " + png);
     }

@@ -3,16 +3,25 @@ package org.mrnn4j.analysis.cli;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Option;
 
-/** The {@code --input} option shared by the commands: a constant input to the model. */
+/**
+ * The {@code --input} option shared by the commands (a picocli mixin): a constant input to the
+ * model.
+ */
 final class ConstantInput {
-  private ConstantInput() {}
+  @Option(names = {"-u", "--input"}, split = ",", paramLabel = "VALUE",
+      description = "The constant input: one value for every input unit, or one per input unit,"
+          + " comma-separated (default: 0).")
+  List<Double> values;
 
   /**
    * The input vector from the option's values: none for zeros, one value for every input unit, or
    * one per input unit.
+   *
+   * @throws UserException naming {@code --input} if its count fits neither
    */
-  static double[] parse(List<Double> values, int inputs) {
+  double[] vector(int inputs) {
     double[] u = new double[inputs];
     if (values == null || values.isEmpty()) {
       return u;

@@ -9,18 +9,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.mrnn4j.analysis.fixedpoints.FixedPoint;
 import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
-import org.mrnn4j.analysis.fixedpoints.FixedPointOptions;
 import org.mrnn4j.analysis.fixedpoints.FixedPointPlot;
 import org.mrnn4j.analysis.fixedpoints.FixedPointReport;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
-import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.analysis.fixedpoints.StartStatus;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
@@ -30,6 +27,7 @@ import org.mrnn4j.models.RecurrentModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,27 +69,14 @@ final class FixedPointsCommand implements Callable<Integer> {
       })
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--config", paramLabel = "JSON",
-      description = "The mRNNTorch JSON config (or saved mrnn4j model); same as giving it as FILE.")
-  Path config;
-
-  @Option(names = {"-c", "--checkpoint"}, paramLabel = "PTH",
-      description = "The PyTorch checkpoint (torch.save(model.state_dict())) holding the weights.")
-  Path checkpoint;
-
-  @Option(names = "--prefix", paramLabel = "KEY",
-      description = "Key prefix of the weights in the checkpoint, e.g. 'rnn.' (default: detected).")
-  String prefix;
+  @Mixin ModelOptions modelFiles;
 
   @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
       description = "Compute backend for the eigendecompositions (see 'mrnn4j backends');"
           + " default: the best available. The searches run on the host's cores.")
   String backend;
 
-  @Option(names = {"-u", "--input"}, split = ",", paramLabel = "VALUE",
-      description = "The constant input: one value for every input unit, or one per input unit,"
-          + " comma-separated (default: 0).")
-  List<Double> input;
+  @Mixin ConstantInput input;
 
   @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
       description = "Search over these recurrent (or parent) regions only, comma-separated; the"
@@ -108,80 +93,16 @@ final class FixedPointsCommand implements Callable<Integer> {
           + " (the same points, h = act(x)).")
   boolean dh;
 
-  @Option(names = {"-n", "--starts"}, paramLabel = "N", defaultValue = "256",
-      description = "Starts sampled from simulated trajectories (default: ${DEFAULT-VALUE});"
-          + " 0 with --initial-states uses only those.")
-  int starts;
+  @Mixin StartOptions start;
 
-  @Option(names = "--initial-states", paramLabel = "FILE",
-      description = "Starts from a file, added to the sampled ones: CSV (one state per line) or"
-          + " JSON ([[...], ...]), over the searched units, in the searched coordinates.")
-  Path initialStates;
-
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
-      description = "Seed of the trajectories and the sampling (and of the random initialisation"
-          + " of a config given without weights) (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--trajectories", paramLabel = "N", defaultValue = "64",
-      description = "Simulated trajectories the starts are sampled from, from random initial"
-          + " states (default: ${DEFAULT-VALUE}).")
-  int trajectories;
-
-  @Option(names = "--steps", paramLabel = "T", defaultValue = "50",
-      description = "Steps per trajectory (default: ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--init-scale", paramLabel = "S", defaultValue = "1.0",
-      description = "Standard deviation of the trajectories' random initial states"
-          + " (default: ${DEFAULT-VALUE}).")
-  double initScale;
-
-  @Option(names = "--noise", paramLabel = "S", defaultValue = "0.5",
-      description = "Standard deviation of the Gaussian noise added to the sampled starts; 0 for"
-          + " none (default: ${DEFAULT-VALUE}).")
-  double noise;
-
-  @Option(names = "--tol-q", paramLabel = "Q", defaultValue = "1e-20",
-      description = "A start has converged when q is at most this (or at the float64 rounding"
-          + " floor) (default: ${DEFAULT-VALUE}).")
-  double tolQ;
-
-  @Option(names = "--tol-step", paramLabel = "D", defaultValue = "1e-13",
-      description = "A start stops when its step is shorter than D (1 + |s|)"
-          + " (default: ${DEFAULT-VALUE}).")
-  double tolStep;
-
-  @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "200",
-      description = "Iteration cap per start (default: ${DEFAULT-VALUE}).")
-  int maxIterations;
-
-  @Option(names = "--tol-unique", paramLabel = "D", defaultValue = "1e-3",
-      description = "Points closer than this (Euclidean) are one (default: ${DEFAULT-VALUE}).")
-  double tolUnique;
-
-  @Option(names = "--outlier-scale", paramLabel = "K", defaultValue = "10",
-      description = "Points farther from the starts' centroid than K times the starts' mean"
-          + " distance to it are dropped as outliers; 'Infinity' keeps all"
-          + " (default: ${DEFAULT-VALUE}).")
-  double outlierScale;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "Threads for the starts; 0 = all cores (default: ${DEFAULT-VALUE}).")
-  int threads;
+  @Mixin SolverOptions solver;
 
   @Option(names = "--eigenvectors",
       description = "Also write each point's eigenvectors to the JSON report (N x N complex"
           + " values per point).")
   boolean eigenvectors;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "mrnn4j-out",
-      description = "Directory for the report and the plot (default: ${DEFAULT-VALUE}).")
-  Path out;
-
-  @Option(names = "--name", paramLabel = "NAME",
-      description = "Stem of the output files (default: the model file's name, or 'example').")
-  String name;
+  @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the PNG.")
   boolean noPlot;
@@ -192,7 +113,7 @@ final class FixedPointsCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = Backends.select(backend)) {
       LOG.info("backend {}", b.name());
-      ModelSource.Loaded loaded = ModelSource.load(config, files, checkpoint, prefix, seed, b);
+      ModelSource.Loaded loaded = modelFiles.load(files, start.seed, b);
       try (RecurrentModel model = loaded.model()) {
         return search(stdout, b, loaded, model);
       }
@@ -206,36 +127,24 @@ final class FixedPointsCommand implements Callable<Integer> {
           + " searched in h");
     }
     Form form = model.kind() == ModelKind.ELMAN ? Form.ELMAN : dh ? Form.LEAKY_H : Form.LEAKY_X;
-    double[] u = ConstantInput.parse(input, model.numInputs());
+    double[] u = input.vector(model.numInputs());
     FixedPointSystem system =
         FixedPointSystems.of(model, form, u, regions, heldState(model.numUnits()));
 
-    Random rng = new Random(seed);
-    List<double[][]> trajs = StartSampler.simulate(system, trajectories, steps, initScale, rng);
-    List<double[]> startStates = new ArrayList<>();
-    if (starts > 0) {
-      startStates.addAll(StartSampler.sample(StartSampler.flatten(trajs), starts, noise, rng));
-    }
-    if (initialStates != null) {
-      for (StatesFile.Entry e : StatesFile.read(initialStates, system.dimension(), 0)) {
-        startStates.add(e.state());
-      }
-    }
-    FixedPointOptions options = FixedPointOptions.defaults().withTolQ(tolQ).withTolStep(tolStep)
-        .withMaxIterations(maxIterations).withTolUnique(tolUnique)
-        .withOutlierDistanceScale(outlierScale).withParallelism(threads);
+    StartOptions.Starts starts = start.draw(system);
     // A line rewritten in place only makes sense on a terminal; in a pipe or log it stays quiet.
     Progress progress =
         System.console() != null ? new Progress(spec.commandLine().getErr()) : null;
-    FixedPointSearch search = new FixedPointFinder(b, options).find(system, startStates, progress);
+    FixedPointSearch search =
+        new FixedPointFinder(b, solver.toOptions()).find(system, starts.states(), progress);
     if (progress != null) {
       progress.finish();
     }
 
     printHeader(stdout, b, loaded, model, system, u);
-    printTable(stdout, search, startStates.size());
+    printTable(stdout, search, starts.states().size());
 
-    String stem = name != null ? name : loaded.baseName();
+    String stem = output.stem(loaded);
     ObjectNode report = FixedPointReport.toJson(search, system, eigenvectors);
     ObjectNode m = report.putObject("model");
     m.put("source", loaded.description());
@@ -254,23 +163,17 @@ final class FixedPointsCommand implements Callable<Integer> {
     Arrays.stream(u).forEach(in::add);
     ArrayNode rs = report.putArray("regions");
     regions.forEach(rs::add);
-    ObjectNode sampling = report.putObject("sampling");
-    sampling.put("seed", seed);
-    sampling.put("trajectories", trajectories);
-    sampling.put("steps", steps);
-    sampling.put("init_scale", initScale);
-    sampling.put("starts", starts);
-    sampling.put("noise", noise);
-    sampling.put("initial_states", initialStates == null ? null : initialStates.toString());
-    Path json = out.resolve(stem + "-fixed-points.json");
+    start.writeTo(report.putObject("sampling"));
+    Path json = output.file(stem, "-fixed-points.json");
     FixedPointReport.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
     if (!noPlot) {
-      Path png = out.resolve(stem + "-fixed-points.png");
+      Path png = output.file(stem, "-fixed-points.png");
       boolean zero = Arrays.stream(u).allMatch(v -> v == 0);
       FixedPointPlot.write(png, "Fixed points of " + stem + ", "
-          + (zero ? "zero input" : "input " + ConstantInput.describe(u)), search, trajs);
+          + (zero ? "zero input" : "input " + ConstantInput.describe(u)), search,
+          starts.trajectories());
       stdout.println("wrote " + png);
     }
     stdout.flush();
@@ -278,30 +181,8 @@ final class FixedPointsCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (starts < 0 || (starts == 0 && initialStates == null)) {
-      throw new UserException("--starts must be at least 1 (or 0 with --initial-states), got "
-          + starts);
-    }
-    if (trajectories < 1) {
-      throw new UserException("--trajectories must be at least 1, got " + trajectories);
-    }
-    if (steps < 0) {
-      throw new UserException("--steps must be 0 or more, got " + steps);
-    }
-    if (!(noise >= 0) || !(initScale >= 0)) {
-      throw new UserException("--noise and --init-scale must be 0 or more, got " + noise + " and "
-          + initScale);
-    }
-    if (!(tolQ > 0) || !(tolStep > 0) || !(tolUnique > 0) || !(outlierScale > 0)) {
-      throw new UserException("--tol-q, --tol-step, --tol-unique and --outlier-scale must be"
-          + " positive");
-    }
-    if (maxIterations < 1) {
-      throw new UserException("--max-iterations must be at least 1, got " + maxIterations);
-    }
-    if (threads < 0) {
-      throw new UserException("--threads must be 0 (all cores) or more, got " + threads);
-    }
+    start.validate();
+    solver.validate();
     if (held != null && !held.isEmpty() && regions.isEmpty()) {
       throw new UserException("--held needs --regions: it gives the values of the units left out"
           + " of the search");

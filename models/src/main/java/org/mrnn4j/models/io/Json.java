@@ -32,24 +32,28 @@ final class Json {
 
   /** Parses a whole document held in memory (UTF-8, or UTF-16/32 with a byte-order mark). */
   static JsonNode parse(byte[] json, Object source, String expected) throws ModelFormatException {
-    try (JsonParser parser = MAPPER.createParser(json)) {
+    return parse(() -> MAPPER.createParser(json), source, expected);
+  }
+
+  /** Parses a whole document held in a string. */
+  static JsonNode parse(String json, Object source, String expected) throws ModelFormatException {
+    return parse(() -> MAPPER.createParser(json), source, expected);
+  }
+
+  /** Opens a parser over a document in memory. */
+  @FunctionalInterface
+  private interface ParserSource {
+    JsonParser open() throws IOException;
+  }
+
+  private static JsonNode parse(ParserSource document, Object source, String expected)
+      throws ModelFormatException {
+    try (JsonParser parser = document.open()) {
       return read(parser);
     } catch (JsonProcessingException e) {
       throw invalid(source, expected, e);
     } catch (IOException e) {
       // Only a CharConversionException (bad UTF-16/32) can come from an in-memory array.
-      throw new ModelFormatException(source, null, "not valid JSON (" + expected + "): "
-          + e.getMessage(), e);
-    }
-  }
-
-  /** Parses a whole document held in a string. */
-  static JsonNode parse(String json, Object source, String expected) throws ModelFormatException {
-    try (JsonParser parser = MAPPER.createParser(json)) {
-      return read(parser);
-    } catch (JsonProcessingException e) {
-      throw invalid(source, expected, e);
-    } catch (IOException e) {
       throw new ModelFormatException(source, null, "not valid JSON (" + expected + "): "
           + e.getMessage(), e);
     }

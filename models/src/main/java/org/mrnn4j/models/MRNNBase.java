@@ -1,0 +1,99 @@
+package org.mrnn4j.models;
+
+import java.util.Objects;
+import org.mrnn4j.core.Activation;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Tensor;
+
+/**
+ * What {@link LeakyMRNN} and {@link ElmanMRNN} share: the {@link ModelCore} both delegate to,
+ * the {@link RecurrentModel} accessors over it, sequence simulation and {@link #close()}. The
+ * subclasses add only what differs, their state variables ({@code step} and the
+ * {@code simulate(input, state0)} shortcut) and options. Package-private: the public types are the
+ * two models and {@link RecurrentModel}.
+ */
+abstract class MRNNBase implements RecurrentModel {
+  final ModelCore core;
+
+  /**
+   * @param kind the kind the subclass computes
+   * @param mismatch the start of the message when {@code core} was built for another kind
+   */
+  MRNNBase(ModelCore core, ModelKind kind, String mismatch) {
+    if (core.spec.kind() != kind) {
+      throw new IllegalArgumentException(mismatch + ", got " + core.spec.kind());
+    }
+    this.core = core;
+  }
+
+  @Override
+  public final Trajectory simulate(Simulation simulation) {
+    Objects.requireNonNull(simulation, "simulation");
+    return core.simulate(kind() == ModelKind.LEAKY, simulation);
+  }
+
+  @Override
+  public final ModelKind kind() {
+    return core.spec.kind();
+  }
+
+  @Override
+  public final Backend backend() {
+    return core.backend;
+  }
+
+  @Override
+  public final Activation activation() {
+    return core.spec.activation();
+  }
+
+  @Override
+  public final RegionLayout layout() {
+    return core.layout;
+  }
+
+  @Override
+  public final ModelSpec spec() {
+    return core.spec;
+  }
+
+  @Override
+  public final ModelParameters parameters() {
+    return core.params;
+  }
+
+  @Override
+  public final int numUnits() {
+    return core.numUnits();
+  }
+
+  @Override
+  public final int numInputs() {
+    return core.numInputs();
+  }
+
+  @Override
+  public final Tensor recurrentWeights() {
+    return core.wRec;
+  }
+
+  @Override
+  public final Tensor inputWeights() {
+    return core.wInp;
+  }
+
+  @Override
+  public final Tensor tonicInput() {
+    return core.tonic;
+  }
+
+  @Override
+  public final Tensor initialCondition() {
+    return core.init;
+  }
+
+  @Override
+  public final void close() {
+    core.close();
+  }
+}
