@@ -3,6 +3,7 @@ package org.mrnn4j.backend.nd4j;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.mrnn4j.core.AbstractBackend;
@@ -37,9 +38,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link Capability#EIGENVECTORS}, {@link Capability#NATIVE} and {@link Capability#FLOAT32}
  * (float32 tensors compute in float32; the eigendecomposition always runs in float64).
  *
- * <p>Activations run as ND4J transforms, except tanh, which runs {@link Activation}'s scalar
- * definition on the JVM: ND4J's tanh differs from Java's in the last bit, which
- * {@code 1 - tanh(x)^2} amplifies beyond the tolerance of the backend contract.
+ * <p>Where ND4J's per-op overhead (an allocation and a dispatch, about 10 microseconds each) would
+ * dominate, the backend calls OpenBLAS directly on the arrays' buffers: matrix products are one
+ * {@code cblas_?gemm} into a new C-ordered result, and sums, differences, {@code axpby} and
+ * {@code addVector} are a copy and level-1 calls. Every kernel is elementwise or a BLAS product, so
+ * results do not depend on the calling thread.
+ *
+ * <p>Activations run as ND4J transforms, except tanh and its derivative, which run on the JVM over
+ * one copy of the data: ND4J's tanh loses up to 1e-10 relative accuracy near zero, and
+ * {@code 1 - tanh(x)^2} would amplify any difference from Java's tanh near saturation. tanh uses
+ * a formula within a few ulps of {@link Math#tanh} (which is slow on Java 17), its derivative
+ * {@link Activation}'s scalar definition exactly.
+ *
+ * <p>Threads: OpenBLAS's matrix products use its thread pool (the backend option
+ * {@value Nd4jBackendProvider#THREADS}); ND4J's own kernels run on one thread unless
+ * {@code OMP_NUM_THREADS} is set (see {@link Nd4jBackendProvider}).
  *
  * <p>Thread-safe: no state is kept between calls, and every operation runs outside any ND4J
  * workspace the calling thread may have opened, so results never live in a workspace that a
@@ -160,7 +173,7 @@ public final class Nd4jBackend extends AbstractBackend {
   @Override
   protected Tensor doReshape(Tensor a, int[] shape) {
     return outside(() -> a.size() == 0 ? emptyTensor(a.dtype(), shape)
-        : wrap(nd(a).reshape('c', longs(shape)), a.dtype(), true));
+        : new Nd4jTensor(this, a.dtype(), shape, NativeBlas.copy(nd(a), longs(shape))));
   }
 
   @Override
@@ -350,8 +363,11 @@ public final class Nd4jBackend extends AbstractBackend {
       if (k == 0) {
         return wrap(Nd4j.create(nd(a.dtype()), m, n), a.dtype());
       }
-      // gemm reads the operands in place with BLAS transpose flags: no copies.
-      return wrap(Nd4j.gemm(nd(a), nd(b), transposeA, transposeB), a.dtype());
+      // One BLAS call reads the operands in place (transpose flags, no copies) and writes the
+      // C-ordered result the tensor keeps.
+      INDArray c = Nd4j.createUninitialized(nd(a.dtype()), new long[] {m, n}, 'c');
+      NativeBlas.gemm(nd(a), transposeA, nd(b), transposeB, c, m, n, k);
+      return new Nd4jTensor(this, a.dtype(), shape, c);
     });
   }
 
@@ -360,11 +376,8 @@ public final class Nd4jBackend extends AbstractBackend {
     return elementwise(a, () -> {
       INDArray x = nd(a);
       INDArray y = nd(b);
-      if (alpha == 1.0 && beta == 1.0) {
-        return x.add(y);
-      }
-      if (alpha == 1.0 && beta == -1.0) {
-        return x.sub(y);
+      if (alpha != 0.0 && beta != 0.0) {
+        return NativeBlas.axpby(alpha, x, beta, y);
       }
       INDArray out = x.mul(alpha);
       INDArray scaled = y.mul(beta);
@@ -389,7 +402,10 @@ public final class Nd4jBackend extends AbstractBackend {
     return elementwise(a, () -> {
       INDArray x = nd(a);
       if (x.rank() == 1) {
-        return x.add(nd(v));
+        return NativeBlas.axpby(1.0, x, 1.0, nd(v));
+      }
+      if (x.size(x.rank() - 1) >= ROW_LOOP_WIDTH) {
+        return NativeBlas.addRows(x, nd(v));
       }
       INDArray z = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
       Nd4j.getExecutioner().exec(new BroadcastAddOp(x, nd(v), z, x.rank() - 1));
@@ -402,22 +418,15 @@ public final class Nd4jBackend extends AbstractBackend {
     return elementwise(x, () -> derivative ? derivative(f, nd(x)) : value(f, nd(x)));
   }
 
-  /** {@code f} or its derivative by the scalar definition, elementwise, through the heap. */
-  private static INDArray onHost(Activation f, INDArray x, boolean derivative) {
-    double[] v = x.data().asDouble();
+  /** {@code f} elementwise on the heap: one copy out of native memory and one back. */
+  private static INDArray onHost(DoubleUnaryOperator f, INDArray x) {
+    double[] v = NativeBlas.toHost(x);
     IntStream indices = IntStream.range(0, v.length);
     if (v.length >= PARALLEL_ELEMENTS) {
-      indices = indices.parallel();
+      indices = indices.parallel(); // each element on its own: the same bits on any thread
     }
-    indices.forEach(i -> v[i] = derivative ? f.derivative(v[i]) : f.apply(v[i]));
-    if (x.dataType() == DataType.FLOAT) {
-      float[] out = new float[v.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) v[i];
-      }
-      return Nd4j.create(out, x.shape(), 'c');
-    }
-    return Nd4j.create(v, x.shape(), 'c');
+    indices.forEach(i -> v[i] = f.applyAsDouble(v[i]));
+    return NativeBlas.fromHost(v, x.dataType(), x.shape());
   }
 
   /**
@@ -431,6 +440,9 @@ public final class Nd4jBackend extends AbstractBackend {
       }
     }
   }
+
+  /** Rows at least this wide get a BLAS call each in addVector; narrower ones one broadcast op. */
+  private static final int ROW_LOOP_WIDTH = 32;
 
   /** Host loops at least this long are split across the common pool. */
   private static final int PARALLEL_ELEMENTS = 1 << 15;
@@ -448,10 +460,9 @@ public final class Nd4jBackend extends AbstractBackend {
         // max(x, 0) written as x * (x > 0) would turn -inf into NaN; relu keeps x > 0 ? x : 0
         return Transforms.relu(x, true);
       case TANH:
-        // ND4J's native tanh differs from Java's (fdlibm) by an ulp at some points, and
-        // 1 - tanh^2 turns that ulp into a relative error of 1e-14 to 1e-11 near saturation. The
-        // scalar definitions of Activation are the specification, so tanh runs them on the JVM.
-        return onHost(f, x, false);
+        // Not ND4J's tanh: it loses up to 1e-10 relative accuracy near zero. Tanh.tanh is within a
+        // few ulps of Math.tanh and over twice as fast (Math.tanh is a JNI call on Java 17).
+        return onHost(Tanh::tanh, x);
       case SIGMOID:
         return Transforms.sigmoid(x, true);
       case SOFTPLUS: {
@@ -482,7 +493,9 @@ public final class Nd4jBackend extends AbstractBackend {
         return out;
       }
       case TANH:
-        return onHost(f, x, true);
+        // Exactly the scalar definition, 1 - Math.tanh^2: near saturation the subtraction turns
+        // any ulp by which another tanh differs into a relative error of 1e-14 to 1e-11.
+        return onHost(Activation.TANH::derivative, x);
       case SIGMOID: {
         INDArray s = Transforms.sigmoid(x, true);
         INDArray out = s.rsub(1.0).muli(s);
@@ -517,24 +530,42 @@ public final class Nd4jBackend extends AbstractBackend {
   protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
     DType dtype = spec.weights().dtype();
     return outside(() -> {
-      INDArray block = gather(nd(spec.weights()), rows, columns);
-      if (block.isEmpty()) {
-        return wrap(block, dtype);
+      INDArray w = nd(spec.weights());
+      if (rows.size() == 0 || columns.size() == 0) {
+        return wrap(Nd4j.create(w.dataType(), rows.size(), columns.size()), dtype);
       }
       // b goes into the (short) row scale, else the column scale, else over the block
       double b = spec.scale();
       INDArray r = spec.rowScale() == null ? null : pick(nd(spec.rowScale()), rows, b);
       INDArray c = spec.columnScale() == null ? null
           : pick(nd(spec.columnScale()), columns, r == null ? b : 1.0);
-      if (r == null && c == null && b != 1.0) {
-        block.muli(b);
-      }
-      // explicit broadcast dimensions: muliColumnVector misreads a one-column block
-      if (r != null) {
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(block, r, block, 0));
-      }
-      if (c != null) {
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(block, c, block, 1));
+      INDArray block;
+      if (rows.isAll((int) w.size(0)) && columns.isAll((int) w.size(1))) {
+        // The whole of W: the first scaling op reads W and writes the new result, one pass
+        // instead of a copy followed by in-place ops.
+        block = Nd4j.createUninitialized(w.dataType(), w.shape(), 'c');
+        // explicit broadcast dimensions: muliColumnVector misreads a one-column block
+        if (r != null) {
+          Nd4j.getExecutioner().exec(new BroadcastMulOp(w, r, block, 0));
+        } else if (c != null) {
+          Nd4j.getExecutioner().exec(new BroadcastMulOp(w, c, block, 1));
+        } else {
+          w.mul(b, block);
+        }
+        if (r != null && c != null) {
+          Nd4j.getExecutioner().exec(new BroadcastMulOp(block, c, block, 1));
+        }
+      } else {
+        block = gather(w, rows, columns);
+        if (r == null && c == null && b != 1.0) {
+          block.muli(b);
+        }
+        if (r != null) {
+          Nd4j.getExecutioner().exec(new BroadcastMulOp(block, r, block, 0));
+        }
+        if (c != null) {
+          Nd4j.getExecutioner().exec(new BroadcastMulOp(block, c, block, 1));
+        }
       }
       free(r, c);
       addIdentity(block, 1, spec.identity(), rows, columns);
@@ -553,7 +584,10 @@ public final class Nd4jBackend extends AbstractBackend {
       if (empty(shape)) {
         return emptyTensor(dtype, shape);
       }
-      INDArray block = gather(nd(spec.weights()), rows, columns);
+      INDArray w = nd(spec.weights());
+      // all of W is read in place (the products below write a new array); a subset is gathered
+      boolean whole = rows.isAll((int) w.size(0)) && columns.isAll((int) w.size(1));
+      INDArray block = whole ? w : gather(w, rows, columns);
       double b = spec.scale();
       INDArray r = spec.rowScale() == null ? null : pick(nd(spec.rowScale()), rows, b);
       INDArray c = spec.columnScale() == null ? null
@@ -570,7 +604,9 @@ public final class Nd4jBackend extends AbstractBackend {
       if (out.isView() || out.ordering() != 'c') {
         out = out.dup('c');
       }
-      free(block);
+      if (!whole) {
+        free(block);
+      }
       free(r, c);
       addIdentity(out, batch, spec.identity(), rows, columns);
       return wrap(out, dtype);

@@ -22,6 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * (an unsupported platform, a missing native jar) the probe answers unavailable, naming the step
  * and the error, and nothing escapes.
  *
+ * <p>Threads: the first probe sets ND4J's own kernels (elementwise ops, broadcasts) to one thread
+ * unless the environment variable {@code OMP_NUM_THREADS} is set: at the sizes of an RNN they
+ * cost microseconds and are memory-bound, and idle OpenMP threads spin-wait, which on a busy
+ * machine made them ten times slower. OpenBLAS's matrix products keep their own thread count
+ * ({@code OPENBLAS_NUM_THREADS}, else the available processors), which the backend option
+ * {@value #THREADS} sets. Both counts are process-wide.
+ *
  * <p>Logging: ND4J logs through SLF4J; this module adds no binding. Unless the system property
  * {@value #LOG_INITIALIZATION} is already set, the probe sets it to {@code false}, which silences
  * the banner ND4J logs at INFO when it starts (backend, threads, BLAS vendor, build); set it to
@@ -32,6 +39,14 @@ public final class Nd4jBackendProvider implements BackendProvider {
   public static final String NAME = "nd4j";
   /** The rank: above EJML (100), below CUDA (300). */
   public static final int RANK = 200;
+  /**
+   * The backend option naming the number of threads of OpenBLAS's matrix products (an integer
+   * of at least 1). It is process-wide: OpenBLAS has one thread pool, so the last backend
+   * created with the option sets it for every ND4J backend and ND4J user in the JVM. Unset, the
+   * count OpenBLAS chose stays: {@code OPENBLAS_NUM_THREADS} if set, else the available
+   * processors.
+   */
+  public static final String THREADS = "threads";
   /** ND4J's system property that turns its INFO start-up banner on or off. */
   public static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
 
@@ -113,7 +128,16 @@ public final class Nd4jBackendProvider implements BackendProvider {
    */
   @Override
   public Backend create(BackendOptions options) {
-    return new Nd4jBackend();
+    int threads = options.getInt(THREADS, 0);
+    if (options.get(THREADS).isPresent() && threads < 1) {
+      throw new IllegalArgumentException(
+          "backend option '" + THREADS + "' must be at least 1, got " + threads);
+    }
+    Nd4jBackend backend = new Nd4jBackend();
+    if (threads > 0) {
+      NativeBlas.setThreads(threads);
+    }
+    return backend;
   }
 
   /** Throws unless the shared probe answers available; used by the backend's constructor. */
@@ -155,10 +179,20 @@ public final class Nd4jBackendProvider implements BackendProvider {
       throw new IllegalStateException("the eigenvalue of [[2]] came back as " + wr[0]
           + " (info " + info + ")");
     }
+    step[0] = "setting ND4J's thread count";
+    if (System.getenv("OMP_NUM_THREADS") == null) {
+      // ND4J's own (OpenMP) kernels: elementwise ops, broadcasts, copies. At the sizes of an RNN
+      // they are memory-bound and cost microseconds, and extra OpenMP threads only spin-wait: on a
+      // busy 2-core machine the default (one per core) made them ten times slower. Matrix
+      // products keep OpenBLAS's threads. OMP_NUM_THREADS, when set, is left to rule.
+      Nd4j.getEnvironment().setMaxMasterThreads(1);
+      Nd4j.getEnvironment().setMaxThreads(1);
+    }
     String version = nd4jVersion();
     org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
-        + ", BLAS " + blas.getBlasVendor() + " with " + blas.getMaxThreads() + " threads";
+        + ", BLAS " + blas.getBlasVendor() + " with " + blas.getMaxThreads() + " threads, ND4J ops"
+        + " with " + Nd4j.getEnvironment().maxThreads();
   }
 
   /** ND4J's version from its jar's Maven metadata, or null. */

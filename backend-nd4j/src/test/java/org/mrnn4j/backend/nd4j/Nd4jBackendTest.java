@@ -158,6 +158,68 @@ class Nd4jBackendTest {
   }
 
   @Test
+  void blasElementwiseMatchesNaiveLoopsOnWideRowsInBothPrecisions() {
+    // rows of 40 take the BLAS row loop of addVector; float32 its single-precision calls
+    Random rnd = new Random(5);
+    int rows = 3;
+    int n = 40;
+    double[] x = random(rnd, rows * n);
+    double[] y = random(rnd, rows * n);
+    double[] v = random(rnd, n);
+    for (DType dtype : DType.values()) {
+      double tol = dtype == DType.FLOAT32 ? 1e-6 : 1e-15;
+      Tensor xt = backend.fromArray(x, dtype, rows, n);
+      Tensor yt = backend.fromArray(y, dtype, rows, n);
+      Tensor vt = backend.fromArray(v, dtype, n);
+      double[] xs = xt.toArray(); // the values as stored (rounded to float32)
+      double[] ys = yt.toArray();
+      double[] vs = vt.toArray();
+      double[] plus = new double[rows * n];
+      double[] comb = new double[rows * n];
+      for (int i = 0; i < plus.length; i++) {
+        plus[i] = xs[i] + vs[i % n];
+        comb[i] = 0.25 * xs[i] - 3 * ys[i];
+      }
+      assertArrayEquals(plus, backend.addVector(xt, vt).toArray(), tol, dtype + " addVector");
+      assertArrayEquals(comb, backend.axpby(0.25, xt, -3, yt).toArray(), tol, dtype + " axpby");
+      assertArrayEquals(xs, xt.toArray(), dtype + " operand unchanged");
+      assertEquals(dtype, backend.addVector(xt, vt).dtype());
+    }
+  }
+
+  @Test
+  void axpbyPropagatesNonFiniteValuesEvenWithZeroFactors() {
+    double inf = Double.POSITIVE_INFINITY;
+    Tensor a = t(new double[] {inf, 1, Double.NaN, 2}, 2, 2);
+    Tensor b = t(new double[] {1, -inf, 3, 4}, 2, 2);
+    // 0 * inf is NaN in IEEE arithmetic (and in PyTorch): no factor may be skipped
+    double[] zeroA = backend.axpby(0, a, 1, b).toArray();
+    assertTrue(Double.isNaN(zeroA[0]) && Double.isNaN(zeroA[2]));
+    assertEquals(-inf, zeroA[1]);
+    assertEquals(4.0, zeroA[3]);
+    double[] zeroB = backend.axpby(2, a, 0, b).toArray();
+    assertEquals(inf, zeroB[0]);
+    assertTrue(Double.isNaN(zeroB[1]) && Double.isNaN(zeroB[2]));
+    assertEquals(4.0, zeroB[3]);
+    double[] both = backend.axpby(1, a, 1, b).toArray();
+    assertEquals(inf, both[0]);
+    assertEquals(-inf, both[1]);
+    assertTrue(Double.isNaN(both[2]));
+    assertEquals(6.0, both[3]);
+  }
+
+  @Test
+  void reshapeOwnsItsBuffer() {
+    Tensor a = t(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+    Tensor r = backend.reshape(a, 3, 1, 2);
+    a.close();
+    assertArrayEquals(new int[] {3, 1, 2}, r.shape());
+    assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, r.toArray());
+    Tensor f = backend.fromArray(new double[] {0.5, 1.5, 2.5, 3.5}, DType.FLOAT32, 4);
+    assertArrayEquals(new double[] {0.5, 1.5, 2.5, 3.5}, backend.reshape(f, 2, 2).toArray());
+  }
+
+  @Test
   void activationsFollowTheirDefinitions() {
     double[] x = {-800, -30, -1.5, -1e-300, 0, 1e-300, 0.5, 3, 19.999, 20, 20.001, 35, 800};
     Tensor xt = t(x, x.length);

@@ -42,6 +42,28 @@ class Nd4jProviderTest {
   }
 
   @Test
+  void threadsOptionSetsOpenBlasThreadsAndRejectsNonsense() {
+    Nd4jBackendProvider provider = new Nd4jBackendProvider();
+    int before = NativeBlas.threads();
+    try {
+      try (Backend b = provider.create(BackendOptions.of(java.util.Map.of("threads", "1")))) {
+        assertEquals(1, NativeBlas.threads());
+      }
+      IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> provider.create(BackendOptions.of(java.util.Map.of("threads", "0"))));
+      assertTrue(zero.getMessage().contains("'threads'") && zero.getMessage().contains("0"),
+          zero.getMessage());
+      IllegalArgumentException word = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> provider.create(BackendOptions.of(java.util.Map.of("threads", "many"))));
+      assertTrue(word.getMessage().contains("'threads'"), word.getMessage());
+    } finally {
+      NativeBlas.setThreads(before);
+    }
+  }
+
+  @Test
   void listedWithRank200AndIsTheDefaultWhenAlone() {
     List<BackendInfo> all = Backends.list();
     BackendInfo nd4j = all.stream().filter(i -> i.name().equals("nd4j")).findFirst().orElseThrow();
