@@ -184,7 +184,9 @@ public final class Nd4jBackendProvider implements BackendProvider {
       // ND4J's own (OpenMP) kernels: elementwise ops, broadcasts, copies. At the sizes of an RNN
       // they are memory-bound and cost microseconds, and extra OpenMP threads only spin-wait: on a
       // busy 2-core machine the default (one per core) made them ten times slower. Matrix
-      // products keep OpenBLAS's threads. OMP_NUM_THREADS, when set, is left to rule.
+      // products keep OpenBLAS's threads. OMP_NUM_THREADS, when set, is left to rule. (In ND4J
+      // 1.0.0-M2.1 maxThreads() still reads 2 after setMaxThreads(1); the master-thread count is
+      // the setting that takes, and the detail below reports both.)
       Nd4j.getEnvironment().setMaxMasterThreads(1);
       Nd4j.getEnvironment().setMaxThreads(1);
     }
@@ -192,7 +194,8 @@ public final class Nd4jBackendProvider implements BackendProvider {
     org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
         + ", BLAS " + blas.getBlasVendor() + " with " + blas.getMaxThreads() + " threads, ND4J ops"
-        + " with " + Nd4j.getEnvironment().maxThreads();
+        + " with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
+        + Nd4j.getEnvironment().maxThreads() + " threads";
   }
 
   /** ND4J's version from its jar's Maven metadata, or null. */
