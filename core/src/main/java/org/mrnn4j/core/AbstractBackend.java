@@ -142,7 +142,10 @@ public abstract class AbstractBackend implements Backend {
             "stack: shapes differ: " + Shapes.format(shape) + " and " + Shapes.format(t.shape()));
       }
     }
-    return doStack(parts);
+    int[] stacked = new int[shape.length + 1];
+    stacked[0] = parts.size();
+    System.arraycopy(shape, 0, stacked, 1, shape.length);
+    return doJoin(parts, stacked);
   }
 
   @Override
@@ -161,7 +164,12 @@ public abstract class AbstractBackend implements Backend {
                 + " differ beyond the first axis");
       }
     }
-    return doConcat(parts);
+    int[] shape = first.clone();
+    shape[0] = 0;
+    for (Tensor t : parts) {
+      shape[0] += t.dim(0);
+    }
+    return doJoin(parts, shape);
   }
 
   @Override
@@ -350,23 +358,12 @@ public abstract class AbstractBackend implements Backend {
     }
   }
 
-  /** Stack along a new first axis; the default concatenates through the host. */
-  protected Tensor doStack(List<Tensor> parts) {
-    int[] inner = parts.get(0).shape();
-    int[] shape = new int[inner.length + 1];
-    shape[0] = parts.size();
-    System.arraycopy(inner, 0, shape, 1, inner.length);
-    return doFromArray(hostConcat(parts), parts.get(0).dtype(), shape);
-  }
-
-  /** Concatenate along the first axis; the default goes through the host. */
-  protected Tensor doConcat(List<Tensor> parts) {
-    int[] shape = parts.get(0).shape();
-    int rows = 0;
-    for (Tensor t : parts) {
-      rows += t.dim(0);
-    }
-    shape[0] = rows;
+  /**
+   * The parts' elements one after the other (row-major), as one tensor of {@code shape}: both
+   * {@link #stack} (a new first axis) and {@link #concat} (along the first axis) are this, with
+   * the shape computed and checked by the caller. The default copies through the host.
+   */
+  protected Tensor doJoin(List<Tensor> parts, int[] shape) {
     return doFromArray(hostConcat(parts), parts.get(0).dtype(), shape);
   }
 

@@ -330,28 +330,9 @@ public final class CudaBackend extends AbstractBackend {
     }
   }
 
+  /** The parts' buffers one after the other, on the device. */
   @Override
-  protected Tensor doStack(List<Tensor> parts) {
-    int[] inner = parts.get(0).shape();
-    int[] shape = new int[inner.length + 1];
-    shape[0] = parts.size();
-    System.arraycopy(inner, 0, shape, 1, inner.length);
-    return joinRows(parts, shape);
-  }
-
-  @Override
-  protected Tensor doConcat(List<Tensor> parts) {
-    int[] shape = parts.get(0).shape();
-    int rows = 0;
-    for (Tensor t : parts) {
-      rows += t.dim(0);
-    }
-    shape[0] = rows;
-    return joinRows(parts, shape);
-  }
-
-  /** The parts' buffers one after the other. */
-  private Tensor joinRows(List<Tensor> parts, int[] shape) {
+  protected Tensor doJoin(List<Tensor> parts, int[] shape) {
     synchronized (lock) {
       enter();
       DType dtype = parts.get(0).dtype();

@@ -113,22 +113,7 @@ public final class EjmlBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doStack(List<Tensor> parts) {
-    int[] inner = parts.get(0).shape();
-    int[] shape = new int[inner.length + 1];
-    shape[0] = parts.size();
-    System.arraycopy(inner, 0, shape, 1, inner.length);
-    return tensor(join(parts), shape);
-  }
-
-  @Override
-  protected Tensor doConcat(List<Tensor> parts) {
-    int[] shape = parts.get(0).shape();
-    int rows = 0;
-    for (Tensor t : parts) {
-      rows += t.dim(0);
-    }
-    shape[0] = rows;
+  protected Tensor doJoin(List<Tensor> parts, int[] shape) {
     return tensor(join(parts), shape);
   }
 

@@ -200,33 +200,25 @@ public final class Nd4jBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doStack(List<Tensor> parts) {
-    int[] inner = parts.get(0).shape();
-    int[] shape = new int[inner.length + 1];
-    shape[0] = parts.size();
-    System.arraycopy(inner, 0, shape, 1, inner.length);
+  protected Tensor doJoin(List<Tensor> parts, int[] shape) {
     DType dtype = parts.get(0).dtype();
     return outside(() -> {
       if (empty(shape)) {
         return emptyTensor(dtype, shape);
       }
-      INDArray[] arrays = new INDArray[parts.size()];
-      for (int i = 0; i < arrays.length; i++) {
-        arrays[i] = nd(parts.get(i));
+      // stack and concat both lay the parts' elements one after the other: join them flat
+      long[] target = java.util.Arrays.stream(shape).asLongStream().toArray();
+      List<INDArray> flat = new ArrayList<>(parts.size());
+      for (Tensor t : parts) {
+        if (t.size() > 0) { // ND4J's concat rejects empty operands; they contribute nothing
+          flat.add(nd(t).reshape('c', new long[] {t.size()}));
+        }
       }
-      return wrap(Nd4j.stack(0, arrays), dtype, parts.size() == 1);
+      if (flat.size() == 1) {
+        return wrap(flat.get(0).reshape('c', target), dtype, true);
+      }
+      return wrap(Nd4j.concat(0, flat.toArray(new INDArray[0])).reshape('c', target), dtype);
     });
-  }
-
-  @Override
-  protected Tensor doConcat(List<Tensor> parts) {
-    int[] shape = parts.get(0).shape();
-    int rows = 0;
-    for (Tensor t : parts) {
-      rows += t.dim(0);
-    }
-    shape[0] = rows;
-    return concatAlong(0, parts, shape);
   }
 
   @Override
