@@ -373,24 +373,10 @@ public final class CudaBackend extends AbstractBackend {
 
   @Override
   protected Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns) {
-    synchronized (lock) {
-      enter();
-      int[] ri = rows.toIndices();
-      int[] ci = columns.toIndices();
-      CudaTensor out = allocate(a.dtype(), new int[] {ri.length, ci.length});
-      if (out.size() == 0) {
-        return out;
-      }
-      CUdeviceptr r = uploadIndices(ri);
-      CUdeviceptr c = uploadIndices(ci);
-      try {
-        launch("gather", a.dtype(), out.size(),
-            KernelArgs.gather(a, ri.length, ci.length, r, c, out, BUFFER));
-      } finally {
-        freeIndices(r, c);
-      }
-      return out;
-    }
+    int[] ri = rows.toIndices();
+    int[] ci = columns.toIndices();
+    return indexed("gather", a.dtype(), new int[] {ri.length, ci.length}, ri, ci,
+        (r, c, out) -> KernelArgs.gather(a, ri.length, ci.length, r, c, out, BUFFER));
   }
 
   @Override
@@ -466,44 +452,46 @@ public final class CudaBackend extends AbstractBackend {
 
   @Override
   protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
-    synchronized (lock) {
-      enter();
-      Tensor w = spec.weights();
-      int[] ri = rows.toIndices();
-      int[] ci = columns.toIndices();
-      CudaTensor out = allocate(w.dtype(), new int[] {ri.length, ci.length});
-      if (out.size() == 0) {
-        return out;
-      }
-      CUdeviceptr r = uploadIndices(ri);
-      CUdeviceptr c = uploadIndices(ci);
-      try {
-        launch("jacobian", w.dtype(), out.size(),
-            KernelArgs.jacobian(spec, ri.length, ci.length, r, c, out, BUFFER));
-      } finally {
-        freeIndices(r, c);
-      }
-      return out;
-    }
+    int[] ri = rows.toIndices();
+    int[] ci = columns.toIndices();
+    return indexed("jacobian", spec.weights().dtype(), new int[] {ri.length, ci.length}, ri, ci,
+        (r, c, out) -> KernelArgs.jacobian(spec, ri.length, ci.length, r, c, out, BUFFER));
   }
 
   @Override
   protected Tensor doJacobianBatch(
       JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch) {
+    int[] ri = rows.toIndices();
+    int[] ci = columns.toIndices();
+    return indexed("jacobian_batch", spec.weights().dtype(),
+        new int[] {batch, ri.length, ci.length}, ri, ci,
+        (r, c, out) -> KernelArgs.jacobianBatch(spec, batch, ri.length, ci.length, r, c, out,
+            BUFFER));
+  }
+
+  /** The arguments of a kernel that reads row and column index lists from the device. */
+  @FunctionalInterface
+  private interface IndexedArgs {
+    Object[] of(CUdeviceptr rows, CUdeviceptr columns, CudaTensor out);
+  }
+
+  /**
+   * A new tensor of {@code shape}, written by kernel {@code base} (one thread an element) with the
+   * index lists {@code ri} and {@code ci} uploaded for it and freed after it; an empty result
+   * launches nothing.
+   */
+  private Tensor indexed(String base, DType dtype, int[] shape, int[] ri, int[] ci,
+      IndexedArgs args) {
     synchronized (lock) {
       enter();
-      Tensor w = spec.weights();
-      int[] ri = rows.toIndices();
-      int[] ci = columns.toIndices();
-      CudaTensor out = allocate(w.dtype(), new int[] {batch, ri.length, ci.length});
+      CudaTensor out = allocate(dtype, shape);
       if (out.size() == 0) {
         return out;
       }
       CUdeviceptr r = uploadIndices(ri);
       CUdeviceptr c = uploadIndices(ci);
       try {
-        launch("jacobian_batch", w.dtype(), out.size(),
-            KernelArgs.jacobianBatch(spec, batch, ri.length, ci.length, r, c, out, BUFFER));
+        launch(base, dtype, out.size(), args.of(r, c, out));
       } finally {
         freeIndices(r, c);
       }

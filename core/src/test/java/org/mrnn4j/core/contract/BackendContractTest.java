@@ -176,67 +176,6 @@ public abstract class BackendContractTest {
     return IndexRanges.of(list);
   }
 
-  /** A tensor of no backend, to check that operations refuse it and copyOf takes it. */
-  private static final class ForeignTensor implements Tensor {
-    private final double[] data;
-    private final int[] shape;
-    private final DType dtype;
-
-    ForeignTensor(double[] data, DType dtype, int... shape) {
-      this.data = data;
-      this.dtype = dtype;
-      this.shape = shape;
-    }
-
-    @Override
-    public int[] shape() {
-      return shape.clone();
-    }
-
-    @Override
-    public int rank() {
-      return shape.length;
-    }
-
-    @Override
-    public int dim(int axis) {
-      return shape[axis];
-    }
-
-    @Override
-    public long size() {
-      return data.length;
-    }
-
-    @Override
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public Backend backend() {
-      return null;
-    }
-
-    @Override
-    public double[] toArray() {
-      return data.clone();
-    }
-
-    @Override
-    public boolean isClosed() {
-      return false;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public String toString() {
-      return "foreign tensor " + Arrays.toString(shape);
-    }
-  }
-
   // ================================================================== identity and creation
 
   @Test
@@ -319,7 +258,7 @@ public abstract class BackendContractTest {
 
   @Test
   void foreignTensorsAreRejectedAndCopyOfMovesThem() {
-    ForeignTensor foreign = new ForeignTensor(new double[] {1, 2, 3, 4}, DType.FLOAT64, 2, 2);
+    HostTensor foreign = new HostTensor(new double[] {1, 2, 3, 4}, DType.FLOAT64, 2, 2);
     Tensor own = t(new double[] {1, 0, 0, 1}, 2, 2);
     assertRejects(IllegalArgumentException.class, () -> backend.add(own, foreign),
         "another backend", "copyOf");
@@ -373,7 +312,7 @@ public abstract class BackendContractTest {
     assertRejects(UnsupportedOperationException.class,
         () -> backend.cast(a, DType.FLOAT32), "float32");
     // a float32 tensor of another backend arrives as float64
-    Tensor moved = backend.copyOf(new ForeignTensor(new double[] {0.5f}, DType.FLOAT32, 1));
+    Tensor moved = backend.copyOf(new HostTensor(new double[] {0.5f}, DType.FLOAT32, 1));
     assertEquals(DType.FLOAT64, moved.dtype());
     assertArrayEquals(new double[] {0.5}, moved.toArray());
   }
@@ -396,7 +335,7 @@ public abstract class BackendContractTest {
     assertClose(new double[] {2 * (float) 0.1, 2 * (float) (1.0 / 3), -14}, sum.toArray(), 1e-6,
         "float32 add");
     assertRejects(IllegalArgumentException.class, () -> backend.add(a, b), "float32", "float64");
-    Tensor moved = backend.copyOf(new ForeignTensor(new double[] {0.5}, DType.FLOAT32, 1));
+    Tensor moved = backend.copyOf(new HostTensor(new double[] {0.5}, DType.FLOAT32, 1));
     assertEquals(DType.FLOAT32, moved.dtype());
   }
 
