@@ -1,26 +1,19 @@
 package org.mrnn4j.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.mrnn4j.analysis.BatchLinearization;
 import org.mrnn4j.analysis.Linearization;
-import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.models.LeakyMRNN;
 import org.mrnn4j.models.Trajectory;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -41,19 +34,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * iteration on a CPU backend.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 1, time = 1)
+@Warmup(iterations = 1, time = 1) // each operation is long: fewer iterations than the others
 @Measurement(iterations = 3, time = 1)
-public class BatchBenchmark {
+public class BatchBenchmark extends BackendBenchmark {
 
   /** Doubles in one chunk of Jacobians: 8 Mi doubles = 64 MiB. */
   static final long CHUNK_DOUBLES = 8L << 20;
-
-  /** The backend to measure; one that cannot run here fails its setup (see BenchmarkBackends). */
-  @Param({"ejml", "nd4j", "cuda"})
-  public String backend;
 
   /** The number of recurrent units. */
   @Param({"64", "256"})
@@ -63,7 +49,6 @@ public class BatchBenchmark {
   @Param({"1000"})
   public int points;
 
-  private Backend compute;
   private LeakyMRNN model;
   private Linearization linearization;
   private Tensor states;
@@ -73,15 +58,14 @@ public class BatchBenchmark {
   /** Opens the backend, builds the network and simulates the trajectory. */
   @Setup(Level.Trial)
   public void setUp() {
-    compute = BenchmarkBackends.open(backend);
-    model = BenchmarkNetwork.build(compute, n);
+    model = network(n);
     linearization = Linearization.of(model);
     try (Tensor u = compute.zeros(1, points, BenchmarkNetwork.INPUTS);
         Tensor x0 = compute.fromArray(BenchmarkNetwork.gaussian(1, n), 1, n);
         Trajectory t = model.simulate(u, x0)) {
-      states = compute.reshape(t.xs(), points, n); // [1, T, N] -> [T, N]
+      states = own(compute.reshape(t.xs(), points, n)); // [1, T, N] -> [T, N]
     }
-    input = compute.zeros(BenchmarkNetwork.INPUTS);
+    input = own(compute.zeros(BenchmarkNetwork.INPUTS));
     chunk = chunkSize(n, points);
   }
 
@@ -89,23 +73,6 @@ public class BatchBenchmark {
   static int chunkSize(int n, int points) {
     long perPoint = (long) n * n;
     return (int) Math.max(1, Math.min(points, CHUNK_DOUBLES / perPoint));
-  }
-
-  /** Frees the trajectory, the network and the backend. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    if (states != null) {
-      states.close();
-    }
-    if (input != null) {
-      input.close();
-    }
-    if (model != null) {
-      model.close();
-    }
-    if (compute != null) {
-      compute.close();
-    }
   }
 
   /** Jacobians and eigenvalues at every point of the trajectory. */

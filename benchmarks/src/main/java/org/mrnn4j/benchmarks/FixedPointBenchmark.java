@@ -4,29 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
 import org.mrnn4j.analysis.fixedpoints.StartSampler;
-import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.io.CheckpointLoader;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole fixed-point search of {@code mrnn4j fixed-points} on a trained network: the leaky
@@ -47,12 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * like an unavailable backend: {@code SKIPPED ...} on standard error, and a failed setup.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class FixedPointBenchmark {
+public class FixedPointBenchmark extends BackendBenchmark {
   /** Starts sampled from the trajectories. */
   public static final int STARTS = 256;
   /** Trajectories simulated to sample the starts from. */
@@ -63,11 +48,6 @@ public class FixedPointBenchmark {
   public static final String CONFORMANCE_PROPERTY = "mrnn4j.conformance.dir";
   static final String CHECKPOINT = "flip_flop_rnn_leaky";
 
-  /** The backend to measure; one that cannot run here fails its setup (see BenchmarkBackends). */
-  @Param({"ejml", "nd4j", "cuda"})
-  public String backend;
-
-  private Backend compute;
   private RecurrentModel model;
   private FixedPointFinder finder;
 
@@ -75,26 +55,14 @@ public class FixedPointBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Path dir = checkpointDirectory();
-    compute = BenchmarkBackends.open(backend);
-    model = CheckpointLoader.load(dir.resolve(CHECKPOINT + ".pth"),
-        dir.resolve(CHECKPOINT + ".json"), compute);
+    model = own(CheckpointLoader.load(dir.resolve(CHECKPOINT + ".pth"),
+        dir.resolve(CHECKPOINT + ".json"), openBackend()));
     finder = new FixedPointFinder(compute);
     // A wrong answer measured fast is worth nothing: the known outcome (27 points, 8 stable).
     FixedPointSearch check = flipFlop();
     if (check.fixedPoints().size() != 27 || check.stableCount() != 8) {
       throw new IllegalStateException("the flip-flop search found " + check.fixedPoints().size()
           + " fixed points (" + check.stableCount() + " stable); expected 27 (8 stable)");
-    }
-  }
-
-  /** Frees the network and the backend. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    if (model != null) {
-      model.close();
-    }
-    if (compute != null) {
-      compute.close();
     }
   }
 

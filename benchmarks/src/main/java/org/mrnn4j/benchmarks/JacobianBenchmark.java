@@ -1,25 +1,16 @@
 package org.mrnn4j.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.LinearizationResult;
 import org.mrnn4j.analysis.OperatingPoint;
-import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.models.LeakyMRNN;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -31,22 +22,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * eigenvalues and of the eigenvectors.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class JacobianBenchmark {
-
-  /** The backend to measure; one that cannot run here fails its setup (see BenchmarkBackends). */
-  @Param({"ejml", "nd4j", "cuda"})
-  public String backend;
+public class JacobianBenchmark extends BackendBenchmark {
 
   /** The number of recurrent units. */
   @Param({"64", "256", "512", "1024"})
   public int n;
 
-  private Backend compute;
   private LeakyMRNN model;
   private Linearization linearization;
   private OperatingPoint point;
@@ -54,21 +35,9 @@ public class JacobianBenchmark {
   /** Opens the backend and builds the network and its operating point. */
   @Setup(Level.Trial)
   public void setUp() {
-    compute = BenchmarkBackends.open(backend);
-    model = BenchmarkNetwork.build(compute, n);
+    model = network(n);
     linearization = Linearization.of(model);
     point = OperatingPoint.of(BenchmarkNetwork.operatingPoint(n), new double[BenchmarkNetwork.INPUTS]);
-  }
-
-  /** Frees the network and the backend. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    if (model != null) {
-      model.close();
-    }
-    if (compute != null) {
-      compute.close();
-    }
   }
 
   /** The state and input Jacobians at the operating point. */
