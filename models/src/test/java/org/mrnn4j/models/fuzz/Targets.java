@@ -25,6 +25,24 @@ import org.mrnn4j.models.io.TorchCheckpoint;
 final class Targets {
   private Targets() {}
 
+  /** One target with its input bound: returns, or rejects with {@link ModelFormatException}. */
+  @FunctionalInterface
+  interface Target {
+    void run() throws ModelFormatException;
+  }
+
+  /**
+   * The body of a {@code @FuzzTest}: runs {@code target}, and checks that a rejection names the
+   * source {@code name}. Any other exception escapes: that is a finding.
+   */
+  static void fuzz(String name, Target target) {
+    try {
+      target.run();
+    } catch (ModelFormatException expected) {
+      assertTrue(name.equals(expected.file()), expected::getMessage);
+    }
+  }
+
   /**
    * Reads a config; an accepted one must write and read back to itself, and a small network must
    * build from it.
