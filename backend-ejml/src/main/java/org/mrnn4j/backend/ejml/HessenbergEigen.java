@@ -45,6 +45,8 @@ final class HessenbergEigen {
   private final boolean[] swapped;
   private final double[] br;
   private final double[] bi;
+  /** Scratch for {@link #divide}: real and imaginary part of the last quotient. */
+  private final double[] quotient = new double[2];
 
   private HessenbergEigen(int n, double[] h, int lo, int hi) {
     this.n = n;
@@ -359,23 +361,9 @@ final class HessenbergEigen {
       }
       clampPivot(p + k);
       // l = U[k+1][k] / U[k][k]
-      double ar = ur[q + k];
-      double ai = ui[q + k];
-      double dr = ur[p + k];
-      double di = ui[p + k];
-      double lRe;
-      double lIm;
-      if (Math.abs(dr) >= Math.abs(di)) {
-        double t = di / dr;
-        double den = dr + di * t;
-        lRe = (ar + ai * t) / den;
-        lIm = (ai - ar * t) / den;
-      } else {
-        double t = dr / di;
-        double den = di + dr * t;
-        lRe = (ar * t + ai) / den;
-        lIm = (ai * t - ar) / den;
-      }
+      divide(ur[q + k], ui[q + k], ur[p + k], ui[p + k], quotient);
+      double lRe = quotient[0];
+      double lIm = quotient[1];
       lr[k] = lRe;
       li[k] = lIm;
       ur[q + k] = 0;
@@ -395,6 +383,24 @@ final class HessenbergEigen {
    * phase: a perturbation of {@code H} no larger than the separation of the shifts, which still
    * lets the solve grow by {@code 1 / eps3}, while a pivot like {@code 1e-302} would overflow it.
    */
+  /**
+   * {@code (ar + i ai) / (dr + i di)} into {@code out}, by Smith's algorithm (no overflow from
+   * squaring the divisor).
+   */
+  private static void divide(double ar, double ai, double dr, double di, double[] out) {
+    if (Math.abs(dr) >= Math.abs(di)) {
+      double t = di / dr;
+      double den = dr + di * t;
+      out[0] = (ar + ai * t) / den;
+      out[1] = (ai - ar * t) / den;
+    } else {
+      double t = dr / di;
+      double den = di + dr * t;
+      out[0] = (ar * t + ai) / den;
+      out[1] = (ai * t - ar) / den;
+    }
+  }
+
   private void clampPivot(int index) {
     double size1 = Math.abs(ur[index]) + Math.abs(ui[index]);
     if (size1 == 0) {
@@ -548,21 +554,9 @@ final class HessenbergEigen {
         sr -= a * xr[j] - b * xi[j];
         si -= a * xi[j] + b * xr[j];
       }
-      double dr = ur[row + i];
-      double di = ui[row + i];
-      double qr;
-      double qi;
-      if (Math.abs(dr) >= Math.abs(di)) {
-        double t = di / dr;
-        double den = dr + di * t;
-        qr = (sr + si * t) / den;
-        qi = (si - sr * t) / den;
-      } else {
-        double t = dr / di;
-        double den = di + dr * t;
-        qr = (sr * t + si) / den;
-        qi = (si * t - sr) / den;
-      }
+      divide(sr, si, ur[row + i], ui[row + i], quotient);
+      double qr = quotient[0];
+      double qi = quotient[1];
       xr[i] = qr;
       xi[i] = qi;
       double magnitude = Math.abs(qr) + Math.abs(qi);
