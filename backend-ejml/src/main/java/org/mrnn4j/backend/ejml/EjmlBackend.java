@@ -113,26 +113,6 @@ public final class EjmlBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doJoin(List<Tensor> parts, int[] shape) {
-    return tensor(join(parts), shape);
-  }
-
-  private static double[] join(List<Tensor> parts) {
-    long total = 0;
-    for (Tensor t : parts) {
-      total += t.size();
-    }
-    double[] out = new double[Math.toIntExact(total)];
-    int at = 0;
-    for (Tensor t : parts) {
-      double[] d = data(t);
-      System.arraycopy(d, 0, out, at, d.length);
-      at += d.length;
-    }
-    return out;
-  }
-
-  @Override
   protected Tensor doConcatColumns(List<Tensor> parts) {
     int rows = parts.get(0).dim(0);
     int cols = 0;
