@@ -298,6 +298,12 @@ public abstract class AbstractBackend implements Backend {
   }
 
   @Override
+  public final RecurrenceStates recurrence(RecurrenceSpec spec) {
+    checkRecurrence(spec);
+    return doRecurrence(spec);
+  }
+
+  @Override
   public final Eigendecomposition eig(Tensor a, boolean vectors) {
     matrix("eig", a);
     if (a.dim(0) != a.dim(1)) {
@@ -416,6 +422,53 @@ public abstract class AbstractBackend implements Backend {
   /** Eigendecomposition of a valid square matrix; return it via {@link Eigendecomposition#of}. */
   protected abstract Eigendecomposition doEig(Tensor a, boolean vectors);
 
+  /**
+   * Runs a checked {@link RecurrenceSpec}. This default composes the public operations (per step a
+   * matrix product, a sum, the leak as {@code axpby} and the activation, then one join), so a new
+   * backend gets a correct simulation for free; backends override it to fuse each step.
+   * Overrides must compute the formulas of {@link RecurrenceSpec} in that order of operations:
+   * {@code c = h W^T + E_t}, then {@code x + alpha (c - x)}.
+   */
+  protected RecurrenceStates doRecurrence(RecurrenceSpec spec) {
+    boolean batchFirst = spec.batchFirst();
+    int batch = spec.batchSize();
+    int steps = spec.steps();
+    int n = spec.weights().dim(0);
+    List<Tensor> xs = new ArrayList<>(steps);
+    List<Tensor> hs = new ArrayList<>(steps);
+    try (TensorScope scope = new TensorScope()) {
+      Tensor rows = batchFirst ? scope.track(reshape(spec.drive(), batch, steps * n)) : null;
+      Tensor x = spec.x0();
+      Tensor h = spec.h0();
+      for (int t = 0; t < steps; t++) {
+        Tensor drive = scope.track(batchFirst
+            ? sliceColumns(rows, t * n, (t + 1) * n) : select(spec.drive(), t));
+        Tensor c = scope.track(add(scope.track(matmul(h, false, spec.weights(), true)), drive));
+        Tensor next = c;
+        if (spec.isLeaky()) {
+          next = scope.track(axpby(1.0, x, spec.alpha(), scope.track(sub(c, x))));
+        }
+        x = next;
+        h = scope.track(activate(spec.activation(), next));
+        xs.add(x);
+        hs.add(h);
+      }
+      Tensor xOut = scope.track(joinSteps(xs, batchFirst, batch, steps, n));
+      Tensor hOut = joinSteps(hs, batchFirst, batch, steps, n);
+      scope.keep(xOut);
+      return new RecurrenceStates(xOut, hOut);
+    }
+  }
+
+  private Tensor joinSteps(List<Tensor> parts, boolean batchFirst, int batch, int steps, int n) {
+    if (!batchFirst) {
+      return stack(parts);
+    }
+    try (Tensor wide = concatColumns(parts)) {
+      return reshape(wide, batch, steps, n);
+    }
+  }
+
   /** Batched eigendecomposition; the default decomposes each matrix in turn. */
   protected List<Eigendecomposition> doEigBatch(Tensor a, boolean vectors) {
     List<Eigendecomposition> out = new ArrayList<>(a.dim(0));
@@ -512,6 +565,62 @@ public abstract class AbstractBackend implements Backend {
     if (r.end() > n) {
       throw new IllegalArgumentException(
           op + ": " + what + " " + r + " reach beyond " + n + " in " + Shapes.format(a.shape()));
+    }
+  }
+
+  private void checkRecurrence(RecurrenceSpec spec) {
+    String op = "recurrence";
+    if (spec == null) {
+      throw new IllegalArgumentException(op + ": spec is null");
+    }
+    Tensor w = spec.weights();
+    matrix(op, w);
+    int n = w.dim(0);
+    if (w.dim(1) != n) {
+      throw new IllegalArgumentException(
+          op + ": the weights W must be square [N, N], got " + Shapes.format(w.shape()));
+    }
+    if (spec.activation() == null) {
+      throw new IllegalArgumentException(op + ": activation is null");
+    }
+    if (spec.isLeaky() && !Double.isFinite(spec.alpha())) {
+      throw new IllegalArgumentException(op + ": alpha must be finite, got " + spec.alpha());
+    }
+    Tensor e = spec.drive();
+    String layout = spec.batchFirst() ? "[B, T, N]" : "[T, B, N]";
+    if (e == null) {
+      throw new IllegalArgumentException(op + ": the drive E is missing");
+    }
+    own(op, e);
+    sameDType(op, w, e);
+    if (e.rank() != 3 || e.dim(2) != n) {
+      throw new IllegalArgumentException(op + ": the drive E must have shape " + layout
+          + " with N = " + n + " (the weights are " + Shapes.format(w.shape()) + "), got "
+          + Shapes.format(e.shape()));
+    }
+    int batch = spec.batchSize();
+    if (batch < 1 || spec.steps() < 1) {
+      throw new IllegalArgumentException(op + ": the drive E " + Shapes.format(e.shape())
+          + " (" + layout + ") needs at least one batch row and one step");
+    }
+    if (spec.isLeaky()) {
+      checkState(op, "initial pre-activation x0", spec.x0(), w, batch);
+    } else if (spec.x0() != null) {
+      throw new IllegalArgumentException(
+          op + ": the Elman recurrence takes no x0; its state is the activation h0");
+    }
+    checkState(op, "initial activation h0", spec.h0(), w, batch);
+  }
+
+  private void checkState(String op, String name, Tensor t, Tensor w, int batch) {
+    if (t == null) {
+      throw new IllegalArgumentException(op + ": the " + name + " is missing");
+    }
+    own(op, t);
+    sameDType(op, w, t);
+    if (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != w.dim(0)) {
+      throw new IllegalArgumentException(op + ": the " + name + " must have shape [" + batch
+          + ", " + w.dim(0) + "] ([B, N] with the drive's B), got " + Shapes.format(t.shape()));
     }
   }
 

@@ -164,6 +164,17 @@ public interface Backend extends AutoCloseable {
   Tensor jacobianBatch(JacobianSpec spec);
 
   /**
+   * Runs a whole recurrence ({@link RecurrenceSpec}): {@code T} steps of {@code x_t} and
+   * {@code h_t = f(x_t)} for a batch, returned in the drive's layout. This is the simulation
+   * kernel: backends fuse each step into a matrix product and one elementwise pass.
+   *
+   * @throws IllegalArgumentException if a tensor is missing or has the wrong shape or dtype (the
+   *     message names it, its shape and the expected one), {@code x0} is given to or missing from
+   *     the wrong kind of recurrence, or {@code alpha} is not finite
+   */
+  RecurrenceStates recurrence(RecurrenceSpec spec);
+
+  /**
    * The eigendecomposition of a general real square matrix, in the canonical order and
    * normalisation of {@link Eigendecomposition}, computed in float64.
    *

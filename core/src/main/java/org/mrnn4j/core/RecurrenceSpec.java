@@ -1,0 +1,167 @@
+package org.mrnn4j.core;
+
+import java.util.Objects;
+
+/**
+ * A whole recurrent run for {@link Backend#recurrence}: the recurrent weights {@code W}
+ * ({@code [N, N]}), the external drive {@code E} for every step and batch row, the initial state,
+ * and the activation {@code f}. For {@code t = 1 .. T}:
+ *
+ * <pre>
+ *   leaky:  x_t = x_{t-1} + alpha ((h_{t-1} W^T + E_t) - x_{t-1}),   h_t = f(x_t)
+ *   Elman:  x_t = h_{t-1} W^T + E_t,                                 h_t = f(x_t)
+ * </pre>
+ *
+ * <p>{@code E_t} ({@code [B, N]}) is everything that does not depend on the state: the projected
+ * input, the tonic input, a stimulus and noise, summed beforehand in one pass over the whole
+ * sequence. The drive has shape {@code [B, T, N]} (batch first) or {@code [T, B, N]} (time first);
+ * the results have the drive's layout. The initial activation {@code h_0} has shape
+ * {@code [B, N]}; the leaky recurrence also needs the initial pre-activation {@code x_0}
+ * ({@code [B, N]}), the Elman one takes none.
+ *
+ * <p>Both mRNNTorch models fit: the leaky {@code mRNN} with {@code alpha = dt / tau}, and the
+ * {@code ElmanmRNN}. Backends run it as one kernel (a matrix product into the drive and one fused
+ * elementwise pass per step) instead of a handful of operations and temporaries per step.
+ */
+public final class RecurrenceSpec {
+  private final boolean leaky;
+  private final double alpha;
+  private final Tensor weights;
+  private final Activation activation;
+  private final Tensor drive;
+  private final boolean batchFirst;
+  private final Tensor x0;
+  private final Tensor h0;
+
+  private RecurrenceSpec(Builder b) {
+    this.leaky = b.leaky;
+    this.alpha = b.alpha;
+    this.weights = b.weights;
+    this.activation = b.activation;
+    this.drive = b.drive;
+    this.batchFirst = b.batchFirst;
+    this.x0 = b.x0;
+    this.h0 = b.h0;
+  }
+
+  /**
+   * Starts the leaky recurrence {@code x_t = x_{t-1} + alpha ((h_{t-1} W^T + E_t) - x_{t-1})}.
+   *
+   * @param weights {@code W}, of shape {@code [N, N]}
+   * @param alpha the leak {@code dt / tau}
+   */
+  public static Builder leaky(Tensor weights, double alpha) {
+    return new Builder(true, alpha, weights);
+  }
+
+  /**
+   * Starts the Elman recurrence {@code x_t = h_{t-1} W^T + E_t}.
+   *
+   * @param weights {@code W}, of shape {@code [N, N]}
+   */
+  public static Builder elman(Tensor weights) {
+    return new Builder(false, Double.NaN, weights);
+  }
+
+  /** Whether this is the leaky recurrence (else the Elman one). */
+  public boolean isLeaky() {
+    return leaky;
+  }
+
+  /** The leak {@code alpha}; NaN for the Elman recurrence. */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** {@code W}, of shape {@code [N, N]}. */
+  public Tensor weights() {
+    return weights;
+  }
+
+  /** The activation {@code f}. */
+  public Activation activation() {
+    return activation;
+  }
+
+  /** The drive {@code E}: {@code [B, T, N]} if {@link #batchFirst()}, else {@code [T, B, N]}. */
+  public Tensor drive() {
+    return drive;
+  }
+
+  /** Whether the drive (and the results) are batch first. */
+  public boolean batchFirst() {
+    return batchFirst;
+  }
+
+  /** The initial pre-activation {@code x_0} ({@code [B, N]}); null for the Elman recurrence. */
+  public Tensor x0() {
+    return x0;
+  }
+
+  /** The initial activation {@code h_0} ({@code [B, N]}). */
+  public Tensor h0() {
+    return h0;
+  }
+
+  /** The batch size {@code B}, read from the drive's shape. */
+  public int batchSize() {
+    return drive.dim(batchFirst ? 0 : 1);
+  }
+
+  /** The number of steps {@code T}, read from the drive's shape. */
+  public int steps() {
+    return drive.dim(batchFirst ? 1 : 0);
+  }
+
+  /** Builds a {@link RecurrenceSpec}; shapes and dtypes are checked by the backend that runs it. */
+  public static final class Builder {
+    private final boolean leaky;
+    private final double alpha;
+    private final Tensor weights;
+    private Activation activation;
+    private Tensor drive;
+    private boolean batchFirst = true;
+    private Tensor x0;
+    private Tensor h0;
+
+    private Builder(boolean leaky, double alpha, Tensor weights) {
+      this.leaky = leaky;
+      this.alpha = alpha;
+      this.weights = Objects.requireNonNull(weights, "weights");
+    }
+
+    /** Sets the activation {@code f} (required). */
+    public Builder activation(Activation f) {
+      this.activation = f;
+      return this;
+    }
+
+    /**
+     * Sets the drive {@code E} (required).
+     *
+     * @param e {@code [B, T, N]} if {@code batchFirst}, else {@code [T, B, N]}
+     */
+    public Builder drive(Tensor e, boolean batchFirst) {
+      this.drive = e;
+      this.batchFirst = batchFirst;
+      return this;
+    }
+
+    /** Sets the initial pre-activation {@code x_0}, {@code [B, N]} (leaky recurrence only). */
+    public Builder x0(Tensor x) {
+      this.x0 = x;
+      return this;
+    }
+
+    /** Sets the initial activation {@code h_0}, {@code [B, N]} (required). */
+    public Builder h0(Tensor h) {
+      this.h0 = h;
+      return this;
+    }
+
+    /** The spec. */
+    public RecurrenceSpec build() {
+      return new RecurrenceSpec(this);
+    }
+  }
+}
