@@ -10,6 +10,8 @@ import java.util.Random;
 import java.util.Set;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.IndexRange;
+import org.mrnn4j.core.RecurrenceSpec;
+import org.mrnn4j.core.RecurrenceStates;
 import org.mrnn4j.core.Shapes;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
@@ -83,39 +85,46 @@ final class ModelCore implements AutoCloseable {
   // ------------------------------------------------------------------ dynamics
 
   /**
-   * One step for a batch. Leaky: {@code x' = x + alpha(-x + h W_rec^T + (u + n_i) W_inp^T + b + n_h)
-   * [+ alpha stim]}; Elman: {@code x' = h W_rec^T + (u + n_i) W_inp^T + b + n_h [+ stim]}; then
-   * {@code h' = act(x')}. The summation order is mRNNTorch's, so results agree to rounding. All
-   * operands are [B, .] matrices of this backend; noise tensors may be null.
+   * One step for a batch: a recurrence of one step ({@link #recurrence}). All operands are
+   * [B, .] matrices of this backend; stim may be null.
    *
    * @return {x', h'}, owned by the caller
    */
-  Tensor[] step(boolean leaky, Tensor x, Tensor h, Tensor u, Tensor stim, Tensor noiseH,
-      Tensor noiseI) {
+  Tensor[] step(boolean leaky, Tensor x, Tensor h, Tensor u, Tensor stim) {
+    int batch = h.dim(0);
     try (TensorScope scope = new TensorScope()) {
-      Tensor uIn = noiseI == null ? u : scope.track(backend.add(u, noiseI));
-      Tensor rec = scope.track(backend.matmul(h, false, wRec, true));
-      Tensor drive = leaky ? scope.track(backend.sub(rec, x)) : rec;
-      Tensor inp = scope.track(backend.matmul(uIn, false, wInp, true));
-      drive = scope.track(backend.add(drive, inp));
-      drive = scope.track(backend.addVector(drive, tonic));
-      if (noiseH != null) {
-        drive = scope.track(backend.add(drive, noiseH));
+      Tensor e = scope.track(backend.reshape(drive(scope, u, null, null, stim), 1, batch, n));
+      try (RecurrenceStates next = backend.recurrence(recurrence(leaky, e, false, x, h))) {
+        return new Tensor[] {backend.reshape(next.x(), batch, n), backend.reshape(next.h(), batch, n)};
       }
-      Tensor next;
-      if (leaky) {
-        double alpha = spec.alpha();
-        next = scope.track(backend.axpby(1.0, x, alpha, drive));
-        if (stim != null) {
-          next = scope.track(backend.axpby(1.0, next, alpha, stim));
-        }
-      } else {
-        next = stim == null ? drive : scope.track(backend.add(drive, stim));
-      }
-      Tensor act = backend.activate(spec.activation(), next);
-      scope.keep(next);
-      return new Tensor[] {next, act};
     }
+  }
+
+  /**
+   * The recurrence's external drive for rows of inputs: {@code (u + n_i) W_inp^T + b + n_h + stim},
+   * one matrix product for all the rows (every step of a sequence at once). {@code u} is
+   * {@code [R, I]}; the noise and stimulus, each optional, have its rows.
+   */
+  private Tensor drive(TensorScope scope, Tensor u, Tensor noiseI, Tensor noiseH, Tensor stim) {
+    Tensor uIn = noiseI == null ? u : scope.track(backend.add(u, noiseI));
+    Tensor e = scope.track(backend.matmul(uIn, false, wInp, true));
+    e = scope.track(backend.addVector(e, tonic));
+    if (noiseH != null) {
+      e = scope.track(backend.add(e, noiseH));
+    }
+    if (stim != null) {
+      e = scope.track(backend.add(e, stim));
+    }
+    return e;
+  }
+
+  /** The model's recurrence over drive {@code e}: leaky with {@code alpha = dt / tau}, or Elman. */
+  private RecurrenceSpec recurrence(boolean leaky, Tensor e, boolean batchFirst, Tensor x0,
+      Tensor h0) {
+    RecurrenceSpec.Builder builder = leaky
+        ? RecurrenceSpec.leaky(wRec, spec.alpha()).x0(x0)
+        : RecurrenceSpec.elman(wRec);
+    return builder.activation(spec.activation()).drive(e, batchFirst).h0(h0).build();
   }
 
   /** The public one-step entry: checks shapes, accepts [N] or [B, N]. */
@@ -141,7 +150,7 @@ final class ModelCore implements AutoCloseable {
       Tensor hb = h == null ? scope.track(backend.activate(spec.activation(), xb)) : asBatch(scope, h);
       Tensor ub = asBatch(scope, u);
       Tensor sb = stim == null ? null : asBatch(scope, stim);
-      Tensor[] out = step(leaky, xb, hb, ub, sb, null, null);
+      Tensor[] out = step(leaky, xb, hb, ub, sb);
       if (single) {
         Tensor[] flat = {backend.reshape(out[0], n), backend.reshape(out[1], n)};
         out[0].close();
@@ -221,8 +230,6 @@ final class ModelCore implements AutoCloseable {
     double cInp = Math.sqrt(2 * alpha * levelInp * levelInp) / alpha;
     Random random = sim.hasNoise() ? new Random(sim.seed()) : null;
 
-    List<Tensor> xs = new ArrayList<>(steps);
-    List<Tensor> hs = new ArrayList<>(steps);
     try (TensorScope scope = new TensorScope()) {
       Tensor x = null;
       Tensor h;
@@ -238,55 +245,48 @@ final class ModelCore implements AutoCloseable {
             ? scope.track(repeatRows(backend, init, batch))
             : initialState(scope, "h0", sim.h0(), batch);
       }
-      Tensor inputFlat = layout.batchFirst() ? scope.track(backend.reshape(input, batch, steps * i)) : null;
-      Tensor stimFlat = stim != null && layout.batchFirst()
-          ? scope.track(backend.reshape(stim, batch, steps * n)) : null;
-      try {
-        for (int t = 0; t < steps; t++) {
-          try (TensorScope stepScope = new TensorScope()) {
-            Tensor u = stepScope.track(layout.batchFirst()
-                ? backend.sliceColumns(inputFlat, t * i, (t + 1) * i) : backend.select(input, t));
-            Tensor s = null;
-            if (stim != null) {
-              s = stepScope.track(layout.batchFirst()
-                  ? backend.sliceColumns(stimFlat, t * n, (t + 1) * n) : backend.select(stim, t));
-            }
-            Tensor noiseH = null;
-            Tensor noiseI = null;
-            if (random != null) {
-              noiseH = stepScope.track(backend.fromArray(gaussians(random, batch * n, cHid), batch, n));
-              noiseI = stepScope.track(backend.fromArray(gaussians(random, batch * i, cInp), batch, i));
-            }
-            Tensor[] next = step(leaky, x, h, u, s, noiseH, noiseI);
-            xs.add(next[0]);
-            hs.add(next[1]);
-            x = next[0];
-            h = next[1];
-          }
-        }
-        Tensor xsOut = assemble(xs, layout, batch, steps);
-        Tensor hsOut;
-        try {
-          hsOut = assemble(hs, layout, batch, steps);
-        } catch (RuntimeException e) {
-          xsOut.close();
-          throw e;
-        }
-        return new Trajectory(xsOut, hsOut, layout);
-      } finally {
-        xs.forEach(Tensor::close);
-        hs.forEach(Tensor::close);
+      // The rows of the input, stimulus and noise in the layout's order: one drive for all steps.
+      int rows = batch * steps;
+      Tensor inputRows = scope.track(backend.reshape(input, rows, i));
+      Tensor stimRows = stim == null ? null : scope.track(backend.reshape(stim, rows, n));
+      Tensor noiseH = null;
+      Tensor noiseI = null;
+      if (random != null) {
+        double[][] noise = noise(random, layout, batch, steps, cHid, cInp);
+        noiseH = scope.track(backend.fromArray(noise[0], rows, n));
+        noiseI = scope.track(backend.fromArray(noise[1], rows, i));
       }
+      Tensor e = drive(scope, inputRows, noiseI, noiseH, stimRows);
+      e = scope.track(layout.batchFirst()
+          ? backend.reshape(e, batch, steps, n) : backend.reshape(e, steps, batch, n));
+      RecurrenceStates states = backend.recurrence(recurrence(leaky, e, layout.batchFirst(), x, h));
+      return new Trajectory(states.x(), states.h(), layout);
     }
   }
 
-  private Tensor assemble(List<Tensor> parts, Layout layout, int batch, int steps) {
-    if (!layout.batchFirst()) {
-      return backend.stack(parts);
+  /**
+   * The hidden and input noise of a whole run, drawn in mRNNTorch's order (per step: the hidden
+   * noise [B, N] row-major, then the input noise [B, I]) and placed at the layout's rows.
+   */
+  private double[][] noise(Random random, Layout layout, int batch, int steps, double cHid,
+      double cInp) {
+    double[] hidden = new double[batch * steps * n];
+    double[] inp = new double[batch * steps * i];
+    for (int t = 0; t < steps; t++) {
+      for (int b = 0; b < batch; b++) {
+        int row = layout.batchFirst() ? b * steps + t : t * batch + b;
+        for (int k = 0; k < n; k++) {
+          hidden[row * n + k] = cHid * random.nextGaussian();
+        }
+      }
+      for (int b = 0; b < batch; b++) {
+        int row = layout.batchFirst() ? b * steps + t : t * batch + b;
+        for (int k = 0; k < i; k++) {
+          inp[row * i + k] = cInp * random.nextGaussian();
+        }
+      }
     }
-    try (Tensor wide = backend.concatColumns(parts)) {
-      return backend.reshape(wide, batch, steps, n);
-    }
+    return new double[][] {hidden, inp};
   }
 
   private Tensor initialState(TensorScope scope, String name, Tensor t, int batch) {
@@ -322,13 +322,6 @@ final class ModelCore implements AutoCloseable {
     }
   }
 
-  private static double[] gaussians(Random random, int count, double scale) {
-    double[] out = new double[count];
-    for (int k = 0; k < count; k++) {
-      out[k] = scale * random.nextGaussian();
-    }
-    return out;
-  }
 
   // ------------------------------------------------------------------ shared helpers
 
