@@ -11,7 +11,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Direct calls into the OpenBLAS that ND4J itself links ({@code openblas_nolapack}), and plain
@@ -49,13 +48,12 @@ final class NativeBlas {
   }
 
   /**
-   * {@code alpha a + beta b} into a new C-ordered array of their shape (both contiguous C order):
+   * {@code alpha a + beta b} into {@code out}, a C-ordered array of their shape (all contiguous C order):
    * a copy and two level-1 calls, each one pass without ND4J's per-op overhead. Only for nonzero
    * {@code alpha} and {@code beta}: BLAS skips a zero factor's product, which would drop the NaN
    * of {@code 0 * inf}.
    */
-  static INDArray axpby(double alpha, INDArray a, double beta, INDArray b) {
-    INDArray out = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+  static INDArray axpby(INDArray out, double alpha, INDArray a, double beta, INDArray b) {
     int len = Math.toIntExact(a.length());
     try {
       if (a.dataType() == DataType.FLOAT) {
@@ -80,9 +78,11 @@ final class NativeBlas {
     return out;
   }
 
-  /** {@code x} with {@code v} added to each row: {@code x} is {@code [rows, n]}, {@code v} {@code [n]}. */
-  static INDArray addRows(INDArray x, INDArray v) {
-    INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+  /**
+   * {@code x} with {@code v} added to each row, into {@code out} (C order, {@code x}'s length):
+   * {@code x} is {@code [rows, n]}, {@code v} {@code [n]}.
+   */
+  static INDArray addRows(INDArray out, INDArray x, INDArray v) {
     int len = Math.toIntExact(x.length());
     int n = Math.toIntExact(v.length());
     int rows = len / n;
@@ -111,12 +111,11 @@ final class NativeBlas {
   }
 
   /**
-   * A new C-ordered array of {@code shape} holding the buffer of {@code x} (contiguous C order,
-   * the same length): one {@code memcpy}, where ND4J's {@code dup} of a reshaped view runs at a
+   * {@code out}, a C-ordered array (of any shape) filled with the buffer of {@code x}
+   * (contiguous C order, the same length): one {@code memcpy}, where ND4J's {@code dup} of a reshaped view runs at a
    * fraction of memory bandwidth.
    */
-  static INDArray copy(INDArray x, long[] shape) {
-    INDArray out = Nd4j.createUninitialized(x.dataType(), shape, 'c');
+  static INDArray copy(INDArray out, INDArray x) {
     try {
       Pointer.memcpy(out.data().addressPointer(), x.data().addressPointer(),
           x.length() * x.dataType().width());
@@ -147,11 +146,10 @@ final class NativeBlas {
     return out;
   }
 
-  /** A new C-ordered array of {@code shape} and {@code type} holding {@code data} (rounded). */
-  static INDArray fromHost(double[] data, DataType type, long[] shape) {
-    INDArray out = Nd4j.createUninitialized(type, shape, 'c');
+  /** {@code out}, a C-ordered array of {@code data}'s length, filled with {@code data} (rounded to its dtype). */
+  static INDArray fromHost(INDArray out, double[] data) {
     try {
-      if (type == DataType.FLOAT) {
+      if (out.dataType() == DataType.FLOAT) {
         float[] f = new float[data.length];
         for (int i = 0; i < f.length; i++) {
           f[i] = (float) data[i];

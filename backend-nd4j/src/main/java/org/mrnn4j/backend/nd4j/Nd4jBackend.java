@@ -14,6 +14,8 @@ import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.IndexRange;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.JacobianSpec;
+import org.mrnn4j.core.RecurrenceSpec;
+import org.mrnn4j.core.RecurrenceStates;
 import org.mrnn4j.core.Tensor;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -67,9 +69,40 @@ public final class Nd4jBackend extends AbstractBackend {
    *     here, naming what failed
    */
   public Nd4jBackend() {
+    this(DEFAULT_POOL_MIB);
+  }
+
+  /**
+   * Creates the backend with a pool of freed large buffers of at most {@code poolMiB} mebibytes.
+   *
+   * @throws IllegalArgumentException if {@code poolMiB} is negative
+   * @throws org.mrnn4j.core.BackendUnavailableException if ND4J's native libraries cannot load
+   *     here, naming what failed
+   */
+  public Nd4jBackend(int poolMiB) {
     super(Nd4jBackendProvider.NAME,
         EnumSet.of(Capability.EIGENVECTORS, Capability.NATIVE, Capability.FLOAT32));
+    if (poolMiB < 0) {
+      throw new IllegalArgumentException("the buffer pool size must be >= 0 MiB, got " + poolMiB);
+    }
     Nd4jBackendProvider.requireAvailable();
+    this.pool = new BufferPool((long) poolMiB << 20);
+  }
+
+  /** The default budget of the buffer pool, in mebibytes. */
+  public static final int DEFAULT_POOL_MIB = 256;
+
+  private final BufferPool pool;
+
+  /** The pool of freed large buffers (for the tensors' release and tests). */
+  BufferPool pool() {
+    return pool;
+  }
+
+  /** Frees the pooled buffers. Tensors still open stay valid. */
+  @Override
+  public void close() {
+    pool.clear();
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -173,7 +206,7 @@ public final class Nd4jBackend extends AbstractBackend {
   @Override
   protected Tensor doReshape(Tensor a, int[] shape) {
     return outside(() -> a.size() == 0 ? emptyTensor(a.dtype(), shape)
-        : new Nd4jTensor(this, a.dtype(), shape, NativeBlas.copy(nd(a), longs(shape))));
+        : new Nd4jTensor(this, a.dtype(), shape, NativeBlas.copy(pool.uninitialized(nd(a.dtype()), longs(shape)), nd(a))));
   }
 
   @Override
@@ -357,7 +390,7 @@ public final class Nd4jBackend extends AbstractBackend {
       }
       // One BLAS call reads the operands in place (transpose flags, no copies) and writes the
       // C-ordered result the tensor keeps.
-      INDArray c = Nd4j.createUninitialized(nd(a.dtype()), new long[] {m, n}, 'c');
+      INDArray c = pool.uninitialized(nd(a.dtype()), new long[] {m, n});
       NativeBlas.gemm(nd(a), transposeA, nd(b), transposeB, c, m, n, k);
       return new Nd4jTensor(this, a.dtype(), shape, c);
     });
@@ -369,7 +402,7 @@ public final class Nd4jBackend extends AbstractBackend {
       INDArray x = nd(a);
       INDArray y = nd(b);
       if (alpha != 0.0 && beta != 0.0) {
-        return NativeBlas.axpby(alpha, x, beta, y);
+        return NativeBlas.axpby(pool.uninitialized(x.dataType(), x.shape()), alpha, x, beta, y);
       }
       INDArray out = x.mul(alpha);
       INDArray scaled = y.mul(beta);
@@ -394,10 +427,10 @@ public final class Nd4jBackend extends AbstractBackend {
     return elementwise(a, () -> {
       INDArray x = nd(a);
       if (x.rank() == 1) {
-        return NativeBlas.axpby(1.0, x, 1.0, nd(v));
+        return NativeBlas.axpby(pool.uninitialized(x.dataType(), x.shape()), 1.0, x, 1.0, nd(v));
       }
       if (x.size(x.rank() - 1) >= ROW_LOOP_WIDTH) {
-        return NativeBlas.addRows(x, nd(v));
+        return NativeBlas.addRows(pool.uninitialized(x.dataType(), x.shape()), x, nd(v));
       }
       INDArray z = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
       Nd4j.getExecutioner().exec(new BroadcastAddOp(x, nd(v), z, x.rank() - 1));
@@ -411,14 +444,21 @@ public final class Nd4jBackend extends AbstractBackend {
   }
 
   /** {@code f} elementwise on the heap: one copy out of native memory and one back. */
-  private static INDArray onHost(DoubleUnaryOperator f, INDArray x) {
+  private INDArray onHost(DoubleUnaryOperator f, INDArray x) {
     double[] v = NativeBlas.toHost(x);
     IntStream indices = IntStream.range(0, v.length);
     if (v.length >= PARALLEL_ELEMENTS) {
       indices = indices.parallel(); // each element on its own: the same bits on any thread
     }
     indices.forEach(i -> v[i] = f.applyAsDouble(v[i]));
-    return NativeBlas.fromHost(v, x.dataType(), x.shape());
+    return NativeBlas.fromHost(pool.uninitialized(x.dataType(), x.shape()), v);
+  }
+
+  /** tanh on the heap with the vectorized {@link Tanh} kernel. */
+  private INDArray tanhOnHost(INDArray x) {
+    double[] v = NativeBlas.toHost(x);
+    Tanh.tanh(v, 0, v.length, TANH_PARALLEL_ELEMENTS);
+    return NativeBlas.fromHost(pool.uninitialized(x.dataType(), x.shape()), v);
   }
 
   /**
@@ -439,6 +479,12 @@ public final class Nd4jBackend extends AbstractBackend {
   /** Host loops at least this long are split across the common pool. */
   private static final int PARALLEL_ELEMENTS = 1 << 15;
 
+  /**
+   * The vectorized tanh is split across the common pool from this length: at 2^15 elements (about
+   * 100 microseconds) the split measured slower than one thread on two cores.
+   */
+  private static final int TANH_PARALLEL_ELEMENTS = 1 << 18;
+
   /** Runs an op whose result has the shape and dtype of {@code a}; empty tensors skip ND4J. */
   private Tensor elementwise(Tensor a, Supplier<INDArray> op) {
     return outside(() -> a.size() == 0 ? emptyTensor(a.dtype(), a.shape())
@@ -446,7 +492,7 @@ public final class Nd4jBackend extends AbstractBackend {
   }
 
   // Each formula is the one Activation documents, so that values agree with PyTorch's.
-  private static INDArray value(Activation f, INDArray x) {
+  private INDArray value(Activation f, INDArray x) {
     switch (f) {
       case RELU:
         // max(x, 0) written as x * (x > 0) would turn -inf into NaN; relu keeps x > 0 ? x : 0
@@ -454,7 +500,7 @@ public final class Nd4jBackend extends AbstractBackend {
       case TANH:
         // Not ND4J's tanh: it loses up to 1e-10 relative accuracy near zero. Tanh.tanh is within a
         // few ulps of Math.tanh and over twice as fast (Math.tanh is a JNI call on Java 17).
-        return onHost(Tanh::tanh, x);
+        return tanhOnHost(x);
       case SIGMOID:
         return Transforms.sigmoid(x, true);
       case SOFTPLUS: {
@@ -475,7 +521,7 @@ public final class Nd4jBackend extends AbstractBackend {
     }
   }
 
-  private static INDArray derivative(Activation f, INDArray x) {
+  private INDArray derivative(Activation f, INDArray x) {
     switch (f) {
       case RELU: {
         // 1 where x > 0, else 0: relu'(0) = 0, as in PyTorch
@@ -635,6 +681,23 @@ public final class Nd4jBackend extends AbstractBackend {
       }
       ro += r.size();
     }
+  }
+
+  /**
+   * float64 runs fuse each step ({@link FusedRecurrence}): one {@code dgemm} accumulating into the
+   * output and one heap pass for the leak and activation. float32 runs, and runs too large for
+   * one Java buffer, take the composed default.
+   */
+  @Override
+  protected RecurrenceStates doRecurrence(RecurrenceSpec spec) {
+    if (spec.weights().dtype() != DType.FLOAT64 || spec.drive().size() > Integer.MAX_VALUE) {
+      return super.doRecurrence(spec);
+    }
+    return outside(() -> {
+      INDArray[] out = FusedRecurrence.run(pool, spec, nd(spec.weights()), nd(spec.drive()),
+          spec.x0() == null ? null : nd(spec.x0()), nd(spec.h0()));
+      return new RecurrenceStates(wrap(out[0], DType.FLOAT64), wrap(out[1], DType.FLOAT64));
+    });
   }
 
   @Override

@@ -47,6 +47,12 @@ public final class Nd4jBackendProvider implements BackendProvider {
    * processors.
    */
   public static final String THREADS = "threads";
+  /**
+   * The backend option naming how many mebibytes of freed large buffers the backend keeps for
+   * reuse (a non-negative integer; default {@value Nd4jBackend#DEFAULT_POOL_MIB}; 0 turns the pool
+   * off). See {@link Nd4jBackend}.
+   */
+  public static final String POOL_MIB = "poolMiB";
   /** ND4J's system property that turns its INFO start-up banner on or off. */
   public static final String LOG_INITIALIZATION = "org.nd4j.log.initialization";
 
@@ -133,7 +139,12 @@ public final class Nd4jBackendProvider implements BackendProvider {
       throw new IllegalArgumentException(
           "backend option '" + THREADS + "' must be at least 1, got " + threads);
     }
-    Nd4jBackend backend = new Nd4jBackend();
+    int poolMiB = options.getInt(POOL_MIB, Nd4jBackend.DEFAULT_POOL_MIB);
+    if (poolMiB < 0) {
+      throw new IllegalArgumentException(
+          "backend option '" + POOL_MIB + "' must be at least 0, got " + poolMiB);
+    }
+    Nd4jBackend backend = new Nd4jBackend(poolMiB);
     if (threads > 0) {
       NativeBlas.setThreads(threads);
     }

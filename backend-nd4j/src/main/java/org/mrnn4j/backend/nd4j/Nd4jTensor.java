@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A tensor of the {@link Nd4jBackend}: an ND4J {@link INDArray} in native (off-heap) memory.
  *
  * <p>The array is always C-ordered (row-major), contiguous, and owns its buffer (it is never a view
- * of another tensor's array), so that {@link #close()} can free it at once. A tensor that is never
+ * of another tensor's array), so that {@link #close()} can free it at once, or hand a large buffer
+ * back to the backend's pool for reuse. A tensor that is never
  * closed is freed by the garbage collector through ND4J's deallocator; off-heap memory counts
  * against JavaCPP's limit {@code org.bytedeco.javacpp.maxphysicalbytes}, not the Java heap.
  */
@@ -21,8 +22,9 @@ public final class Nd4jTensor extends AbstractTensor {
   }
 
   /**
-   * The backing ND4J array, for interoperation with ND4J code. Treat it as read-only and do not
-   * close it: the tensor owns it.
+   * The backing ND4J array, for interoperation with ND4J code. Treat it as read-only, do not
+   * close it (the tensor owns it), and do not use it after closing the tensor: its memory may by
+   * then belong to another tensor.
    *
    * @throws IllegalStateException if the tensor is closed
    */
@@ -47,9 +49,8 @@ public final class Nd4jTensor extends AbstractTensor {
 
   @Override
   protected void release() {
-    // Views, workspace-attached and empty arrays cannot be closed; the GC frees those.
-    if (array.closeable()) {
-      array.close();
-    }
+    // Large buffers go back to the backend's pool for reuse; views, workspace-attached and empty
+    // arrays cannot be closed, and the GC frees those.
+    ((Nd4jBackend) backend()).pool().release(array);
   }
 }

@@ -51,6 +51,37 @@ class TanhTest {
   }
 
   @Test
+  void theArrayFormGivesTheScalarFormsBitsInsideItsRangeOnly() {
+    Random rnd = new Random(12);
+    // not a multiple of the chunk size; specials and large values mixed in
+    double[] x = new double[10_007];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = switch (i % 7) {
+        case 0 -> rnd.nextGaussian();
+        case 1 -> (rnd.nextDouble() - 0.5) * 70;
+        case 2 -> Math.scalb(rnd.nextDouble() - 0.5, -rnd.nextInt(1080));
+        case 3 -> new double[] {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 20.0}[rnd.nextInt(7)];
+        default -> rnd.nextGaussian() * 4;
+      };
+    }
+    double[] sequential = x.clone();
+    Tanh.tanh(sequential, 5, x.length - 3);
+    double[] parallel = x.clone();
+    Tanh.tanh(parallel, 5, x.length - 3, 1);
+    for (int i = 0; i < x.length; i++) {
+      boolean inside = i >= 5 && i < x.length - 3;
+      long want = Double.doubleToRawLongBits(inside ? Tanh.tanh(x[i]) : x[i]);
+      if (Double.isNaN(x[i])) {
+        assertTrue(Double.isNaN(sequential[i]) && Double.isNaN(parallel[i]), "NaN at " + i);
+        continue;
+      }
+      assertEquals(want, Double.doubleToRawLongBits(sequential[i]), "element " + i + " = " + x[i]);
+      assertEquals(want, Double.doubleToRawLongBits(parallel[i]), "parallel element " + i);
+    }
+  }
+
+  @Test
   void theBackendsTanhIsAccurateNearZero() {
     // ND4J's own tanh is off by up to 1e-10 (relative) here; the backend must not be
     double[] x = new double[2000];
