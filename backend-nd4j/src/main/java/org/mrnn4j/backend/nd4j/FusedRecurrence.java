@@ -52,10 +52,10 @@ final class FusedRecurrence {
     INDArray xs = NativeBlas.copy(pool.uninitialized(DataType.DOUBLE, drive.shape()), drive);
     INDArray hs = pool.uninitialized(DataType.DOUBLE, drive.shape());
     try {
-      DoublePointer wp = pointer(w);
-      DoublePointer xp = pointer(xs);
-      DoublePointer hp = pointer(hs);
-      DoublePointer h0p = pointer(h0);
+      DoublePointer wp = NativeBlas.doubles(w);
+      DoublePointer xp = NativeBlas.doubles(xs);
+      DoublePointer hp = NativeBlas.doubles(hs);
+      DoublePointer h0p = NativeBlas.doubles(h0);
       DoubleBuffer xb = xp.capacity(xs.length()).asBuffer();
       DoubleBuffer hb = hp.capacity(hs.length()).asBuffer();
       int size = batch * n;
@@ -120,9 +120,5 @@ final class FusedRecurrence {
     for (int i = 0; i < x.length; i++) {
       h[i] = f.apply(x[i]);
     }
-  }
-
-  private static DoublePointer pointer(INDArray a) {
-    return new DoublePointer(a.data().addressPointer());
   }
 }

@@ -164,7 +164,8 @@ final class NativeBlas {
     return out;
   }
 
-  private static DoublePointer doubles(INDArray x) {
+  /** A pointer to the buffer of {@code x}; it does not keep {@code x} alive. */
+  static DoublePointer doubles(INDArray x) {
     return new DoublePointer(x.data().addressPointer());
   }
 
