@@ -165,6 +165,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
     if (System.getProperty(LOG_INITIALIZATION) == null) {
       System.setProperty(LOG_INITIALIZATION, "false");
     }
+    step[0] = "checking " + OpenBlasRuntime.CORETYPE;
+    java.util.Optional<String> unrunnable =
+        OpenBlasRuntime.unrunnableForcedCore(System::getenv, OpenBlasRuntime.cpuFlags());
+    if (unrunnable.isPresent()) {
+      throw new IllegalStateException(unrunnable.get());
+    }
+    step[0] = "loading OpenBLAS (org.bytedeco:openblas for " + platform() + ")";
+    // before ND4J, so that ND4J and both OpenBLAS presets share one library (see OpenBlasRuntime)
+    OpenBlasRuntime.loadOnce();
     step[0] = "loading ND4J's native CPU backend (nd4j-native for " + platform() + ")";
     String backend = Nd4j.getBackend().getClass().getSimpleName();
     step[0] = "running a matrix product in ND4J";
@@ -204,8 +213,8 @@ public final class Nd4jBackendProvider implements BackendProvider {
     String version = nd4jVersion();
     org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
-        + ", BLAS " + blas.getBlasVendor() + " with " + blas.getMaxThreads() + " threads, ND4J ops"
-        + " with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
+        + "; " + OpenBlasRuntime.describe(System::getenv) + ", " + blas.getMaxThreads()
+        + " threads; ND4J ops with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
         + Nd4j.getEnvironment().maxThreads() + " threads";
   }
 
