@@ -37,6 +37,7 @@ public final class BackendSelector {
   private final Function<String, String> properties;
   private final Function<String, String> environment;
   private final Map<String, Availability> probes = new ConcurrentHashMap<>();
+  private final Function<Backend, Optional<String>> selfTest;
 
   /**
    * A selector over explicit providers, reading {@value #PROPERTY} and {@value #ENVIRONMENT} from
@@ -46,18 +47,33 @@ public final class BackendSelector {
       List<BackendProvider> providers,
       Function<String, String> properties,
       Function<String, String> environment) {
-    this(providers, List.of(), properties, environment);
+    this(providers, List.of(), properties, environment, BackendSelfTest::run);
+  }
+
+  /**
+   * A selector as above whose backends must pass {@code selfTest} (empty: passed; else what was
+   * wrong) instead of {@link BackendSelfTest#run}: for tests of selection with backends that do
+   * not compute.
+   */
+  BackendSelector(
+      List<BackendProvider> providers,
+      Function<String, String> properties,
+      Function<String, String> environment,
+      Function<Backend, Optional<String>> selfTest) {
+    this(providers, List.of(), properties, environment, selfTest);
   }
 
   private BackendSelector(
       List<BackendProvider> providers,
       List<BackendInfo> broken,
       Function<String, String> properties,
-      Function<String, String> environment) {
+      Function<String, String> environment,
+      Function<Backend, Optional<String>> selfTest) {
     this.providers = List.copyOf(providers);
     this.broken = List.copyOf(broken);
     this.properties = properties;
     this.environment = environment;
+    this.selfTest = selfTest;
   }
 
   /**
@@ -80,7 +96,8 @@ public final class BackendSelector {
             false, String.valueOf(e.getMessage())));
       }
     }
-    return new BackendSelector(found, broken, System::getProperty, System::getenv);
+    return new BackendSelector(found, broken, System::getProperty, System::getenv,
+        BackendSelfTest::run);
   }
 
   /** The providers, by descending rank. */
@@ -96,20 +113,55 @@ public final class BackendSelector {
     return providers.stream().filter(p -> p.name().equalsIgnoreCase(key)).findFirst();
   }
 
-  /** Probes {@code provider} (once per selector), turning any failure into an answer. */
+  /**
+   * Probes {@code provider} and, when it answers available, runs the known-answer
+   * {@link BackendSelfTest} on a backend it creates with no options (once per selector), turning
+   * any failure into an answer: a backend that cannot be trusted is unavailable, with what was
+   * wrong, the provider's detail (library versions) and what to do.
+   */
   public Availability probe(BackendProvider provider) {
     return probes.computeIfAbsent(provider.name(), k -> safeProbe(provider));
   }
 
-  private static Availability safeProbe(BackendProvider provider) {
+  private Availability safeProbe(BackendProvider provider) {
+    Availability a;
     try {
-      Availability a = provider.probe();
-      return a != null ? a : Availability.unavailable("its probe gave no answer");
+      a = provider.probe();
+      if (a == null) {
+        return Availability.unavailable("its probe gave no answer");
+      }
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
       return Availability.unavailable(describe(t));
     }
+    if (!a.available()) {
+      return a;
+    }
+    Backend backend;
+    try {
+      backend = create(provider, BackendOptions.none());
+    } catch (BackendUnavailableException e) {
+      return Availability.unavailable(e.reason());
+    }
+    Optional<String> failure;
+    try (backend) {
+      failure = selfTest.apply(backend);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      failure = Optional.of("its operations threw " + describe(t));
+    }
+    if (failure.isEmpty()) {
+      return a;
+    }
+    String remedy = provider.selfTestRemedy();
+    String advice = remedy == null || remedy.isBlank()
+        ? "Select another backend"
+        : remedy.strip() + "; or select another backend";
+    return Availability.unavailable("it failed its known-answer self-test, so its results cannot "
+        + "be trusted here: " + failure.get() + ". It ran " + a.reason() + ". " + advice
+        + " (-D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME)");
   }
 
   /** Every backend found, by descending rank, with its availability. */

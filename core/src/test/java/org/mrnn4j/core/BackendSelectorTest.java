@@ -11,6 +11,7 @@ import com.google.inject.Injector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.inject.Mrnn4jModule;
@@ -21,7 +22,7 @@ import org.mrnn4j.core.spi.BackendProvider;
 class BackendSelectorTest {
 
   /** A provider whose probe and creation behave as told, counting probes. */
-  static final class FakeProvider implements BackendProvider {
+  static class FakeProvider implements BackendProvider {
     final String name;
     final int rank;
     final Object probeAnswer; // Availability, or a Throwable to throw
@@ -149,7 +150,8 @@ class BackendSelectorTest {
   private final Map<String, String> env = new HashMap<>();
 
   private BackendSelector selector(BackendProvider... providers) {
-    return new BackendSelector(List.of(providers), props::get, env::get);
+    // these backends do not compute: the self-test is tested on its own below
+    return new BackendSelector(List.of(providers), props::get, env::get, b -> Optional.empty());
   }
 
   private final FakeProvider cpu = new FakeProvider("cpu", 100, Availability.available("ok"));
@@ -246,6 +248,55 @@ class BackendSelectorTest {
         () -> selector(cpu).select("cpu", BackendOptions.none()));
     assertEquals("backend 'cpu' is unavailable: it failed to start: "
         + "IllegalStateException: out of device memory", e.getMessage());
+  }
+
+  @Test
+  void aBackendFailingItsSelfTestIsUnavailableWithTheReasonAndSelectionFallsBack() {
+    FakeProvider wrong = new FakeProvider("wrong", 200,
+        Availability.available("WrongBLAS 0.1, core Fast")) {
+      @Override
+      public String selfTestRemedy() {
+        return "set WRONGBLAS_CORE=Slow";
+      }
+    };
+    BackendSelector s = new BackendSelector(List.of(wrong, cpu), props::get, env::get,
+        b -> b.name().equals("wrong")
+            ? Optional.of("eig of a 192 x 192 matrix: eigenvalue 17 came out as 3e13")
+            : Optional.empty());
+    BackendInfo info = s.list().get(0);
+    assertEquals("wrong", info.name());
+    assertFalse(info.available());
+    assertEquals("it failed its known-answer self-test, so its results cannot be trusted here: "
+        + "eig of a 192 x 192 matrix: eigenvalue 17 came out as 3e13. It ran WrongBLAS 0.1, core "
+        + "Fast. set WRONGBLAS_CORE=Slow; or select another backend (-Dmrnn4j.backend=NAME or "
+        + "MRNN4J_BACKEND=NAME)", info.detail());
+    try (Backend b = s.select(null, BackendOptions.none())) {
+      assertEquals("cpu", b.name(), "the next backend that passes");
+    }
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> s.select("wrong", BackendOptions.none()));
+    assertTrue(e.getMessage().startsWith("backend 'wrong' is unavailable: it failed its "
+        + "known-answer self-test"), e.getMessage());
+    assertEquals(1, wrong.probes.get(), "probed and self-tested once");
+  }
+
+  @Test
+  void aSelfTestThatThrowsOrABackendThatCannotStartIsUnavailable() {
+    BackendSelector s = new BackendSelector(List.of(cpu), props::get, env::get, b -> {
+      throw new IllegalStateException("kernel launch failed");
+    });
+    assertTrue(s.list().get(0).detail().startsWith("it failed its known-answer self-test, so its "
+        + "results cannot be trusted here: its operations threw IllegalStateException: kernel "
+        + "launch failed. It ran ok."), s.list().get(0).detail());
+    FakeProvider noProvider = new FakeProvider("none", 100, Availability.available("ok")) {
+      @Override
+      public Backend create(BackendOptions options) {
+        return null;
+      }
+    };
+    BackendInfo info = selector(noProvider).list().get(0);
+    assertFalse(info.available());
+    assertEquals("its provider created nothing", info.detail());
   }
 
   @Test

@@ -24,6 +24,8 @@ import org.mrnn4j.core.spi.BackendProvider;
  * available one other than {@code cuda}).
  */
 public final class CudaBackendProvider implements BackendProvider {
+  /** The backend's name. */
+  public static final String NAME = "cuda";
   /** This backend's rank: above EJML (100) and ND4J (200). */
   public static final int RANK = 300;
   /** Option naming the CUDA device ordinal. */
@@ -36,7 +38,7 @@ public final class CudaBackendProvider implements BackendProvider {
 
   @Override
   public String name() {
-    return "cuda";
+    return NAME;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import jakarta.inject.Singleton;
 import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.spi.BackendOptions;
 
 /**
@@ -14,8 +15,9 @@ import org.mrnn4j.core.spi.BackendOptions;
  * try (Backend gpu = injector.getInstance(Backend.class)) { ... }
  * }</pre>
  *
- * Where CUDA cannot run, provisioning fails with a
- * {@link org.mrnn4j.core.BackendUnavailableException} that names the reason.
+ * Where CUDA cannot run, or the backend fails its known-answer self-test
+ * ({@link org.mrnn4j.core.BackendSelfTest}, run on device 0 with the default options), provisioning
+ * fails with a {@link org.mrnn4j.core.BackendUnavailableException} that names the reason.
  */
 public final class CudaModule extends AbstractModule {
   private final BackendOptions options;
@@ -36,6 +38,7 @@ public final class CudaModule extends AbstractModule {
   @Provides
   @Singleton
   Backend backend() {
-    return new CudaBackendProvider().create(options);
+    // through the selector, so that the known-answer self-test runs before the backend is used
+    return Backends.select(CudaBackendProvider.NAME, options);
   }
 }

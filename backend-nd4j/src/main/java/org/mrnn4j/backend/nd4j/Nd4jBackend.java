@@ -63,7 +63,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Nd4jBackend extends AbstractBackend {
 
   /**
-   * Creates the backend.
+   * Creates the backend. Unlike {@code Backends.select("nd4j")} and {@link Nd4jModule}, this does
+   * not run the known-answer self-test ({@link org.mrnn4j.core.BackendSelfTest}) that refuses an
+   * OpenBLAS computing wrong answers on this CPU; prefer those.
    *
    * @throws org.mrnn4j.core.BackendUnavailableException if ND4J's native libraries cannot load
    *     here, naming what failed

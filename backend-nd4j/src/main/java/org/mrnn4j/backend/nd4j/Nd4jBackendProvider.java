@@ -128,6 +128,17 @@ public final class Nd4jBackendProvider implements BackendProvider {
   }
 
   /**
+   * OpenBLAS's kernels for one CPU core can be wrong where those for another are right (0.3.19's
+   * SkylakeX DTRMM was): forcing the AVX2 kernels, which every x86-64 CPU of the last decade
+   * runs, is the first thing to try.
+   */
+  @Override
+  public String selfTestRemedy() {
+    return "Try OpenBLAS's AVX2 kernels: set " + OpenBlasRuntime.CORETYPE + "=Haswell in the "
+        + "environment before starting Java";
+  }
+
+  /**
    * Creates the backend.
    *
    * @throws BackendUnavailableException if the native libraries cannot load, with the reason

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import jakarta.inject.Singleton;
 import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
 
 /**
  * Guice wiring that binds {@link Backend} to the {@link Nd4jBackend} directly, without the selection
@@ -15,13 +16,15 @@ import org.mrnn4j.core.Backend;
  * }</pre>
  *
  * Creating the binding fails with a {@link org.mrnn4j.core.BackendUnavailableException} (inside
- * Guice's {@code ProvisionException}) when ND4J's native libraries cannot load here.
+ * Guice's {@code ProvisionException}) when ND4J's native libraries cannot load here, or when the
+ * backend fails its known-answer self-test ({@link org.mrnn4j.core.BackendSelfTest}).
  */
 public final class Nd4jModule extends AbstractModule {
 
   @Provides
   @Singleton
   Backend backend() {
-    return new Nd4jBackend();
+    // through the selector, so that the known-answer self-test runs before the backend is used
+    return Backends.select(Nd4jBackendProvider.NAME);
   }
 }

@@ -10,7 +10,10 @@ import org.mrnn4j.core.Backend;
  *
  * <p>The selector ({@link org.mrnn4j.core.Backends}) calls {@link #probe()} at most once per JVM and
  * catches anything it throws, {@link LinkageError}s included, turning it into an unavailable
- * answer; a provider should still catch what it expects and say why in words.
+ * answer; a provider should still catch what it expects and say why in words. When the probe
+ * answers available, the selector creates a backend with no options and runs the known-answer
+ * {@link org.mrnn4j.core.BackendSelfTest} on it; a backend that fails is reported unavailable with
+ * what went wrong, and selection moves on to the next one.
  */
 public interface BackendProvider {
 
@@ -31,6 +34,16 @@ public interface BackendProvider {
    * cheap after the first call; must not leave the JVM unusable when it fails.
    */
   Availability probe();
+
+  /**
+   * What a user can do when this backend fails the known-answer self-test that the selector runs
+   * after {@link #probe()} ({@link org.mrnn4j.core.BackendSelfTest}), for example which library
+   * setting to change; appended to the reason. Empty by default: the reason then only advises
+   * selecting another backend.
+   */
+  default String selfTestRemedy() {
+    return "";
+  }
 
   /**
    * Creates a backend. Called only after {@link #probe()} answered available.
