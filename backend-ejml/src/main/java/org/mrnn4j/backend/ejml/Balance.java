@@ -27,7 +27,10 @@ package org.mrnn4j.backend.ejml;
  * scale an already dominant diagonal into a worse eigenvector problem). The eigenvalues of a badly
  * scaled matrix then get errors of order {@code eps |B|} instead of {@code eps |A|}.
  *
- * <p>An eigenvector {@code x} of {@code B} gives the eigenvector {@code P D x} of {@code A}.
+ * <p>An eigenvector {@code x} of {@code B} gives the eigenvector {@code P D x} of {@code A}. Its
+ * residual on {@code A} is {@code D} times its residual on {@code B}: where {@code D} spans many
+ * orders of magnitude (rows of tiny entries) and {@code x} lies on the strongly scaled indices,
+ * that is far above {@code eps |A| |P D x|}; see {@link HessenbergEigen}.
  */
 final class Balance {
   private static final double RADIX = 2.0;
@@ -61,6 +64,28 @@ final class Balance {
 
   /** Balances the {@code n x n} row-major matrix {@code a} (not modified); {@code O(n^2)}. */
   static Balance of(double[] a, int n) {
+    return of(a, n, true);
+  }
+
+  /**
+   * The permutation alone ({@code dgebal} job 'P'): the same {@code lo}, {@code hi} and order as
+   * {@link #of(double[], int)}, no scaling. Its eigenvectors are accurate for {@code A} itself.
+   */
+  static Balance permutationOnly(double[] a, int n) {
+    return of(a, n, false);
+  }
+
+  /** Whether the scaling changed anything (a factor other than 1). */
+  boolean scaled() {
+    for (double f : scale) {
+      if (f != 1.0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Balance of(double[] a, int n, boolean scaling) {
     int[] order = new int[n];
     int[] bounds = isolatingOrder(a, n, order);
     int lo = bounds[0];
@@ -74,7 +99,9 @@ final class Balance {
     }
     double[] scale = new double[n];
     java.util.Arrays.fill(scale, 1.0);
-    scaleMiddle(b, n, lo, hi, scale);
+    if (scaling) {
+      scaleMiddle(b, n, lo, hi, scale);
+    }
     return new Balance(n, b, order, scale, lo, hi);
   }
 

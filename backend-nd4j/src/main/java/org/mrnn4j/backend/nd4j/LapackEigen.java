@@ -4,17 +4,33 @@ import org.bytedeco.openblas.global.openblas;
 import org.mrnn4j.core.Eigendecomposition;
 
 /**
- * General real eigendecomposition with LAPACK's {@code dgeev}, called through OpenBLAS's LAPACKE
+ * General real eigendecomposition with LAPACK's {@code dgeevx}, called through OpenBLAS's LAPACKE
  * (ND4J's own LAPACK wrapper has no {@code geev}, and its Java fallback is far slower).
+ *
+ * <p>Balancing: the eigenvalues come from the matrix balanced by permutation and scaling (job
+ * 'B', as {@code dgeev} does), which keeps them accurate for badly scaled matrices. Its
+ * eigenvectors are accurate for the balanced matrix, and mapped back they can miss the residual
+ * bound on the matrix itself by far: a Jacobian whose rows are tiny (units whose activation
+ * derivative underflows) gave {@code |J v - lambda v| / (|J| |v|)} of 0.1 and more. So where the
+ * scaling changed anything, every residual is checked on the matrix given (one {@code dgemm});
+ * if one misses {@link #RESIDUAL_BOUND}, the eigenvectors are computed again with permutation
+ * alone (job 'P', backward stable for the matrix itself) and each is given to the nearest of the
+ * original eigenvalues. The eigenvalues are never changed.
  */
 final class LapackEigen {
   private LapackEigen() {}
 
   /**
-   * Decomposes the {@code n x n} matrix held column-major in {@code a} (overwritten).
+   * The bound every eigenpair meets, relative to {@code |A|_F |v|}: the backend contract's.
+   * Backward-stable vectors reach about {@code n eps}.
+   */
+  static final double RESIDUAL_BOUND = 1e-10;
+
+  /**
+   * Decomposes the {@code n x n} matrix held column-major in {@code a} (not modified).
    *
-   * @throws ArithmeticException if {@code a} holds NaN or infinite entries, or the QR iteration
-   *     does not converge
+   * @throws ArithmeticException if {@code a} holds NaN or infinite entries, the QR iteration
+   *     does not converge, or no eigenvector meets the residual bound
    */
   static Eigendecomposition decompose(double[] a, int n, boolean vectors) {
     for (double v : a) {
@@ -28,24 +44,106 @@ final class LapackEigen {
     if (n == 0) {
       return Eigendecomposition.of(wr, wi, vectors ? new double[0][] : null, null);
     }
-    // Column-major: LAPACK's own layout, so LAPACKE neither transposes nor checks ldvl against n.
-    double[] vl = new double[1];
-    double[] vr = new double[vectors ? n * n : 1];
-    int info = openblas.LAPACKE_dgeev(openblas.LAPACK_COL_MAJOR, (byte) 'N',
-        (byte) (vectors ? 'V' : 'N'), n, a, n, wr, wi, vl, 1, vr, vectors ? n : 1);
-    if (info > 0) {
-      throw new ArithmeticException(
-          "eig: LAPACK dgeev's QR iteration did not converge for the " + n + " x " + n
-              + " matrix (" + (n - info) + " eigenvalues converged)");
-    }
-    if (info < 0) {
-      throw new IllegalStateException("eig: LAPACKE_dgeev rejected its argument " + (-info));
-    }
+    double[] scale = new double[n];
+    double[] vr = geevx('B', a, n, vectors, wr, wi, scale);
     if (!vectors) {
       return Eigendecomposition.of(wr, wi, null, null);
     }
-    // dgeev stores a complex pair (wi[j] > 0, then its conjugate) as two real columns: the real
-    // part in column j and the imaginary part in column j + 1.
+    double[][][] v = complexVectors(vr, wr, wi, n);
+    if (scaled(scale) && worstResidual(a, n, wr, wi, v) > RESIDUAL_BOUND) {
+      double[] pr = new double[n];
+      double[] pi = new double[n];
+      double[] unscaled = geevx('P', a, n, true, pr, pi, new double[n]);
+      v = pairedWith(wr, wi, pr, pi, complexVectors(unscaled, pr, pi, n), n);
+      double worst = worstResidual(a, n, wr, wi, v);
+      if (!(worst <= RESIDUAL_BOUND)) {
+        throw new ArithmeticException("eig: an eigenvector of the " + n + " x " + n
+            + " matrix misses |A v - lambda v| <= " + RESIDUAL_BOUND + " |A|_F |v| (reached "
+            + worst + "), with and without balancing's scaling");
+      }
+    }
+    return Eigendecomposition.of(wr, wi, v[0], v[1]);
+  }
+
+  /**
+   * {@code dgeevx} with balancing job {@code balanc} on a copy of {@code a}: eigenvalues into
+   * {@code wr, wi}, the balancing's scale factors (or permutation indices outside the scaled
+   * block) into {@code scale}; returns the right eigenvectors (column-major, LAPACK's packed
+   * real form) or null.
+   */
+  private static double[] geevx(char balanc, double[] a, int n, boolean vectors, double[] wr,
+      double[] wi, double[] scale) {
+    // Column-major: LAPACK's own layout, so LAPACKE neither transposes nor checks ldvl against n.
+    double[] work = a.clone();
+    double[] vl = new double[1];
+    double[] vr = new double[vectors ? n * n : 1];
+    int[] ilo = new int[1];
+    int[] ihi = new int[1];
+    int info = openblas.LAPACKE_dgeevx(openblas.LAPACK_COL_MAJOR, (byte) balanc, (byte) 'N',
+        (byte) (vectors ? 'V' : 'N'), (byte) 'N', n, work, n, wr, wi, vl, 1, vr,
+        vectors ? n : 1, ilo, ihi, scale, new double[1], new double[n], new double[n]);
+    if (info > 0) {
+      throw new ArithmeticException(
+          "eig: LAPACK dgeevx's QR iteration did not converge for the " + n + " x " + n
+              + " matrix (" + (n - info) + " eigenvalues converged)");
+    }
+    if (info < 0) {
+      throw new IllegalStateException("eig: LAPACKE_dgeevx rejected its argument " + (-info));
+    }
+    // dgebal leaves permutation indices outside [ilo, ihi] and scale factors inside
+    for (int i = 0; i < n; i++) {
+      if (i < ilo[0] - 1 || i > ihi[0] - 1) {
+        scale[i] = 1.0;
+      }
+    }
+    return vectors ? vr : null;
+  }
+
+  private static boolean scaled(double[] scale) {
+    for (double s : scale) {
+      if (s != 1.0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The eigenvectors {@code from} (of eigenvalues {@code pr, pi}) given to {@code wr, wi}: each
+   * eigenvalue, in order, takes the vector of the nearest unused one. The two eigenvalue sets
+   * agree up to rounding; within a cluster any assignment spans the same invariant subspace, and
+   * members of a conjugate pair may take two real vectors where the other solve found two real
+   * eigenvalues.
+   */
+  private static double[][][] pairedWith(double[] wr, double[] wi, double[] pr, double[] pi,
+      double[][][] from, int n) {
+    boolean[] used = new boolean[n];
+    double[][] re = new double[n][];
+    double[][] im = new double[n][];
+    for (int k = 0; k < n; k++) {
+      int best = -1;
+      double distance = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        double d = Math.hypot(wr[k] - pr[j], wi[k] - pi[j]);
+        if (!used[j] && d < distance) {
+          best = j;
+          distance = d;
+        }
+      }
+      used[best] = true;
+      re[k] = from[0][best];
+      im[k] = from[1][best];
+    }
+    return new double[][][] {re, im};
+  }
+
+  /**
+   * LAPACK's packed eigenvectors as complex ones: a complex pair ({@code wi[j] > 0}, then its
+   * conjugate) is stored as two real columns, the real part in column {@code j} and the
+   * imaginary part in column {@code j + 1}. Returns {@code {real parts, imaginary parts}}, one
+   * row per eigenvalue.
+   */
+  private static double[][][] complexVectors(double[] vr, double[] wr, double[] wi, int n) {
     double[][] re = new double[n][n];
     double[][] im = new double[n][n];
     for (int j = 0; j < n; j++) {
@@ -65,7 +163,43 @@ final class LapackEigen {
         }
       }
     }
-    return Eigendecomposition.of(wr, wi, re, im);
+    return new double[][][] {re, im};
+  }
+
+  /**
+   * The largest {@code |A v_k - lambda_k v_k| / (|A|_F |v_k|)} over all eigenpairs: one
+   * {@code dgemm} of {@code A} with the {@code n x 2n} matrix of real and imaginary parts.
+   */
+  private static double worstResidual(double[] a, int n, double[] wr, double[] wi,
+      double[][][] v) {
+    double[] x = new double[2 * n * n];
+    for (int k = 0; k < n; k++) {
+      System.arraycopy(v[0][k], 0, x, 2 * k * n, n);
+      System.arraycopy(v[1][k], 0, x, (2 * k + 1) * n, n);
+    }
+    double[] ax = new double[2 * n * n];
+    openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans,
+        n, 2 * n, n, 1.0, a, n, x, n, 0.0, ax, n);
+    double normA = 0;
+    for (double e : a) {
+      normA += e * e;
+    }
+    normA = Math.sqrt(normA);
+    double worst = 0;
+    for (int k = 0; k < n; k++) {
+      double r = 0;
+      double norm = 0;
+      for (int i = 0; i < n; i++) {
+        double xr = x[2 * k * n + i];
+        double xi = x[(2 * k + 1) * n + i];
+        double rr = ax[2 * k * n + i] - (wr[k] * xr - wi[k] * xi);
+        double ri = ax[(2 * k + 1) * n + i] - (wr[k] * xi + wi[k] * xr);
+        r += rr * rr + ri * ri;
+        norm += xr * xr + xi * xi;
+      }
+      double ratio = Math.sqrt(r) / (normA * Math.sqrt(norm));
+      worst = Math.max(worst, Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio);
+    }
+    return worst;
   }
 }
-

@@ -547,6 +547,63 @@ public abstract class BackendContractTest {
     }
   }
 
+  /** Integer entries in {@code [-range, range]}: their products are exact in any order. */
+  private static double[][] integerMatrix(Random random, int rows, int cols, int range) {
+    double[][] x = new double[rows][cols];
+    for (double[] row : x) {
+      for (int j = 0; j < cols; j++) {
+        row[j] = random.nextInt(2 * range + 1) - range;
+      }
+    }
+    return x;
+  }
+
+  @ParameterizedTest(name = "transposeA={0}")
+  @ValueSource(booleans = {false, true})
+  void matmulAtBlockedAndThreadedSizesIsExactOnIntegers(boolean transposeA) {
+    // sizes beyond native libraries' block sizes (OpenBLAS 0.3.19's Cooperlake dgemm broke from
+    // n = 300); integer entries make every partial sum exact, so any error is a wrong kernel
+    Random random = new Random(transposeA ? 21 : 22);
+    for (int[] size : new int[][] {{300, 320, 256}, {513, 200, 97}}) {
+      double[][] x = integerMatrix(random, size[0], size[1], 4);
+      double[][] y = integerMatrix(random, size[1], size[2], 4);
+      double[][] expected = naiveProduct(x, y);
+      for (boolean transposeB : new boolean[] {false, true}) {
+        Tensor p = backend.matmul(m(transposeA ? transposed(x) : x), transposeA,
+            m(transposeB ? transposed(y) : y), transposeB);
+        assertClose(expected, p, 0.0,
+            "matmul " + Arrays.toString(size) + " tA=" + transposeA + " tB=" + transposeB);
+      }
+    }
+  }
+
+  @Test
+  void matmulOfTriangularMatricesHasItsClosedForm() {
+    // U upper triangular of ones, L = U^T: (U U)[i][j] = j - i + 1 (j >= i), (L U)[i][j] =
+    // min(i, j) + 1, (U L)[i][j] = n - max(i, j); what LAPACK's triangular products compute
+    int n = 260;
+    double[][] u = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < n; j++) {
+        u[i][j] = 1;
+      }
+    }
+    double[][] uu = new double[n][n];
+    double[][] lu = new double[n][n];
+    double[][] ul = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        uu[i][j] = j >= i ? j - i + 1 : 0;
+        lu[i][j] = Math.min(i, j) + 1;
+        ul[i][j] = n - Math.max(i, j);
+      }
+    }
+    Tensor tu = m(u);
+    assertClose(uu, backend.matmul(tu, tu), 0.0, "U U");
+    assertClose(lu, backend.matmul(tu, true, tu, false), 0.0, "U^T U");
+    assertClose(ul, backend.matmul(tu, false, tu, true), 0.0, "U U^T");
+  }
+
   @Test
   void matmulHandDerived() {
     Tensor a = m(new double[][] {{1, 2}, {3, 4}});
@@ -1190,6 +1247,118 @@ public abstract class BackendContractTest {
     }
     assertEquals(trace, sum, 1e-10 * n * EigenChecks.norm(a), "sum of eigenvalues vs trace");
     assertEquals(0.0, imagSum, 1e-10 * n * EigenChecks.norm(a), "imaginary parts cancel");
+  }
+
+  @Test
+  void eigOfAKnownSpectrumAtBlockedSizes() {
+    // n = 256: beyond the sizes from which LAPACK's Hessenberg reduction and QR sweeps block
+    int n = 256;
+    double[] diagonal = new double[n];
+    double[] im = new double[n];
+    for (int i = 0; i < n; i++) {
+      diagonal[i] = (i + 1) / 16.0;
+    }
+    double[][] a = similar(diagonal, 23);
+    Eigendecomposition e = checkedEig(a);
+    EigenChecks.assertEigenvalues(diagonal, im, e, 1e-8);
+  }
+
+  /**
+   * A Jacobian {@code diag(r) W} (the Elman and {@code dh} form) whose every third row is scaled
+   * by {@code s}: units whose activation derivative underflows, as softplus at -75 gives 3e-33.
+   */
+  private static double[][] rowScaledJacobian(int n, double s, long seed) {
+    double[][] a = randomMatrix(new Random(seed), n, n);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        a[i][j] /= Math.sqrt(n);
+        if (i % 3 == 0) {
+          a[i][j] *= s;
+        }
+      }
+    }
+    return a;
+  }
+
+  @ParameterizedTest(name = "row scale {0}")
+  @ValueSource(doubles = {1e-30, 1e-100, 1e-200, 1e-300, 0.0})
+  void eigenvectorsOfBadlyScaledJacobiansMeetTheBoundOnTheMatrixItself(double s) {
+    // balancing scales such rows up; its eigenvectors are accurate for the balanced matrix, and
+    // mapped back they missed the bound on J by up to 0.4. The contract is on J.
+    for (int n : new int[] {60, 150}) {
+      double[][] a = rowScaledJacobian(n, s, 31 + n);
+      Eigendecomposition e = checkedEig(a);
+      Eigendecomposition values = backend.eig(m(a), false);
+      double tol = 1e-12 * EigenChecks.norm(a);
+      assertClose(values.realParts(), e.realParts(), tol, "real parts with and without vectors");
+      assertClose(values.imagParts(), e.imagParts(), tol, "imag parts with and without vectors");
+      if (e.hasVectors()) {
+        // the n / 3 scaled units leave n / 3 eigenvalues of order s (computed as rounding-size
+        // values, eps |A|), whose eigenvectors are independent
+        int[] small = java.util.stream.IntStream.range(0, n)
+            .filter(k -> e.modulus(k) <= 1e-12).toArray();
+        assertEquals((n + 2) / 3, small.length, "eigenvalues of order " + s + " in " + e);
+        EigenChecks.assertIndependent(e, small, 1e-3);
+      }
+    }
+  }
+
+  @Test
+  void eigenvectorsWithZeroRowsColumnsAndADeadUnitMeetTheBound() {
+    // leaky Jacobian (1 - alpha) I + alpha W diag(c) with c = 0 on one unit (relu'(0) = 0), a
+    // zero row and column elsewhere, and a column scaled by 1e-290
+    int n = 40;
+    Random random = new Random(41);
+    double[] c = new double[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = 0.2 + random.nextDouble();
+    }
+    c[7] = 0.0;
+    c[19] = 1e-290;
+    double[][] w = randomMatrix(random, n, n);
+    for (int j = 0; j < n; j++) {
+      w[11][j] = 0;
+      w[j][11] = 0;
+    }
+    Tensor j = backend.jacobian(JacobianSpec.builder(m(w)).identity(0.9).scale(0.1)
+        .columnScale(t(c, n)).build());
+    double[][] a = j.toMatrix();
+    checkedEig(a);
+    // and the Elman form diag(r) W with those rows
+    double[][] rows = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < n; k++) {
+        rows[i][k] = c[i] * w[i][k];
+      }
+    }
+    checkedEig(rows);
+  }
+
+  @Test
+  void eigOfALargeJacobianWithAHeavilyRepeatedEigenvalue() {
+    // n = 300, a third of the units inactive: 1 - alpha = 0.9 is at least 100-fold (as in the
+    // cbgtcl checkpoint), with 100 independent eigenvectors
+    int n = 300;
+    Random random = new Random(43);
+    double[] c = new double[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = i % 3 == 0 ? 0 : random.nextDouble();
+    }
+    double[][] w = randomMatrix(random, n, n);
+    for (double[] row : w) {
+      for (int k = 0; k < n; k++) {
+        row[k] /= Math.sqrt(n);
+      }
+    }
+    Tensor j = backend.jacobian(JacobianSpec.builder(m(w)).identity(0.9).scale(0.1)
+        .columnScale(t(c, n)).build());
+    double[][] a = j.toMatrix();
+    Eigendecomposition e = checkedEig(a);
+    int[] copies = near(e, 0.9, 0, 1e-9);
+    assertTrue(copies.length >= 100, copies.length + " copies of 0.9 within 1e-9 in " + e);
+    if (e.hasVectors()) {
+      EigenChecks.assertIndependent(e, copies, 1e-3);
+    }
   }
 
   @Test
