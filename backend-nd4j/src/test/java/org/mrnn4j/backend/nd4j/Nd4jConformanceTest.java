@@ -41,7 +41,7 @@ class Nd4jConformanceTest {
 
   @BeforeAll
   void start() {
-    backend = new Nd4jBackend();
+    backend = Nd4jTesting.startBackend();
   }
 
   @AfterAll
