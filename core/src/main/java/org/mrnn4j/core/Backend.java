@@ -178,6 +178,12 @@ public interface Backend extends AutoCloseable {
    * The eigendecomposition of a general real square matrix, in the canonical order and
    * normalisation of {@link Eigendecomposition}, computed in float64.
    *
+   * <p>With vectors, every eigenpair meets {@code |A v - lambda v| <= 1e-10 |A|_F |v|} on
+   * {@code A} itself, not only on a balanced copy of it (badly scaled matrices included: rows or
+   * columns of tiny entries, zero rows and columns); eigenvectors of a repeated eigenvalue that is
+   * not defective are linearly independent. Asking for vectors does not change the eigenvalues
+   * beyond rounding ({@code 1e-12 |A|_F}).
+   *
    * @param vectors whether to compute eigenvectors (requires {@link Capability#EIGENVECTORS})
    * @throws IllegalArgumentException if {@code a} is not square
    * @throws ArithmeticException if {@code a} holds NaN or infinite entries, or the iteration fails
