@@ -11,6 +11,7 @@ import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Shapes;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
+import org.mrnn4j.models.ModelClosedException;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.RegionLayout;
 
@@ -95,6 +96,10 @@ abstract class AbstractLinearization implements Linearization {
 
   @Override
   public LinearizationResult at(OperatingPoint point) {
+    return guarded("at", () -> atUnguarded(point));
+  }
+
+  private LinearizationResult atUnguarded(OperatingPoint point) {
     Backend backend = model.backend();
     try (TensorScope scope = new TensorScope()) {
       Factors f = pointFactors(scope, point, true);
@@ -116,6 +121,10 @@ abstract class AbstractLinearization implements Linearization {
 
   @Override
   public Tensor jacobian(OperatingPoint point) {
+    return guarded("jacobian", () -> jacobianUnguarded(point));
+  }
+
+  private Tensor jacobianUnguarded(OperatingPoint point) {
     Backend backend = model.backend();
     try (TensorScope scope = new TensorScope()) {
       Factors f = pointFactors(scope, point, false);
@@ -176,6 +185,10 @@ abstract class AbstractLinearization implements Linearization {
 
   @Override
   public BatchLinearization batch(Tensor states, Tensor activations, Tensor inputs) {
+    return guarded("batch", () -> batchUnguarded(states, activations, inputs));
+  }
+
+  private BatchLinearization batchUnguarded(Tensor states, Tensor activations, Tensor inputs) {
     Backend backend = model.backend();
     int n = model.numUnits();
     int inputCount = model.numInputs();
@@ -309,6 +322,23 @@ abstract class AbstractLinearization implements Linearization {
     if (got != expected) {
       throw new IllegalArgumentException("the operating point's " + what + " has " + got
           + " entries; the model has " + expected + " " + of);
+    }
+  }
+
+  /**
+   * Runs {@code body}; if the model is closed meanwhile (by another thread) and the body fails on
+   * one of its closed tensors, the error names the model instead of an internal tensor.
+   */
+  private <T> T guarded(String op, java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (ModelClosedException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      if (model.isClosed()) {
+        throw ModelClosedException.of(op, model, e);
+      }
+      throw e;
     }
   }
 

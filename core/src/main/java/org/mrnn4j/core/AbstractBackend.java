@@ -14,6 +14,11 @@ import java.util.Set;
 public abstract class AbstractBackend implements Backend {
   private final String name;
   private final Set<Capability> capabilities;
+  /** Operations running now; {@link #close()} waits for them. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
+  private final Object closing = new Object();
 
   /**
    * @param name the backend's name
@@ -49,7 +54,9 @@ public abstract class AbstractBackend implements Backend {
               + ", which needs " + size);
     }
     // the do... methods may keep the array they are given, so the caller's array is copied here
-    return doFromArray(data.clone(), dtype, shape.clone());
+    try (Hold h = hold("fromArray")) {
+      return doFromArray(data.clone(), dtype, shape.clone());
+    }
   }
 
   @Override
@@ -67,13 +74,17 @@ public abstract class AbstractBackend implements Backend {
       }
       System.arraycopy(rows[i], 0, flat, i * cols, cols);
     }
-    return doFromArray(flat, DType.FLOAT64, new int[] {rows.length, cols});
+    try (Hold h = hold("fromMatrix")) {
+      return doFromArray(flat, DType.FLOAT64, new int[] {rows.length, cols});
+    }
   }
 
   @Override
   public final Tensor zeros(DType dtype, int... shape) {
     checkDType(dtype);
-    return doFromArray(new double[Shapes.elementCount(shape)], dtype, shape.clone());
+    try (Hold h = hold("zeros")) {
+      return doFromArray(new double[Shapes.elementCount(shape)], dtype, shape.clone());
+    }
   }
 
   @Override
@@ -82,14 +93,19 @@ public abstract class AbstractBackend implements Backend {
       throw new IllegalArgumentException("copyOf: tensor is null");
     }
     DType dtype = supports(Capability.FLOAT32) ? tensor.dtype() : DType.FLOAT64;
-    return doFromArray(tensor.toArray(), dtype, tensor.shape());
+    double[] data = tensor.toArray();
+    try (Hold h = hold("copyOf")) {
+      return doFromArray(data, dtype, tensor.shape());
+    }
   }
 
   @Override
   public Tensor cast(Tensor tensor, DType dtype) {
     own("cast", tensor);
     checkDType(dtype);
-    return doFromArray(tensor.toArray(), dtype, tensor.shape());
+    try (Hold h = hold("cast", tensor)) {
+      return doFromArray(tensor.toArray(), dtype, tensor.shape());
+    }
   }
 
   // ------------------------------------------------------------------ shape
@@ -102,20 +118,26 @@ public abstract class AbstractBackend implements Backend {
           "reshape: cannot view " + Shapes.format(a.shape()) + " (" + a.size() + " elements) as "
               + Shapes.format(shape));
     }
-    return doReshape(a, shape.clone());
+    try (Hold h = hold("reshape", a)) {
+      return doReshape(a, shape.clone());
+    }
   }
 
   @Override
   public final Tensor transpose(Tensor a) {
     matrix("transpose", a);
-    return doTranspose(a);
+    try (Hold h = hold("transpose", a)) {
+      return doTranspose(a);
+    }
   }
 
   @Override
   public final Tensor slice(Tensor a, int from, int to) {
     own("slice", a);
     checkRange("slice", from, to, a.dim(0), a);
-    return doSlice(a, from, to);
+    try (Hold h = hold("slice", a)) {
+      return doSlice(a, from, to);
+    }
   }
 
   @Override
@@ -129,7 +151,9 @@ public abstract class AbstractBackend implements Backend {
       throw new IllegalArgumentException(
           "select: index " + index + " is outside the first axis of " + Shapes.format(a.shape()));
     }
-    return doSelect(a, index);
+    try (Hold h = hold("select", a)) {
+      return doSelect(a, index);
+    }
   }
 
   @Override
@@ -145,7 +169,9 @@ public abstract class AbstractBackend implements Backend {
     int[] stacked = new int[shape.length + 1];
     stacked[0] = parts.size();
     System.arraycopy(shape, 0, stacked, 1, shape.length);
-    return doJoin(parts, stacked);
+    try (Hold h = hold("stack", parts.toArray(new Tensor[0]))) {
+      return doJoin(parts, stacked);
+    }
   }
 
   @Override
@@ -169,14 +195,18 @@ public abstract class AbstractBackend implements Backend {
     for (Tensor t : parts) {
       shape[0] += t.dim(0);
     }
-    return doJoin(parts, shape);
+    try (Hold h = hold("concat", parts.toArray(new Tensor[0]))) {
+      return doJoin(parts, shape);
+    }
   }
 
   @Override
   public final Tensor sliceColumns(Tensor a, int from, int to) {
     matrix("sliceColumns", a);
     checkRange("sliceColumns", from, to, a.dim(1), a);
-    return doBlock(a, IndexRanges.all(a.dim(0)), IndexRanges.of(from, to));
+    try (Hold h = hold("sliceColumns", a)) {
+      return doBlock(a, IndexRanges.all(a.dim(0)), IndexRanges.of(from, to));
+    }
   }
 
   @Override
@@ -191,7 +221,9 @@ public abstract class AbstractBackend implements Backend {
       }
       rows = t.dim(0);
     }
-    return doConcatColumns(parts);
+    try (Hold h = hold("concatColumns", parts.toArray(new Tensor[0]))) {
+      return doConcatColumns(parts);
+    }
   }
 
   @Override
@@ -201,7 +233,9 @@ public abstract class AbstractBackend implements Backend {
     IndexRanges c = columns == null ? IndexRanges.all(a.dim(1)) : columns;
     checkRanges("block", "rows", r, a.dim(0), a);
     checkRanges("block", "columns", c, a.dim(1), a);
-    return doBlock(a, r, c);
+    try (Hold h = hold("block", a)) {
+      return doBlock(a, r, c);
+    }
   }
 
   // ------------------------------------------------------------------ arithmetic
@@ -219,37 +253,49 @@ public abstract class AbstractBackend implements Backend {
               + Shapes.format(a.shape()) + " times " + (transposeB ? "transpose of " : "")
               + Shapes.format(b.shape()));
     }
-    return doMatmul(a, transposeA, b, transposeB);
+    try (Hold h = hold("matmul", a, b)) {
+      return doMatmul(a, transposeA, b, transposeB);
+    }
   }
 
   @Override
   public final Tensor add(Tensor a, Tensor b) {
     sameShape("add", a, b);
-    return doAxpby(1.0, a, 1.0, b);
+    try (Hold h = hold("add", a, b)) {
+      return doAxpby(1.0, a, 1.0, b);
+    }
   }
 
   @Override
   public final Tensor sub(Tensor a, Tensor b) {
     sameShape("sub", a, b);
-    return doAxpby(1.0, a, -1.0, b);
+    try (Hold h = hold("sub", a, b)) {
+      return doAxpby(1.0, a, -1.0, b);
+    }
   }
 
   @Override
   public final Tensor mul(Tensor a, Tensor b) {
     sameShape("mul", a, b);
-    return doMul(a, b);
+    try (Hold h = hold("mul", a, b)) {
+      return doMul(a, b);
+    }
   }
 
   @Override
   public final Tensor scale(Tensor a, double s) {
     own("scale", a);
-    return doScale(a, s);
+    try (Hold h = hold("scale", a)) {
+      return doScale(a, s);
+    }
   }
 
   @Override
   public final Tensor axpby(double alpha, Tensor a, double beta, Tensor b) {
     sameShape("axpby", a, b);
-    return doAxpby(alpha, a, beta, b);
+    try (Hold h = hold("axpby", a, b)) {
+      return doAxpby(alpha, a, beta, b);
+    }
   }
 
   @Override
@@ -262,7 +308,9 @@ public abstract class AbstractBackend implements Backend {
           "addVector: the vector must have shape [" + a.dim(a.rank() - 1) + "] to add along the"
               + " last axis of " + Shapes.format(a.shape()) + ", got " + Shapes.format(v.shape()));
     }
-    return doAddVector(a, v);
+    try (Hold h = hold("addVector", a, v)) {
+      return doAddVector(a, v);
+    }
   }
 
   @Override
@@ -271,7 +319,9 @@ public abstract class AbstractBackend implements Backend {
     if (f == null) {
       throw new IllegalArgumentException("activate: activation is null");
     }
-    return doActivate(f, x, false);
+    try (Hold h = hold("activate", x)) {
+      return doActivate(f, x, false);
+    }
   }
 
   @Override
@@ -280,7 +330,9 @@ public abstract class AbstractBackend implements Backend {
     if (f == null) {
       throw new IllegalArgumentException("activateDerivative: activation is null");
     }
-    return doActivate(f, x, true);
+    try (Hold h = hold("activateDerivative", x)) {
+      return doActivate(f, x, true);
+    }
   }
 
   // ------------------------------------------------------------------ kernels
@@ -288,19 +340,25 @@ public abstract class AbstractBackend implements Backend {
   @Override
   public final Tensor jacobian(JacobianSpec spec) {
     checkSpec("jacobian", spec, false);
-    return doJacobian(spec, spec.rowsOrAll(), spec.columnsOrAll());
+    try (Hold h = hold("jacobian", spec.rowScale(), spec.weights(), spec.columnScale())) {
+      return doJacobian(spec, spec.rowsOrAll(), spec.columnsOrAll());
+    }
   }
 
   @Override
   public final Tensor jacobianBatch(JacobianSpec spec) {
     int batch = checkSpec("jacobianBatch", spec, true);
-    return doJacobianBatch(spec, spec.rowsOrAll(), spec.columnsOrAll(), batch);
+    try (Hold h = hold("jacobianBatch", spec.rowScale(), spec.weights(), spec.columnScale())) {
+      return doJacobianBatch(spec, spec.rowsOrAll(), spec.columnsOrAll(), batch);
+    }
   }
 
   @Override
   public final RecurrenceStates recurrence(RecurrenceSpec spec) {
     checkRecurrence(spec);
-    return doRecurrence(spec);
+    try (Hold h = hold("recurrence", spec.weights(), spec.drive(), spec.x0(), spec.h0())) {
+      return doRecurrence(spec);
+    }
   }
 
   @Override
@@ -310,7 +368,9 @@ public abstract class AbstractBackend implements Backend {
       throw new IllegalArgumentException("eig: needs a square matrix, got " + Shapes.format(a.shape()));
     }
     checkVectors(vectors);
-    return doEig(a, vectors);
+    try (Hold h = hold("eig", a)) {
+      return doEig(a, vectors);
+    }
   }
 
   @Override
@@ -321,11 +381,51 @@ public abstract class AbstractBackend implements Backend {
           "eigBatch: needs a batch of square matrices [B, n, n], got " + Shapes.format(a.shape()));
     }
     checkVectors(vectors);
-    return doEigBatch(a, vectors);
+    try (Hold h = hold("eigBatch", a)) {
+      return doEigBatch(a, vectors);
+    }
   }
 
+  /**
+   * Closes the backend: later operations fail with {@link IllegalStateException} naming it;
+   * operations already running (in other threads) finish first, then {@link #doClose()} frees
+   * what the backend holds. Idempotent. Call it from no operation of this backend.
+   */
   @Override
-  public void close() {}
+  public final void close() {
+    synchronized (closing) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      boolean interrupted = false;
+      while (inFlight.get() > 0) {
+        try {
+          closing.wait(10);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      try {
+        doClose();
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public final boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Frees what the backend holds (device contexts, pools), once, after every operation has
+   * finished. The default does nothing.
+   */
+  protected void doClose() {}
 
   @Override
   public String toString() {
@@ -478,6 +578,78 @@ public abstract class AbstractBackend implements Backend {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ holds
+
+  /**
+   * Operands held for the duration of an operation: a tensor closed meanwhile (by another thread)
+   * keeps its storage until the operation releases it, so nothing reads freed or recycled memory.
+   * Close with try-with-resources.
+   */
+  protected static final class Hold implements AutoCloseable {
+    private final AbstractBackend backend;
+    private final AbstractTensor[] held;
+    private int count;
+    private boolean open = true;
+
+    private Hold(AbstractBackend backend, int capacity) {
+      this.backend = backend;
+      held = new AbstractTensor[capacity];
+    }
+
+    @Override
+    public void close() {
+      if (!open) {
+        return;
+      }
+      open = false;
+      while (count > 0) {
+        held[--count].unhold();
+      }
+      backend.leave();
+    }
+  }
+
+  private void enter(String op) {
+    inFlight.incrementAndGet();
+    if (closed) {
+      leave();
+      throw new IllegalStateException(op + ": the " + name + " backend has been closed");
+    }
+  }
+
+  private void leave() {
+    if (inFlight.decrementAndGet() == 0 && closed) {
+      synchronized (closing) {
+        closing.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Holds the backend open and the operands ({@code null} entries skipped) until the returned
+   * {@link Hold} is closed: every public operation of this class does this around its
+   * {@code do...} method, so backends need not. A backend that reads a tensor's storage elsewhere (outside a {@code do...} method)
+   * holds it with this too.
+   *
+   * @throws IllegalStateException naming the operation and the backend or tensor if it is closed
+   */
+  protected final Hold hold(String op, Tensor... operands) {
+    enter(op);
+    Hold h = new Hold(this, operands.length);
+    try {
+      for (Tensor t : operands) {
+        if (t instanceof AbstractTensor at) {
+          at.hold(op);
+          h.held[h.count++] = at;
+        }
+      }
+    } catch (RuntimeException e) {
+      h.close();
+      throw e;
+    }
+    return h;
   }
 
   // ------------------------------------------------------------------ checks

@@ -1,6 +1,7 @@
 package org.mrnn4j.core;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Base class for backend tensors: keeps the shape, dtype and owner, and makes {@link #close()}
@@ -13,6 +14,8 @@ public abstract class AbstractTensor implements Tensor {
   private final int[] shape;
   private final int size;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The owner's reference (dropped by {@link #close()}) plus one per operation in flight. */
+  private final AtomicInteger references = new AtomicInteger(1);
 
   /**
    * @param backend the owning backend
@@ -62,14 +65,21 @@ public abstract class AbstractTensor implements Tensor {
 
   @Override
   public final double[] toArray() {
-    checkOpen();
-    return readArray();
+    hold("toArray");
+    try {
+      return readArray();
+    } finally {
+      unhold();
+    }
   }
 
   /** Copies the elements, row-major, into a new array. Called only while the tensor is open. */
   protected abstract double[] readArray();
 
-  /** Frees native or device storage. Called exactly once, by the first {@link #close()}. */
+  /**
+   * Frees native or device storage. Called exactly once: by the first {@link #close()}, or, when
+   * operations still hold the tensor then, by the last of them to finish.
+   */
   protected void release() {}
 
   @Override
@@ -77,11 +87,52 @@ public abstract class AbstractTensor implements Tensor {
     return closed.get();
   }
 
+  /**
+   * Closes the tensor: it can no longer be used as an operand or read. Operations already running
+   * on it (in other threads) finish first; its storage is freed when the last one ends.
+   */
   @Override
   public final void close() {
     if (closed.compareAndSet(false, true)) {
+      dropReference();
+    }
+  }
+
+  /**
+   * Holds the storage for one operation (see {@link AbstractBackend#hold}).
+   *
+   * @throws IllegalStateException naming {@code op} and this tensor if it is closed
+   */
+  final void hold(String op) {
+    while (true) {
+      int r = references.get();
+      if (r == 0) {
+        throw closedError(op);
+      }
+      if (references.compareAndSet(r, r + 1)) {
+        break;
+      }
+    }
+    if (closed.get()) {
+      // closed between the check and the hold: this operation must not start
+      dropReference();
+      throw closedError(op);
+    }
+  }
+
+  /** Ends a {@link #hold}. */
+  final void unhold() {
+    dropReference();
+  }
+
+  private void dropReference() {
+    if (references.decrementAndGet() == 0) {
       release();
     }
+  }
+
+  private IllegalStateException closedError(String op) {
+    return new IllegalStateException(op + ": the " + this + " has been closed");
   }
 
   /**

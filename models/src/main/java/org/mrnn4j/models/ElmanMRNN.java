@@ -36,7 +36,7 @@ public final class ElmanMRNN extends MRNNBase {
    *     row (see {@link RecurrentModel#simulate(Simulation)}).
    */
   public Tensor step(Tensor h, Tensor input, Tensor stim) {
-    Tensor[] next = core.checkedStep(false, null, h, input, stim);
+    Tensor[] next = core.guarded("step", () -> core.checkedStep(false, null, h, input, stim));
     next[0].close();
     return next[1];
   }

@@ -53,7 +53,7 @@ public final class LeakyMRNN extends MRNNBase {
    *     row (see {@link RecurrentModel#simulate(Simulation)}).
    */
   public LeakyState step(Tensor x, Tensor h, Tensor input, Tensor stim) {
-    Tensor[] next = core.checkedStep(true, x, h, input, stim);
+    Tensor[] next = core.guarded("step", () -> core.checkedStep(true, x, h, input, stim));
     return new LeakyState(next[0], next[1]);
   }
 

@@ -24,12 +24,13 @@ abstract class MRNNBase implements RecurrentModel {
       throw new IllegalArgumentException(mismatch + ", got " + core.spec.kind());
     }
     this.core = core;
+    core.owner(this);
   }
 
   @Override
   public final Trajectory simulate(Simulation simulation) {
     Objects.requireNonNull(simulation, "simulation");
-    return core.simulate(kind() == ModelKind.LEAKY, simulation);
+    return core.guarded("simulate", () -> core.simulate(kind() == ModelKind.LEAKY, simulation));
   }
 
   @Override
@@ -74,22 +75,31 @@ abstract class MRNNBase implements RecurrentModel {
 
   @Override
   public final Tensor recurrentWeights() {
+    core.requireOpen("recurrentWeights");
     return core.wRec;
   }
 
   @Override
   public final Tensor inputWeights() {
+    core.requireOpen("inputWeights");
     return core.wInp;
   }
 
   @Override
   public final Tensor tonicInput() {
+    core.requireOpen("tonicInput");
     return core.tonic;
   }
 
   @Override
   public final Tensor initialCondition() {
+    core.requireOpen("initialCondition");
     return core.init;
+  }
+
+  @Override
+  public final boolean isClosed() {
+    return core.isClosed();
   }
 
   @Override

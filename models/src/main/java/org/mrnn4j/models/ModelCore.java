@@ -32,6 +32,8 @@ final class ModelCore implements AutoCloseable {
   final Tensor init;
   private final int n;
   private final int i;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   ModelCore(ModelSpec spec, ModelParameters params, Backend backend) {
     this.spec = spec;
@@ -74,12 +76,59 @@ final class ModelCore implements AutoCloseable {
     return i;
   }
 
+  /**
+   * Closes the model's tensors. Operations already running on them finish (their storage is freed
+   * when the last one ends, see {@link org.mrnn4j.core.AbstractTensor#close()}); later ones fail
+   * with {@link #closedError}.
+   */
   @Override
   public void close() {
-    wRec.close();
-    wInp.close();
-    tonic.close();
-    init.close();
+    if (closed.compareAndSet(false, true)) {
+      wRec.close();
+      wInp.close();
+      tonic.close();
+      init.close();
+    }
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /** The model these are the internals of, for messages; set by the model once it is built. */
+  private volatile RecurrentModel owner;
+
+  void owner(RecurrentModel model) {
+    this.owner = model;
+  }
+
+  ModelClosedException closedError(String op, Throwable cause) {
+    return ModelClosedException.of(op, owner, cause);
+  }
+
+  /** Throws unless the model is open. */
+  void requireOpen(String op) {
+    if (closed.get()) {
+      throw closedError(op, null);
+    }
+  }
+
+  /**
+   * Runs {@code body} on the open model; if the model is closed meanwhile (by another thread) and
+   * the body fails on one of its closed tensors, the error names the model.
+   */
+  <T> T guarded(String op, java.util.function.Supplier<T> body) {
+    requireOpen(op);
+    try {
+      return body.get();
+    } catch (ModelClosedException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      if (closed.get()) {
+        throw closedError(op, e);
+      }
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ dynamics

@@ -184,4 +184,11 @@ public interface RecurrentModel extends AutoCloseable {
   /** Frees the model's tensors. Idempotent. */
   @Override
   void close();
+
+  /**
+   * Whether {@link #close()} was called. A closed model's methods throw
+   * {@link IllegalStateException} naming the model; calls already running when it closes finish,
+   * or fail with that exception, never with a wrong result.
+   */
+  boolean isClosed();
 }

@@ -535,9 +535,12 @@ public final class CudaBackend extends AbstractBackend {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Frees every tensor still open, the kernels, the cuBLAS handle and the context; idempotent. */
+  /**
+   * Frees every tensor still open, the kernels, the cuBLAS handle and the context, after every
+   * operation in flight has finished ({@link AbstractBackend#close()}).
+   */
   @Override
-  public void close() {
+  protected void doClose() {
     synchronized (lock) {
       if (closed) {
         return;

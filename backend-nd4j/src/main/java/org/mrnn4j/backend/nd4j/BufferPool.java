@@ -28,6 +28,8 @@ final class BufferPool {
   static final long MIN_BYTES = 1L << 20;
 
   private final long budgetBytes;
+  /** After {@link #clear()} (the backend closed), released buffers are freed, not kept. */
+  private boolean cleared;
   private final ArrayDeque<DataBuffer> free = new ArrayDeque<>(); // oldest first
   private long heldBytes;
 
@@ -78,6 +80,10 @@ final class BufferPool {
       return;
     }
     synchronized (this) {
+      if (cleared) {
+        array.close();
+        return;
+      }
       free.addLast(buffer);
       heldBytes += bytes;
       while (heldBytes > budgetBytes) {
@@ -88,8 +94,9 @@ final class BufferPool {
     }
   }
 
-  /** Frees every pooled buffer. */
+  /** Frees every pooled buffer; buffers released later are freed at once. */
   synchronized void clear() {
+    cleared = true;
     for (DataBuffer b : free) {
       b.close();
     }

@@ -103,7 +103,7 @@ public final class Nd4jBackend extends AbstractBackend {
 
   /** Frees the pooled buffers. Tensors still open stay valid. */
   @Override
-  public void close() {
+  protected void doClose() {
     pool.clear();
   }
 
