@@ -182,6 +182,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     if (unrunnable.isPresent()) {
       throw new IllegalStateException(unrunnable.get());
     }
+    NativeMemory.setDefaultLimit();
     step[0] = "loading OpenBLAS (org.bytedeco:openblas for " + platform() + ")";
     // before ND4J, so that ND4J and both OpenBLAS presets share one library (see OpenBlasRuntime)
     OpenBlasRuntime.loadOnce();
@@ -226,7 +227,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
         + "; " + OpenBlasRuntime.describe(System::getenv) + ", " + blas.getMaxThreads()
         + " threads; ND4J ops with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
-        + Nd4j.getEnvironment().maxThreads() + " threads";
+        + Nd4j.getEnvironment().maxThreads() + " threads; " + NativeMemory.describe();
   }
 
   /** ND4J's version from its jar's Maven metadata, or null. */
