@@ -73,7 +73,47 @@ public final class ModelParameters {
             + " from W_inp)");
       }
     }
+    for (int k : new int[] {1, 4}) {
+      requireValues(keys[k], m[k], "a mask holds 0 or 1", 0, 1);
+    }
+    for (int k : new int[] {2, 5}) {
+      requireValues(keys[k], m[k], "a sign matrix holds -1, 0 or 1", -1, 0, 1);
+    }
+    requireFiniteProducts(keys[0], m[0], keys[1], m[1]);
+    requireFiniteProducts(keys[3], m[3], keys[4], m[4]);
     return new ModelParameters(m, Objects.requireNonNull(sourceDType, "sourceDType"));
+  }
+
+  private static void requireValues(String key, double[][] a, String rule, double... allowed) {
+    for (int r = 0; r < a.length; r++) {
+      for (int c = 0; c < a[r].length; c++) {
+        double v = a[r][c];
+        boolean ok = false;
+        for (double x : allowed) {
+          ok |= v == x;
+        }
+        if (!ok) {
+          throw new IllegalArgumentException(key + "[" + r + "][" + c + "] is " + v + "; " + rule);
+        }
+      }
+    }
+  }
+
+  /**
+   * The effective weights ({@code W * mask}, and {@code mask * |W| * sign}, whose magnitude is the
+   * same) must be finite: two finite factors can overflow (1e160 * 1e160).
+   */
+  private static void requireFiniteProducts(String key, double[][] w, String maskKey,
+      double[][] mask) {
+    for (int r = 0; r < w.length; r++) {
+      for (int c = 0; c < w[r].length; c++) {
+        if (!Double.isFinite(w[r][c] * mask[r][c])) {
+          throw new IllegalArgumentException("the effective weight " + key + "[" + r + "][" + c
+              + "] * " + maskKey + "[" + r + "][" + c + "] = " + w[r][c] + " * " + mask[r][c]
+              + " is not finite; effective weights must be finite");
+        }
+      }
+    }
   }
 
   private static double[][] copy(String key, double[][] a) {
@@ -191,9 +231,15 @@ public final class ModelParameters {
   /** These parameters with the raw recurrent weights multiplied by {@code factor}. */
   ModelParameters withRecurrentScaled(double factor) {
     double[][] w = copy(wRec);
-    for (double[] row : w) {
-      for (int c = 0; c < row.length; c++) {
-        row[c] *= factor;
+    for (int r = 0; r < w.length; r++) {
+      for (int c = 0; c < w[r].length; c++) {
+        w[r][c] *= factor;
+        if (!Double.isFinite(w[r][c] * wRecMask[r][c])) {
+          throw new IllegalArgumentException("scaling the recurrent weights by " + factor
+              + " (to the requested spectral radius) makes " + W_REC + "[" + r + "][" + c
+              + "] = " + w[r][c] + "; effective weights must be finite (is the spectral radius"
+              + " requested too large?)");
+        }
       }
     }
     return new ModelParameters(

@@ -73,6 +73,11 @@ public record ModelSpec(
       throw new IllegalArgumentException(
           "dt and tau must be positive and finite, got dt=" + dt + ", tau=" + tau);
     }
+    double alpha = dt / tau;
+    if (!(alpha > 0) || !Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("alpha = dt / tau must be positive and finite, got dt="
+          + dt + " / tau=" + tau + " = " + alpha);
+    }
     if (!Double.isNaN(spectralRadius) && !(spectralRadius > 0 && Double.isFinite(spectralRadius))) {
       throw new IllegalArgumentException(
           "the requested spectral radius must be positive and finite (or absent), got "
@@ -157,6 +162,21 @@ public record ModelSpec(
             "duplicate " + what + " connection " + c.source() + " -> " + c.destination());
       }
     }
+  }
+
+  /**
+   * What is legal but unusual about this network, one sentence each (the command line prints
+   * them): a leaky model with {@code alpha = dt / tau} above 1, whose every step overshoots the
+   * leak ({@code x' = x + alpha (-x + ...)}); mRNNTorch allows it, and its reference cases use
+   * alpha up to 5.
+   */
+  public List<String> warnings() {
+    if (kind == ModelKind.LEAKY && alpha() > 1) {
+      return List.of("alpha = dt / tau = " + dt + " / " + tau + " = " + alpha() + " is above 1: "
+          + "each step overshoots the leak (x' = x + alpha (-x + ...)); legal, as in mRNNTorch, "
+          + "but unusual for a leaky network (dt is usually a fraction of tau)");
+    }
+    return List.of();
   }
 
   /** {@code dt / tau}, the leaky model's integration factor. */

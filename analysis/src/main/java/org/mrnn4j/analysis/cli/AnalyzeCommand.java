@@ -257,6 +257,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "dynamics     dt %s, tau %s, alpha %s%n", num(leaky.dt()),
           num(leaky.tau()), num(leaky.alpha()));
     }
+    for (String warning : model.spec().warnings()) {
+      out.printf(Locale.ROOT, "warning      %s%n", warning);
+    }
     out.printf(Locale.ROOT, "backend      %s%n", b.name());
     out.printf(Locale.ROOT, "linearized   %s, %s%n",
         lin.excludedRegions().isEmpty() ? "all regions (" + lin.size() + " units)"

@@ -205,6 +205,9 @@ final class FixedPointsCommand implements Callable<Integer> {
   private void printHeader(PrintWriter o, Backend b, ModelSource.Loaded loaded,
       RecurrentModel model, FixedPointSystem system, double[] u) {
     o.printf(Locale.ROOT, "model        %s%n", loaded.description());
+    for (String warning : loaded.model().spec().warnings()) {
+      o.printf(Locale.ROOT, "warning      %s%n", warning);
+    }
     o.printf(Locale.ROOT, "             %s mRNN, %s, %d units, %d inputs%n",
         model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs());
     o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());

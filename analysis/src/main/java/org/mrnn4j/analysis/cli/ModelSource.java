@@ -128,13 +128,25 @@ final class ModelSource {
       throw new ModelFormatException(json, null, e.getMessage(), e);
     }
     if (checkpoint == null) {
-      return new Loaded(builder.seed(seed).build(backend), json.toString(), null,
+      RecurrentModel model;
+      try {
+        model = builder.seed(seed).build(backend);
+      } catch (IllegalArgumentException e) { // a spectral radius the weights cannot reach
+        throw new ModelFormatException(json, null, e.getMessage(), e);
+      }
+      return new Loaded(model, json.toString(), null,
           "random initialisation, seed " + seed + " (no checkpoint given)", base);
     }
-    TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
+    TorchCheckpoint ckpt = CheckpointLoader.readMrnnKeys(checkpoint);
     var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), prefix);
-    return new Loaded(builder.parameters(parameters).build(backend), json.toString(),
-        checkpoint.toString(), "from checkpoint " + checkpoint.getFileName(), stem(checkpoint));
+    RecurrentModel model;
+    try {
+      model = builder.parameters(parameters).build(backend);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
+    }
+    return new Loaded(model, json.toString(), checkpoint.toString(),
+        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint));
   }
 
   private static Path besideConfig(Path checkpoint) throws NoSuchFileException {

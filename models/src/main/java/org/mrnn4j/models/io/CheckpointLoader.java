@@ -52,7 +52,7 @@ public final class CheckpointLoader {
       throws IOException {
     MrnnConfig cfg = MrnnConfig.read(config);
     ModelSpec spec = cfg.spec(config); // an incomplete config is reported against its file
-    ModelParameters p = parameters(TorchCheckpoint.read(checkpoint), spec, null);
+    ModelParameters p = parameters(readMrnnKeys(checkpoint), spec, null);
     try {
       return ModelBuilder.fromConfig(cfg).parameters(p).build(backend);
     } catch (IllegalArgumentException e) {
@@ -75,8 +75,34 @@ public final class CheckpointLoader {
       throw new IllegalArgumentException("the network to load " + checkpoint + " into is invalid: "
           + e.getMessage(), e);
     }
-    ModelParameters p = parameters(TorchCheckpoint.read(checkpoint), spec, null);
+    ModelParameters p = parameters(readMrnnKeys(checkpoint), spec, null);
     return builder.parameters(p).build(backend);
+  }
+
+  /**
+   * Reads the tensors of a checkpoint that an mRNN needs: the keys named {@code W_rec},
+   * {@code W_rec_mask}, ... under any prefix. The storages of other keys (a readout, optimiser
+   * state) are never read; {@link TorchCheckpoint#skippedKeys()} lists them.
+   *
+   * @throws ModelFormatException as {@link TorchCheckpoint#read(Path)}
+   */
+  public static TorchCheckpoint readMrnnKeys(Path checkpoint) throws IOException {
+    return TorchCheckpoint.read(checkpoint, CheckpointLoader::isMrnnKey);
+  }
+
+  private static List<String> allKeys(TorchCheckpoint checkpoint) {
+    List<String> all = new ArrayList<>(checkpoint.keys());
+    all.addAll(checkpoint.skippedKeys());
+    return all;
+  }
+
+  private static boolean isMrnnKey(String key) {
+    for (String name : KEYS) {
+      if (key.equals(name) || key.endsWith("." + name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -99,7 +125,7 @@ public final class CheckpointLoader {
       StoredTensor t = checkpoint.find(key).orElse(null);
       if (t == null) {
         throw new ModelFormatException(checkpoint.source(), key,
-            "missing; the checkpoint holds " + checkpoint.keys());
+            "missing; the checkpoint holds " + allKeys(checkpoint));
       }
       int[] expected = {n, k < 3 ? n : i};
       if (!Arrays.equals(t.shape(), expected)) {
@@ -151,7 +177,7 @@ public final class CheckpointLoader {
     if (prefixes.isEmpty()) {
       throw new ModelFormatException(checkpoint.source(), ModelParameters.W_REC,
           "no key W_rec (nor PREFIX.W_rec): this is not an mRNNTorch state dict; it holds "
-              + checkpoint.keys());
+              + allKeys(checkpoint));
     }
     if (prefixes.size() > 1) {
       throw new ModelFormatException(checkpoint.source(), ModelParameters.W_REC,

@@ -48,15 +48,23 @@ import org.mrnn4j.models.io.TorchUnpickler.TensorRef;
  * message naming the key and dtype. Legacy (pre-1.6, non-zip) files and TorchScript archives are
  * rejected with a message saying so.
  *
+ * <p>Memory: reading allocates at most 64 times the file's size plus 16 MiB (inflated entries,
+ * pickle objects and tensors all count), so a deflate bomb or an amplifying pickle is refused
+ * before it fills the heap. Keys a reader does not want ({@link #read(Path, java.util.function.
+ * Predicate)}) are validated but their storages never read: a checkpoint with extra tensors (a
+ * readout, an optimiser's buffers) costs only what the model needs.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class TorchCheckpoint {
   private final String source;
   private final Map<String, StoredTensor> tensors;
+  private final Set<String> skipped;
 
-  private TorchCheckpoint(String source, Map<String, StoredTensor> tensors) {
+  private TorchCheckpoint(String source, Map<String, StoredTensor> tensors, Set<String> skipped) {
     this.source = source;
     this.tensors = tensors;
+    this.skipped = skipped;
   }
 
   /**
@@ -67,9 +75,23 @@ public final class TorchCheckpoint {
    * @throws IOException if the file cannot be read
    */
   public static TorchCheckpoint read(Path file) throws IOException {
+    return read(file, key -> true);
+  }
+
+  /**
+   * Reads the tensors of a state dict whose keys {@code wanted} accepts. Every key's tensor is
+   * validated (dtype, shape, strides, storage) from the pickle alone; the storages of the other
+   * keys are never read or allocated, and those keys are listed by {@link #skippedKeys()}. A
+   * storage shared by several wanted tensors is read once.
+   *
+   * @throws ModelFormatException as {@link #read(Path)}
+   */
+  public static TorchCheckpoint read(Path file, java.util.function.Predicate<String> wanted)
+      throws IOException {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(wanted, "wanted");
     try (ByteSource source = ByteSource.open(file)) {
-      return read(source, file, CheckpointLimits.DEFAULT);
+      return read(source, file, CheckpointLimits.DEFAULT, wanted);
     }
   }
 
@@ -81,11 +103,16 @@ public final class TorchCheckpoint {
    */
   public static TorchCheckpoint read(byte[] bytes, String name) throws IOException {
     Objects.requireNonNull(bytes, "bytes");
-    return read(ByteSource.of(bytes), name, CheckpointLimits.DEFAULT);
+    return read(ByteSource.of(bytes), name, CheckpointLimits.DEFAULT, key -> true);
   }
 
   static TorchCheckpoint read(ByteSource source, Object file, CheckpointLimits limits)
       throws IOException {
+    return read(source, file, limits, key -> true);
+  }
+
+  static TorchCheckpoint read(ByteSource source, Object file, CheckpointLimits limits,
+      java.util.function.Predicate<String> wanted) throws IOException {
     ZipArchive zip = ZipArchive.open(source, file, limits);
     String prefix = prefix(zip, file);
 
@@ -96,7 +123,7 @@ public final class TorchCheckpoint {
     }
     byte[] pickle = zip.read(pickleEntry);
     ByteOrder order = byteOrder(zip, prefix, file);
-    Object result = TorchUnpickler.load(pickle, file, pickleEntry.name(), limits);
+    Object result = TorchUnpickler.load(pickle, file, pickleEntry.name(), limits, zip.budget());
     if (!(result instanceof PyDict dict)) {
       throw new ModelFormatException(file, pickleEntry.name(), "holds "
           + TorchUnpickler.describe(result) + "; expected a state dict (an OrderedDict of"
@@ -106,6 +133,7 @@ public final class TorchCheckpoint {
     // Validate every tensor against the central directory before reading any storage.
     Map<String, Layout> layouts = new LinkedHashMap<>();
     Map<String, List<String>> byStorage = new LinkedHashMap<>();
+    Set<String> skipped = new java.util.LinkedHashSet<>();
     long elements = 0;
     for (Map.Entry<Object, Object> item : dict.items.entrySet()) {
       if (!(item.getKey() instanceof String key)) {
@@ -118,6 +146,10 @@ public final class TorchCheckpoint {
             + " torch.save(model.state_dict()) files; save the state dict on its own)");
       }
       Layout layout = layout(zip, prefix, file, key, ref);
+      if (!wanted.test(key)) {
+        skipped.add(key);
+        continue;
+      }
       elements += layout.numel;
       if (elements > limits.maxElements()) {
         throw new ModelFormatException(file, "key '" + key + "'", "brings the tensors' elements "
@@ -134,6 +166,8 @@ public final class TorchCheckpoint {
       ByteBuffer storage = ByteBuffer.wrap(zip.read(layouts.get(group.get(0)).entry)).order(order);
       for (String key : group) {
         Layout layout = layouts.get(key);
+        zip.budget().charge(8L * layout.numel, "key '" + key + "'",
+            "its " + layout.numel + " elements as doubles");
         read.put(key, new StoredTensor(key, layout.element.dtype, layout.shape,
             gather(storage, layout)));
       }
@@ -142,12 +176,21 @@ public final class TorchCheckpoint {
     for (String key : layouts.keySet()) {
       tensors.put(key, read.get(key));
     }
-    return new TorchCheckpoint(String.valueOf(file), Collections.unmodifiableMap(tensors));
+    return new TorchCheckpoint(String.valueOf(file), Collections.unmodifiableMap(tensors),
+        Collections.unmodifiableSet(skipped));
   }
 
-  /** The state-dict keys, in file order. */
+  /** The keys whose tensors were read, in file order. */
   public Set<String> keys() {
     return tensors.keySet();
+  }
+
+  /**
+   * The keys present whose tensors were not read (validated, never materialised) because the
+   * reader did not want them; empty after {@link #read(Path)}.
+   */
+  public Set<String> skippedKeys() {
+    return skipped;
   }
 
   /**
@@ -158,8 +201,9 @@ public final class TorchCheckpoint {
   public StoredTensor tensor(String key) {
     StoredTensor t = tensors.get(key);
     if (t == null) {
-      throw new IllegalArgumentException("no tensor '" + key + "' in checkpoint " + source
-          + "; it holds " + tensors.keySet());
+      throw new IllegalArgumentException((skipped.contains(key)
+          ? "the tensor '" + key + "' of checkpoint " + source + " was not read (skipped)"
+          : "no tensor '" + key + "' in checkpoint " + source) + "; it holds " + tensors.keySet());
     }
     return t;
   }

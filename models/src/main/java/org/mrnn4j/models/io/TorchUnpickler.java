@@ -33,8 +33,23 @@ final class TorchUnpickler {
   /** Python's None (the stack is a list that could hold null, but a sentinel reads better). */
   enum None { NONE }
 
-  /** An immutable Python tuple. */
-  record Tuple(List<Object> items) {
+  /**
+   * An immutable Python tuple.
+   *
+   * @param depth how deeply tuples nest in it (1 for a tuple of scalars)
+   */
+  record Tuple(List<Object> items, int depth) {
+    /** A tuple of {@code items}, its depth computed. */
+    static Tuple of(List<Object> items) {
+      int depth = 0;
+      for (Object item : items) {
+        if (item instanceof Tuple t) {
+          depth = Math.max(depth, t.depth);
+        }
+      }
+      return new Tuple(items, depth + 1);
+    }
+
     int size() {
       return items.size();
     }
@@ -53,6 +68,12 @@ final class TorchUnpickler {
   static final class PyDict {
     final Map<Object, Object> items = new LinkedHashMap<>();
     final boolean ordered;
+    /**
+     * The class of its keys: one per dict. Keys of different classes with equal hash codes (an
+     * int and a float of the same bits) defeat HashMap's tree bins and make lookups linear; keys of
+     * one comparable class keep every lookup logarithmic.
+     */
+    Class<?> keyClass;
 
     PyDict(boolean ordered) {
       this.ordered = ordered;
@@ -216,6 +237,7 @@ final class TorchUnpickler {
   private final Object file;
   private final String entry;
   private final CheckpointLimits limits;
+  private final ReadBudget budget;
   private final List<Object> stack = new ArrayList<>();
   private final int[] marks;
   private int markDepth;
@@ -225,11 +247,13 @@ final class TorchUnpickler {
   private int opPos;
   private int op;
 
-  private TorchUnpickler(byte[] pickle, Object file, String entry, CheckpointLimits limits) {
+  private TorchUnpickler(byte[] pickle, Object file, String entry, CheckpointLimits limits,
+      ReadBudget budget) {
     this.pickle = pickle;
     this.file = file;
     this.entry = entry;
     this.limits = limits;
+    this.budget = budget;
     this.marks = new int[limits.maxMarkDepth()];
   }
 
@@ -237,10 +261,58 @@ final class TorchUnpickler {
    * Interprets a whole pickle and returns its single result.
    *
    * @param entry the zip entry name, for messages
+   * @param budget charged with (an estimate of) every object built
    */
+  static Object load(byte[] pickle, Object file, String entry, CheckpointLimits limits,
+      ReadBudget budget) throws ModelFormatException {
+    return new TorchUnpickler(pickle, file, entry, limits, budget).run();
+  }
+
+  /** A pickle without a file's budget (tests): the allowance alone. */
   static Object load(byte[] pickle, Object file, String entry, CheckpointLimits limits)
       throws ModelFormatException {
-    return new TorchUnpickler(pickle, file, entry, limits).run();
+    return load(pickle, file, entry, limits, ReadBudget.forFile(file, pickle.length));
+  }
+
+  // Estimated heap bytes of what the interpreter builds (compressed references), charged to the
+  // budget before building it: an amplifying pickle is refused, never allowed to fill the heap.
+  private static final int DICT_BYTES = 96;
+  private static final int DICT_ENTRY_BYTES = 48;
+  private static final int LIST_BYTES = 48;
+  private static final int REFERENCE_BYTES = 8;
+  private static final int TUPLE_BYTES = 32;
+  private static final int BOXED_BYTES = 16;
+  private static final int STRING_BYTES = 48;
+  private static final int MEMO_ENTRY_BYTES = 56;
+  private static final int RECORD_BYTES = 64;
+
+  private void charge(long bytes, String what) throws ModelFormatException {
+    budget.charge(bytes, entry + ", pickle byte " + opPos, what);
+  }
+
+  private PyDict newDict(boolean ordered) throws ModelFormatException {
+    charge(DICT_BYTES, "a dict");
+    return new PyDict(ordered);
+  }
+
+  private PyList newList() throws ModelFormatException {
+    charge(LIST_BYTES, "a list");
+    return new PyList();
+  }
+
+  private Tuple newTuple(List<Object> items) throws ModelFormatException {
+    charge(TUPLE_BYTES + (long) REFERENCE_BYTES * items.size(), "a tuple");
+    Tuple t = Tuple.of(List.copyOf(items));
+    if (t.depth() > limits.maxMarkDepth()) {
+      throw fail("tuples nest " + t.depth() + " deep; at most " + limits.maxMarkDepth()
+          + " levels are accepted (a state dict nests a few)");
+    }
+    return t;
+  }
+
+  private Object boxed(Object value) throws ModelFormatException {
+    charge(BOXED_BYTES, "a number");
+    return value;
   }
 
   private Object run() throws ModelFormatException {
@@ -286,43 +358,49 @@ final class TorchUnpickler {
         case '0' -> pop(); // POP
         case '1' -> popMark(); // POP_MARK
         case '2' -> push(peek()); // DUP
-        case '}' -> push(new PyDict(false));
-        case ']' -> push(new PyList());
-        case ')' -> push(new Tuple(List.of()));
+        case '}' -> push(newDict(false));
+        case ']' -> push(newList());
+        case ')' -> push(newTuple(List.of()));
         case 'N' -> push(None.NONE);
         case 0x88 -> push(Boolean.TRUE);
         case 0x89 -> push(Boolean.FALSE);
-        case 'J' -> push((long) int32());
-        case 'K' -> push((long) u8());
-        case 'M' -> push((long) (u8() | u8() << 8));
-        case 0x8a -> push(longBytes(u8()));
-        case 0x8b -> push(longBytes(lengthPrefix(int32() & 0xFFFFFFFFL)));
-        case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(i64())));
+        case 'J' -> push(boxed((long) int32()));
+        case 'K' -> push(boxed((long) u8()));
+        case 'M' -> push(boxed((long) (u8() | u8() << 8)));
+        case 0x8a -> push(boxed(longBytes(u8())));
+        case 0x8b -> push(boxed(longBytes(lengthPrefix(int32() & 0xFFFFFFFFL))));
+        case 'G' -> push(boxed(Double.longBitsToDouble(Long.reverseBytes(i64()))));
         case 'X' -> push(utf8(lengthPrefix(int32() & 0xFFFFFFFFL)));
         case 0x8c -> push(utf8(u8()));
         case 0x8d -> push(utf8(lengthPrefix(i64())));
-        case 't' -> push(new Tuple(List.copyOf(popMark())));
+        case 't' -> push(newTuple(popMark()));
         case 0x85 -> push(tuple(1));
         case 0x86 -> push(tuple(2));
         case 0x87 -> push(tuple(3));
         case 'l' -> {
-          PyList list = new PyList();
-          list.items.addAll(popMark());
+          PyList list = newList();
+          List<Object> items = popMark();
+          charge((long) REFERENCE_BYTES * items.size(), "list items");
+          list.items.addAll(items);
           push(list);
         }
         case 'd' -> {
           List<Object> items = popMark();
-          PyDict dict = new PyDict(false);
+          PyDict dict = newDict(false);
           setItems(dict, items);
           push(dict);
         }
         case 'a' -> {
           Object value = pop();
-          list(peek(), "APPEND").items.add(value);
+          PyList list = list(peek(), "APPEND");
+          charge(REFERENCE_BYTES, "a list item");
+          list.items.add(value);
         }
         case 'e' -> {
           List<Object> items = popMark();
-          list(peek(), "APPENDS").items.addAll(items);
+          PyList list = list(peek(), "APPENDS");
+          charge((long) REFERENCE_BYTES * items.size(), "list items");
+          list.items.addAll(items);
         }
         case 's' -> {
           Object value = pop();
@@ -365,7 +443,7 @@ final class TorchUnpickler {
             throw fail("NEWOBJ of " + describe(cls) + "; only collections.OrderedDict() is"
                 + " accepted");
           }
-          push(new PyDict(true));
+          push(newDict(true));
         }
         case 'b' -> {
           Object state = pop();
@@ -425,6 +503,7 @@ final class TorchUnpickler {
       }
       return previous;
     }
+    charge(RECORD_BYTES, "a storage reference");
     StorageRef ref = new StorageRef(key, type, numel, location, opPos);
     storages.put(key, ref);
     return ref;
@@ -441,7 +520,7 @@ final class TorchUnpickler {
     }
     switch (c) {
       case ORDERED_DICT -> {
-        PyDict dict = new PyDict(true);
+        PyDict dict = newDict(true);
         if (args.size() == 1 && args.get(0) instanceof PyList pairs) {
           for (Object pair : pairs.items) {
             if (!(pair instanceof Tuple kv) || kv.size() != 2) {
@@ -524,6 +603,7 @@ final class TorchUnpickler {
       element = storage.type().element();
       dtypeName = storage.type().dtypeName();
     }
+    charge(RECORD_BYTES + 16L * size.length, "a tensor reference");
     return new TensorRef(storage, offset, size, stride, element, dtypeName, opPos);
   }
 
@@ -569,19 +649,26 @@ final class TorchUnpickler {
       items.add(item);
     }
     stack.subList(stack.size() - n, stack.size()).clear();
-    return new Tuple(List.copyOf(items));
+    return newTuple(items);
   }
 
   private void setItems(PyDict dict, List<Object> items) throws ModelFormatException {
     if (items.size() % 2 != 0) {
       throw fail("an odd number of items (" + items.size() + ") for key/value pairs");
     }
+    charge((long) DICT_ENTRY_BYTES * (items.size() / 2), "dict entries");
     for (int i = 0; i < items.size(); i += 2) {
       Object key = items.get(i);
       // Only scalar keys: their equals/hashCode are cheap and never recurse.
       if (!(key instanceof String || key instanceof Long || key instanceof Boolean
           || key instanceof Double || key == None.NONE)) {
         throw fail("a dict key must be a string or number; got " + describe(key));
+      }
+      if (dict.keyClass == null) {
+        dict.keyClass = key.getClass();
+      } else if (dict.keyClass != key.getClass()) {
+        throw fail("the dict mixes keys of two types (" + describe(key) + " among "
+            + dict.keyClass.getSimpleName() + " keys); a state dict's keys are all strings");
       }
       if (dict.items.putIfAbsent(key, items.get(i + 1)) != null) {
         // Python keeps the last value silently; torch.save never writes a key twice, and two
@@ -642,6 +729,7 @@ final class TorchUnpickler {
     if (!memo.containsKey(index) && memo.size() >= limits.maxMemo()) {
       throw fail("the pickle memo grows beyond " + limits.maxMemo() + " entries");
     }
+    charge(MEMO_ENTRY_BYTES, "a memo entry");
     memo.put(index, value);
   }
 
@@ -708,6 +796,7 @@ final class TorchUnpickler {
 
   private String utf8(int length) throws ModelFormatException {
     need(length);
+    charge(STRING_BYTES + 2L * length, "a string");
     String s = decode(pos, length);
     pos += length;
     return s;

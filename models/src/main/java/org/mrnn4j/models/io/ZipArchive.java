@@ -53,6 +53,7 @@ final class ZipArchive {
   private final Map<String, Entry> entries;
   /** Where the central directory starts: every entry's data must end before it. */
   private final long centralStart;
+  private final ReadBudget budget;
   private long bytesRead;
 
   private ZipArchive(
@@ -66,6 +67,12 @@ final class ZipArchive {
     this.limits = limits;
     this.entries = entries;
     this.centralStart = centralStart;
+    this.budget = ReadBudget.forFile(file, source.size());
+  }
+
+  /** What reading this archive may allocate: charged by every reader of its contents. */
+  ReadBudget budget() {
+    return budget;
   }
 
   /** The entries, in central-directory order. */
@@ -290,9 +297,11 @@ final class ZipArchive {
 
     byte[] data;
     if (entry.method() == STORED) {
+      budget.charge(size, where, "its " + size + " stored bytes");
       data = new byte[(int) size];
       source.read(dataStart, data, 0, data.length);
     } else {
+      budget.charge(compressed, where, "its " + compressed + " compressed bytes");
       byte[] input = new byte[(int) compressed];
       source.read(dataStart, input, 0, input.length);
       data = inflate(input, (int) size, where);
@@ -311,16 +320,26 @@ final class ZipArchive {
     return data;
   }
 
+  /**
+   * Inflates into a buffer that grows as output arrives (each growth charged to the budget), so
+   * that invalid data fails before its declared size is allocated, and output beyond the declared
+   * size or the budget is refused as soon as it appears.
+   */
   private byte[] inflate(byte[] input, int size, String where) throws IOException {
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(input);
-      // Allocate exactly the declared size: it is already bounded by the deflate ratio and the
-      // budget, and a larger output is detected below rather than written anywhere.
-      byte[] out = new byte[size];
+      int capacity = Math.min(size, Math.max(4096, input.length));
+      budget.charge(capacity, where, "inflating it");
+      byte[] out = new byte[capacity];
       int n = 0;
       while (n < size && !inflater.finished()) {
-        int got = inflater.inflate(out, n, size - n);
+        if (n == out.length) {
+          int grown = (int) Math.min(size, 2L * out.length);
+          budget.charge(grown, where, "inflating it (" + n + " bytes so far)");
+          out = Arrays.copyOf(out, grown);
+        }
+        int got = inflater.inflate(out, n, out.length - n);
         if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
           throw error(file, where, "ends after " + n + " of its declared " + size
               + " bytes (truncated compressed data)");
