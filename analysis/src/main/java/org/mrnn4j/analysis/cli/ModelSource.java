@@ -159,17 +159,14 @@ final class ModelSource {
   }
 
   private static JsonNode readJson(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      JsonNode root = MAPPER.readTree(in);
-      if (root == null || !root.isObject()) {
-        throw new ModelFormatException(file, null,
-            "expected a JSON object (an mRNNTorch config or a saved mrnn4j model)");
-      }
-      return root;
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(file, null, "not valid JSON (expected an mRNNTorch config, "
-          + "a saved mrnn4j model, or a PyTorch .pth checkpoint): " + e.getOriginalMessage(), e);
+    // the loaders' strict, memory-bounded reader: duplicate keys refused, the tree bounded
+    JsonNode root = org.mrnn4j.models.io.Json.read(file,
+        "an mRNNTorch config, a saved mrnn4j model, or a PyTorch .pth checkpoint");
+    if (root == null || !root.isObject()) {
+      throw new ModelFormatException(file, null,
+          "expected a JSON object (an mRNNTorch config or a saved mrnn4j model)");
     }
+    return root;
   }
 
   private static void requireFile(Path f) throws IOException {

@@ -25,12 +25,12 @@ import java.nio.file.Path;
  * The one strict JSON reader of the package: a document is exactly one JSON value (trailing
  * content is an error), an object key may appear once (Python's {@code json} silently keeps the
  * last copy; an ambiguous file is refused instead), and Jackson's stream limits (nesting depth
- * 1000, number length 1000, string length 20 M) and a memory budget of 64 times the document's
+ * 1000, number length 1000, string length 20 M) and a memory budget of 16 times the document's
  * size ({@code ReadBudget}, charged per tree node) bound what a hostile file can make it build.
  * Every parse error becomes a {@link ModelFormatException} naming the file and the line and
- * column.
+ * column. Public so that other modules' readers of mrnn4j's documents use it too.
  */
-final class Json {
+public final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -42,13 +42,13 @@ final class Json {
   /** Parses a whole document held in memory (UTF-8, or UTF-16/32 with a byte-order mark). */
   static JsonNode parse(byte[] json, Object source, String expected) throws ModelFormatException {
     return parse(() -> MAPPER.createParser(json), source, expected,
-        ReadBudget.forFile(source, json.length));
+        ReadBudget.forJson(source, json.length));
   }
 
   /** Parses a whole document held in a string. */
   static JsonNode parse(String json, Object source, String expected) throws ModelFormatException {
     return parse(() -> MAPPER.createParser(json), source, expected,
-        ReadBudget.forFile(source, 2L * json.length()));
+        ReadBudget.forJson(source, 2L * json.length()));
   }
 
   /** Raised inside Jackson when the tree would pass the budget; unwrapped by {@link #parse}. */
@@ -75,6 +75,9 @@ final class Json {
     }
 
     private void charge(long bytes, String what) {
+      if (budget.tryCharge(bytes)) {
+        return;
+      }
       try {
         budget.charge(bytes, null, what);
       } catch (ModelFormatException e) {
@@ -173,8 +176,15 @@ final class Json {
     }
   }
 
-  /** Reads a file whole, then parses it (so that a decoding error is a format error too). */
-  static JsonNode read(Path file, String expected) throws IOException {
+  /**
+   * Reads a file whole, then parses it (so that a decoding error is a format error too).
+   *
+   * @param expected what the document should be, for messages ("an mRNNTorch config")
+   * @throws ModelFormatException naming the file, line and column when it is not valid JSON,
+   *     repeats a key, or would need more memory than its size warrants
+   * @throws IOException if it cannot be read
+   */
+  public static JsonNode read(Path file, String expected) throws IOException {
     return parse(Files.readAllBytes(file), file, expected);
   }
 

@@ -287,7 +287,9 @@ final class TorchUnpickler {
   private static final int RECORD_BYTES = 64;
 
   private void charge(long bytes, String what) throws ModelFormatException {
-    budget.charge(bytes, entry + ", pickle byte " + opPos, what);
+    if (!budget.tryCharge(bytes)) {
+      budget.charge(bytes, entry + ", pickle byte " + opPos, what);
+    }
   }
 
   private PyDict newDict(boolean ordered) throws ModelFormatException {
