@@ -235,10 +235,10 @@ public final class ModelParameters {
       for (int c = 0; c < w[r].length; c++) {
         w[r][c] *= factor;
         if (!Double.isFinite(w[r][c] * wRecMask[r][c])) {
-          throw new IllegalArgumentException("scaling the recurrent weights by " + factor
-              + " (to the requested spectral radius) makes " + W_REC + "[" + r + "][" + c
-              + "] = " + w[r][c] + "; effective weights must be finite (is the spectral radius"
-              + " requested too large?)");
+          throw new IllegalStateException("cannot rescale the recurrent weights to the "
+              + "requested spectral radius: the factor " + factor + " makes " + W_REC + "[" + r
+              + "][" + c + "] = " + w[r][c] + ", and effective weights must be finite (is the "
+              + "spectral radius requested too large?)");
         }
       }
     }

@@ -131,8 +131,9 @@ final class ModelSource {
       RecurrentModel model;
       try {
         model = builder.seed(seed).build(backend);
-      } catch (IllegalArgumentException e) { // a spectral radius the weights cannot reach
-        throw new ModelFormatException(json, null, e.getMessage(), e);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        // a spectral radius the weights cannot reach
+        throw new ModelFormatException(json, "model.spectral_radius", e.getMessage(), e);
       }
       return new Loaded(model, json.toString(), null,
           "random initialisation, seed " + seed + " (no checkpoint given)", base);

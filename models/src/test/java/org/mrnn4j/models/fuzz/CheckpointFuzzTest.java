@@ -38,6 +38,6 @@ class CheckpointFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void checkpoint(byte[] data) {
-    Targets.fuzz(NAME, () -> Targets.checkpoint(data, NAME, config, backend));
+    Targets.fuzz(NAME, data, () -> Targets.checkpoint(data, NAME, config, backend));
   }
 }

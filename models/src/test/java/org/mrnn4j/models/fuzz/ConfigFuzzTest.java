@@ -36,6 +36,6 @@ class ConfigFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void config(byte[] data) {
-    Targets.fuzz(NAME, () -> Targets.config(data, NAME, backend));
+    Targets.fuzz(NAME, data, () -> Targets.config(data, NAME, backend));
   }
 }

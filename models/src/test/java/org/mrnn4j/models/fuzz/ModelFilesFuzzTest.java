@@ -32,6 +32,6 @@ class ModelFilesFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void modelFile(byte[] data) {
-    Targets.fuzz(NAME, () -> Targets.modelFile(data, NAME, backend));
+    Targets.fuzz(NAME, data, () -> Targets.modelFile(data, NAME, backend));
   }
 }

@@ -44,6 +44,72 @@ final class Targets {
   }
 
   /**
+   * Outcomes and the worst allocation ratio of a fuzzing run, printed when the JVM ends if
+   * {@code JAZZER_FUZZ} is set (a fuzzing run, not the regression run of {@code mvn verify}).
+   */
+  static final class Stats {
+    private final java.util.Map<String, java.util.Map<String, Long>> outcomes =
+        new java.util.TreeMap<>();
+    private double worstRatio;
+    private String worst = "none";
+
+    synchronized void record(String target, String outcome, long allocated, int inputBytes) {
+      outcomes.computeIfAbsent(target, k -> new java.util.TreeMap<>()).merge(outcome, 1L,
+          Long::sum);
+      double ratio = (double) allocated / Math.max(1, inputBytes);
+      if (inputBytes >= 1024 && ratio > worstRatio) {
+        worstRatio = ratio;
+        worst = target + ": " + allocated + " bytes for " + inputBytes + " (" + outcome + ")";
+      }
+    }
+
+    synchronized String summary() {
+      return "fuzz outcomes " + outcomes + "; worst allocation ratio for inputs of 1 KiB or more: "
+          + String.format(java.util.Locale.ROOT, "%.1f", worstRatio) + " (" + worst + ")";
+    }
+  }
+
+  static final Stats STATS = new Stats();
+
+  static {
+    if (System.getenv("JAZZER_FUZZ") != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(STATS.summary())));
+    }
+  }
+
+  /** Bytes an input may make a target allocate: 64 times its size plus this allowance. */
+  static final long ALLOWANCE = 32L << 20;
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * As {@link #fuzz(String, Target)}, and a finding too when the target allocates more than 64
+   * times the input's size plus {@link #ALLOWANCE} (the loaders' memory contract), so that a
+   * fuzzing run finds amplifications on its own.
+   */
+  static void fuzz(String name, byte[] input, Target target) {
+    long id = Thread.currentThread().getId();
+    long before = THREADS.getThreadAllocatedBytes(id);
+    String outcome = "accepted";
+    try {
+      target.run();
+    } catch (ModelFormatException expected) {
+      outcome = "ModelFormatException";
+      assertTrue(name.equals(expected.file()), expected::getMessage);
+    } catch (RuntimeException | Error e) {
+      STATS.record(name, e.getClass().getName(), 0, input.length);
+      throw e;
+    }
+    long allocated = THREADS.getThreadAllocatedBytes(id) - before;
+    STATS.record(name, outcome, allocated, input.length);
+    long bound = 64L * input.length + ALLOWANCE;
+    assertTrue(allocated <= bound, () -> "an input of " + input.length + " bytes made the "
+        + "reader allocate " + allocated + " bytes, more than 64 times its size plus "
+        + (ALLOWANCE >> 20) + " MiB");
+  }
+
+  /**
    * Reads a config; an accepted one must write and read back to itself, and a small network must
    * build from it.
    */
@@ -56,7 +122,8 @@ final class Targets {
       try (RecurrentModel m = ModelBuilder.fromConfig(config).seed(1).build(backend)) {
         assertEquals(spec, m.spec());
       } catch (IllegalStateException e) {
-        // Documented: a requested spectral radius cannot be met by a zero or nilpotent matrix.
+        // Documented: a requested spectral radius cannot be met by a zero or nilpotent matrix,
+        // nor by finite weights when it is too large.
         assertTrue(spec.spectralRadiusOption().isPresent()
             && e.getMessage().startsWith("cannot rescale"), e::getMessage);
       }
