@@ -168,7 +168,15 @@ public final class Main implements Callable<Integer> {
     }
     String msg = t.getMessage();
     if (msg == null || msg.isBlank()) {
-      return t.getClass().getSimpleName();
+      // an error without words: say so, and give the first cause that has some
+      for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        if (c.getMessage() != null && !c.getMessage().isBlank()) {
+          return t.getClass().getSimpleName() + " caused by " + c.getClass().getSimpleName()
+              + ": " + c.getMessage();
+        }
+      }
+      return t.getClass().getSimpleName() + " (an internal error with no message; please report"
+          + " it with the output of --verbose)";
     }
     return isUserError(t) ? msg : t.getClass().getSimpleName() + ": " + msg;
   }

@@ -18,7 +18,18 @@ import java.util.zip.Inflater;
  * with data descriptors (which {@code ZipInputStream} refuses), because {@code ZipFile} only reads
  * files, and because every size must be checked against the bytes actually present and against
  * {@link CheckpointLimits} before anything is allocated. Only the central directory is trusted for
- * sizes; local headers are checked to agree on the name.
+ * sizes; local headers are checked to agree on the name. Entries inflate in growing chunks
+ * charged to the file's {@link ReadBudget}, so invalid data fails before its declared size is
+ * allocated.
+ *
+ * <p>Commons Compress's {@code ZipFile} over a {@code SeekableInMemoryByteChannel} (1.26 and later)
+ * would read these archives too, and the bounded inflation and budget would sit on top of its
+ * streams unchanged. It is not used because it is lenient where this reader must be strict: it
+ * skips a preamble before the first entry, keeps duplicate names side by side, does not compare a
+ * local header's name with the central directory's, and reads spanned archives; each is an
+ * archive that two readers (PyTorch's miniz, Python's zipfile, this one) could read differently,
+ * which a loader of untrusted checkpoints refuses. Enforcing that over Commons Compress would mean
+ * re-reading its headers here, keeping most of this class and adding a dependency.
  */
 final class ZipArchive {
   private static final int EOCD_SIG = 0x06054b50;

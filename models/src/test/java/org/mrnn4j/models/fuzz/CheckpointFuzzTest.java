@@ -34,6 +34,7 @@ class CheckpointFuzzTest {
   @AfterAll
   static void close() {
     backend.close();
+    Targets.printStatsWhenFuzzing();
   }
 
   @FuzzTest(maxDuration = "60s")

@@ -32,6 +32,7 @@ class ConfigFuzzTest {
   @AfterAll
   static void close() {
     backend.close();
+    Targets.printStatsWhenFuzzing();
   }
 
   @FuzzTest(maxDuration = "60s")

@@ -28,6 +28,7 @@ class ModelFilesFuzzTest {
   @AfterAll
   static void close() {
     backend.close();
+    Targets.printStatsWhenFuzzing();
   }
 
   @FuzzTest(maxDuration = "60s")

@@ -44,7 +44,7 @@ final class Targets {
   }
 
   /**
-   * Outcomes and the worst allocation ratio of a fuzzing run, printed when the JVM ends if
+   * Outcomes and the worst allocation ratio of a fuzzing run, printed after it if
    * {@code JAZZER_FUZZ} is set (a fuzzing run, not the regression run of {@code mvn verify}).
    */
   static final class Stats {
@@ -71,9 +71,10 @@ final class Targets {
 
   static final Stats STATS = new Stats();
 
-  static {
+  /** Prints the run's outcomes when fuzzing (not in the regression run of {@code mvn verify}). */
+  static void printStatsWhenFuzzing() {
     if (System.getenv("JAZZER_FUZZ") != null) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(STATS.summary())));
+      System.out.println(STATS.summary());
     }
   }
 
@@ -102,10 +103,22 @@ final class Targets {
       throw e;
     }
     long allocated = THREADS.getThreadAllocatedBytes(id) - before;
-    STATS.record(name, outcome, allocated, input.length);
     long bound = 64L * input.length + ALLOWANCE;
-    assertTrue(allocated <= bound, () -> "an input of " + input.length + " bytes made the "
-        + "reader allocate " + allocated + " bytes, more than 64 times its size plus "
+    if (allocated > bound) {
+      // The first run of a path also allocates for class loading, JIT and (under Jazzer) the
+      // instrumentation's own tables: measure once more before calling it a finding.
+      long again = THREADS.getThreadAllocatedBytes(id);
+      try {
+        target.run();
+      } catch (ModelFormatException expected) {
+        // as before
+      }
+      allocated = THREADS.getThreadAllocatedBytes(id) - again;
+    }
+    STATS.record(name, outcome, allocated, input.length);
+    long measured = allocated;
+    assertTrue(measured <= bound, () -> "an input of " + input.length + " bytes made the "
+        + "reader allocate " + measured + " bytes, more than 64 times its size plus "
         + (ALLOWANCE >> 20) + " MiB");
   }
 
