@@ -80,7 +80,7 @@ public final class BatchLinearization implements AutoCloseable {
   public List<StabilitySummary> stability() {
     List<StabilitySummary> out = new ArrayList<>(size());
     for (Eigendecomposition e : eigenvalues()) {
-      out.add(AbstractLinearization.summary(e, dt));
+      out.add(ModelLinearization.summary(e, dt));
     }
     return out;
   }

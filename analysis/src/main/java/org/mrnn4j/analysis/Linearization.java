@@ -5,14 +5,15 @@ import java.util.List;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.models.ElmanMRNN;
-import org.mrnn4j.models.LeakyMRNN;
-import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.core.dynamics.RecurrentDynamics;
 
 /**
  * The local linear analysis of a recurrent model over a subset of its recurrent regions: the Java
- * counterpart of mRNNTorch's {@code mLinearization} ({@link LeakyLinearization}) and
- * {@code emLinearization} ({@link ElmanLinearization}).
+ * counterpart of mRNNTorch's {@code mLinearization} and {@code emLinearization}, for every model
+ * kind that implements the model SPI ({@link RecurrentDynamics}), which supplies the factors of its
+ * update; the tables of Jacobians are in the kinds' documentation
+ * ({@code org.mrnn4j.models.LeakyMRNN}, {@code org.mrnn4j.models.ElmanMRNN}).
  *
  * <p>The regions are given in any order and used in the model's region order; a parent region
  * stands for its children; none means every recurrent region. The <em>included</em> units are
@@ -31,45 +32,31 @@ public interface Linearization {
 
   /**
    * The linearization of {@code model} over the given regions (none: all), in the model's natural
-   * coordinates: pre-activation {@code x} for the leaky model ({@code dh = false}), {@code h} for
-   * the Elman model.
+   * coordinates ({@link RecurrentDynamics#naturalCoordinates()}): pre-activation {@code x} for the
+   * leaky model ({@code dh = false}), {@code h} for the Elman model.
    *
    * @throws IllegalArgumentException naming an unknown region
    */
-  static Linearization of(RecurrentModel model, String... regions) {
-    return of(model, defaultCoordinates(model), List.of(regions));
+  static Linearization of(RecurrentDynamics model, String... regions) {
+    return of(model, model.naturalCoordinates(), List.of(regions));
   }
 
   /**
    * The linearization of {@code model} over the given regions (empty: all) in the given
-   * coordinates.
+   * coordinates: mRNNTorch's {@code mLinearization} for the leaky model ({@code dh} is
+   * {@link Coordinates#ACTIVATION}), {@code emLinearization} for the Elman model, and the same for
+   * any other model kind that implements {@link RecurrentDynamics}.
    *
-   * @throws IllegalArgumentException naming an unknown region, or if an Elman model is asked for
-   *     pre-activation coordinates (it has none)
+   * @throws IllegalArgumentException naming an unknown region, or if the model does not offer the
+   *     coordinates (the Elman model has no pre-activation state)
    */
   static Linearization of(
-      RecurrentModel model, Coordinates coordinates, Collection<String> regions) {
-    if (model instanceof LeakyMRNN leaky) {
-      return new LeakyLinearization(leaky, coordinates, regions);
-    }
-    if (model instanceof ElmanMRNN elman) {
-      if (coordinates != Coordinates.ACTIVATION) {
-        throw new IllegalArgumentException("the Elman model has no pre-activation state: it is "
-            + "linearized in its activation h (Coordinates.ACTIVATION)");
-      }
-      return new ElmanLinearization(elman, regions);
-    }
-    throw new IllegalArgumentException("no linearization for model class "
-        + model.getClass().getName() + "; expected LeakyMRNN or ElmanMRNN");
-  }
-
-  /** {@link Coordinates#PRE_ACTIVATION} for the leaky model, {@link Coordinates#ACTIVATION} else. */
-  static Coordinates defaultCoordinates(RecurrentModel model) {
-    return model instanceof LeakyMRNN ? Coordinates.PRE_ACTIVATION : Coordinates.ACTIVATION;
+      RecurrentDynamics model, Coordinates coordinates, Collection<String> regions) {
+    return new ModelLinearization(model, coordinates, regions);
   }
 
   /** The model linearized. */
-  RecurrentModel model();
+  RecurrentDynamics model();
 
   /** The coordinates of the state ({@code dh}). */
   Coordinates coordinates();

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis;
 
+import org.mrnn4j.core.dynamics.Coordinates;
 import java.util.Arrays;
 import java.util.Objects;
 

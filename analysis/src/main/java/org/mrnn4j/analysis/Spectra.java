@@ -20,17 +20,20 @@ import org.mrnn4j.core.Tensor;
  * to 2%; others only at the centre) is replaced by its mean, as many times. Eigenvectors are kept
  * as computed. Balancing, the other half of an accurate nonsymmetric eigensolver, is the
  * backends' job (EJML's kernel and LAPACK both balance).
+ *
+ * <p>Every eigendecomposition of the analyses (linearizations, batches, fixed points, flow
+ * fields) goes through this class.
  */
-final class Spectra {
+public final class Spectra {
   private Spectra() {}
 
   /** The eigendecomposition of the square matrix {@code j} (on its backend), refined. */
-  static Eigendecomposition eig(Tensor j, boolean vectors) {
+  public static Eigendecomposition eig(Tensor j, boolean vectors) {
     return refineClusters(j.backend().eig(j, vectors), norm(j.toArray(), 0, (int) j.size()));
   }
 
   /** The eigendecompositions of a batch {@code [B, d, d]}, in batch order, refined. */
-  static List<Eigendecomposition> eigBatch(Tensor js, boolean vectors) {
+  public static List<Eigendecomposition> eigBatch(Tensor js, boolean vectors) {
     List<Eigendecomposition> raw = js.backend().eigBatch(js, vectors);
     double[] all = js.toArray();
     int size = js.dim(1) * js.dim(2);

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis;
 
+import org.mrnn4j.core.dynamics.Coordinates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class FiniteDifferenceTest {
         double[] x = Networks.awayFromZero(rnd, model.numUnits(), 1.0, 0.05);
         double[] u = Networks.gaussian(rnd, model.numInputs(), 1.0);
         // x' as a function of the full state and of the input (h = act(x))
-        check(LeakyLinearization.of(model, "c", "a"), OperatingPoint.of(x, u),
+        check(Linearization.of(model, "c", "a"), OperatingPoint.of(x, u),
             s -> leakyStep(model, s, null, u, false), v -> leakyStep(model, x, null, v, false),
             x, u);
       }
@@ -67,7 +68,7 @@ class FiniteDifferenceTest {
         if (f == Activation.RELU && nearKink(leakyStep(model, x, h, u, false), 0.05)) {
           continue; // act'(x') must be smooth around the point
         }
-        check(LeakyLinearization.of(model, Coordinates.ACTIVATION, List.of("b", "ab")),
+        check(Linearization.of(model, Coordinates.ACTIVATION, List.of("b", "ab")),
             OperatingPoint.of(x, h, u), s -> leakyStep(model, x, s, u, true),
             v -> leakyStep(model, x, h, v, true), h, u);
         checked++;
@@ -87,7 +88,7 @@ class FiniteDifferenceTest {
         if (f == Activation.RELU && nearKink(preActivation(model, h, u), 0.05)) {
           continue;
         }
-        check(ElmanLinearization.of(model, "b"), OperatingPoint.of(h, u),
+        check(Linearization.of(model, "b"), OperatingPoint.of(h, u),
             s -> elmanStep(model, s, u), v -> elmanStep(model, h, v), h, u);
         checked++;
       }

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis;
 
+import org.mrnn4j.core.dynamics.Coordinates;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +63,7 @@ class LinearizationTest {
   @Test
   void oneUnitLeakyInputJacobianIsARow() {
     try (LeakyMRNN model = oneUnit(ModelBuilder.leaky(), Activation.TANH);
-        LinearizationResult r = LeakyLinearization.of(model)
+        LinearizationResult r = Linearization.of(model)
             .at(OperatingPoint.of(new double[] {0.3}, new double[] {0.2, -0.1, 0.4}))) {
       // alpha = 1/4: J_in = alpha W_inp = [0.25, -0.5, 0.75], one row (not a column)
       assertArrayEquals(new int[] {1, 3}, r.inputJacobian().shape());
@@ -79,7 +80,7 @@ class LinearizationTest {
     double h = -0.2;
     double[] u = {0.2, -0.1, 0.4};
     try (LeakyMRNN model = oneUnit(ModelBuilder.leaky(), Activation.TANH);
-        LinearizationResult r = LeakyLinearization.of(model, Coordinates.ACTIVATION, List.of())
+        LinearizationResult r = Linearization.of(model, Coordinates.ACTIVATION, List.of())
             .at(OperatingPoint.of(new double[] {x}, new double[] {h}, u))) {
       // x' = x + alpha (-x + w h + W_inp u + b); J = tanh'(x') alpha w; J_in = tanh'(x') alpha W_inp
       double drive = 0.5 * h + (1 * 0.2 - 2 * -0.1 + 3 * 0.4) + 0.1;
@@ -98,7 +99,7 @@ class LinearizationTest {
     double h = 0.7;
     double[] u = {0.2, -0.1, 0.4};
     try (ElmanMRNN model = oneUnit(ModelBuilder.elman(), Activation.SIGMOID);
-        LinearizationResult r = ElmanLinearization.of(model).at(OperatingPoint.of(
+        LinearizationResult r = Linearization.of(model).at(OperatingPoint.of(
             new double[] {h}, u))) {
       double z = 0.5 * h + (0.2 + 0.2 + 1.2) + 0.1;
       double s = 1 / (1 + Math.exp(-z));
@@ -118,14 +119,14 @@ class LinearizationTest {
       Random rnd = new Random(7);
       OperatingPoint p = OperatingPoint.of(Networks.gaussian(rnd, 12, 1),
           Networks.gaussian(rnd, 3, 1));
-      Linearization reversed = LeakyLinearization.of(model, "c", "a");
-      Linearization ordered = LeakyLinearization.of(model, "a", "c");
+      Linearization reversed = Linearization.of(model, "c", "a");
+      Linearization ordered = Linearization.of(model, "a", "c");
       assertEquals(List.of("a", "c"), reversed.regions());
       assertEquals(List.of("b"), reversed.excludedRegions());
       // a = units 0..3, c = units 7..11; b = 4..6 excluded
       assertArrayEquals(new int[] {0, 1, 2, 3, 7, 8, 9, 10, 11}, reversed.units().toIndices());
       assertArrayEquals(new int[] {4, 5, 6}, reversed.excludedUnits().toIndices());
-      try (LinearizationResult all = LeakyLinearization.of(model).at(p);
+      try (LinearizationResult all = Linearization.of(model).at(p);
           LinearizationResult r = reversed.at(p);
           LinearizationResult o = ordered.at(p)) {
         double[][] full = all.jacobian().toMatrix();
@@ -146,12 +147,12 @@ class LinearizationTest {
   @Test
   void parentRegionStandsForItsChildren() {
     try (ElmanMRNN model = Networks.elman(backend, Activation.TANH, 5)) {
-      Linearization lin = ElmanLinearization.of(model, "ab");
+      Linearization lin = Linearization.of(model, "ab");
       assertEquals(List.of("a", "b"), lin.regions());
       assertEquals(List.of("c"), lin.excludedRegions());
       assertEquals(7, lin.size());
       // every region named explicitly: nothing excluded
-      assertTrue(ElmanLinearization.of(model, "c", "b", "a").excludedRegions().isEmpty());
+      assertTrue(Linearization.of(model, "c", "b", "a").excludedRegions().isEmpty());
     }
   }
 
@@ -159,7 +160,7 @@ class LinearizationTest {
   void unknownRegionIsNamed() {
     try (ElmanMRNN model = Networks.elman(backend, Activation.TANH, 5)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ElmanLinearization.of(model, "a", "nope"));
+          () -> Linearization.of(model, "a", "nope"));
       assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }
   }
@@ -177,7 +178,7 @@ class LinearizationTest {
   void pointOfTheWrongSizeIsRejected() {
     try (LeakyMRNN model = Networks.leaky(backend, Activation.TANH, 5)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> LeakyLinearization.of(model).at(OperatingPoint.of(new double[11], new double[3])));
+          () -> Linearization.of(model).at(OperatingPoint.of(new double[11], new double[3])));
       assertTrue(e.getMessage().contains("12"), e.getMessage());
     }
   }
@@ -195,7 +196,7 @@ class LinearizationTest {
       double[][] w = model.recurrentWeights().toMatrix();
       double[][] wi = model.inputWeights().toMatrix();
       double[] b = model.tonicInput().toArray();
-      try (LinearizationResult r = LeakyLinearization.of(model, Coordinates.ACTIVATION,
+      try (LinearizationResult r = Linearization.of(model, Coordinates.ACTIVATION,
           List.of()).at(OperatingPoint.of(x, h, u))) {
         double[][] j = r.jacobian().toMatrix();
         double[][] jin = r.inputJacobian().toMatrix();
@@ -230,7 +231,7 @@ class LinearizationTest {
       for (int i = 0; i < 12; i++) {
         h[i] = Math.tanh(x[i]);
       }
-      Linearization lin = LeakyLinearization.of(model, Coordinates.ACTIVATION, List.of());
+      Linearization lin = Linearization.of(model, Coordinates.ACTIVATION, List.of());
       try (Tensor a = lin.jacobian(OperatingPoint.of(x, u));
           Tensor b = lin.jacobian(OperatingPoint.of(x, h, u))) {
         assertArrayEquals(b.toArray(), a.toArray(), 1e-15);
@@ -246,7 +247,7 @@ class LinearizationTest {
       Random rnd = new Random(8);
       OperatingPoint p = OperatingPoint.of(Networks.gaussian(rnd, 12, 1),
           Networks.gaussian(rnd, 3, 1));
-      Linearization lin = LeakyLinearization.of(model, "c", "a"); // 9 included, 3 excluded
+      Linearization lin = Linearization.of(model, "c", "a"); // 9 included, 3 excluded
       double[][] ds = {Networks.gaussian(rnd, 9, 0.1), Networks.gaussian(rnd, 9, 0.1)};
       double[] du = Networks.gaussian(rnd, 3, 0.1);
       double[] dss = Networks.gaussian(rnd, 3, 0.1);
@@ -279,7 +280,7 @@ class LinearizationTest {
       Random rnd = new Random(9);
       OperatingPoint p = OperatingPoint.of(Networks.gaussian(rnd, 12, 1),
           Networks.gaussian(rnd, 3, 1));
-      Linearization lin = ElmanLinearization.of(model);
+      Linearization lin = Linearization.of(model);
       double[] flat = Networks.gaussian(rnd, 2 * 3 * 12, 0.1);
       double[] du = Networks.gaussian(rnd, 3, 0.1);
       try (LinearizationResult r = lin.at(p);
@@ -298,10 +299,10 @@ class LinearizationTest {
   void staticPerturbationWithoutExcludedRegionsIsRejected() {
     try (ElmanMRNN model = Networks.elman(backend, Activation.TANH, 22)) {
       OperatingPoint p = OperatingPoint.of(new double[12], new double[3]);
-      assertThrows(IllegalArgumentException.class, () -> ElmanLinearization.of(model)
+      assertThrows(IllegalArgumentException.class, () -> Linearization.of(model)
           .predict(p, new double[1][12], null, new double[] {1.0}));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ElmanLinearization.of(model).predict(p, new double[1][5], null, null));
+          () -> Linearization.of(model).predict(p, new double[1][5], null, null));
       assertTrue(e.getMessage().contains("12"), e.getMessage());
     }
   }
@@ -321,7 +322,7 @@ class LinearizationTest {
           points.add(k % 2 == 0 ? OperatingPoint.of(x, Networks.gaussian(rnd, 12, 1), u)
               : OperatingPoint.of(x, u));
         }
-        Linearization lin = LeakyLinearization.of(model, c, List.of("b", "c"));
+        Linearization lin = Linearization.of(model, c, List.of("b", "c"));
         try (BatchLinearization batch = lin.batch(points)) {
           assertEquals(5, batch.size());
           assertEquals(8, batch.dimension());
@@ -355,7 +356,7 @@ class LinearizationTest {
       Random rnd = new Random(11);
       double[] hs = Networks.gaussian(rnd, 4 * 12, 1);
       double[] u = Networks.gaussian(rnd, 3, 1);
-      Linearization lin = ElmanLinearization.of(model, "c");
+      Linearization lin = Linearization.of(model, "c");
       try (Tensor states = backend.fromArray(hs, 4, 12);
           Tensor input = backend.fromArray(u, 3);
           BatchLinearization batch = lin.batch(states, null, input)) {
@@ -384,9 +385,9 @@ class LinearizationTest {
       try (LeakyMRNN leaky = Networks.leaky(backend, f, 41);
           ElmanMRNN elman = Networks.elman(backend, f, 42)) {
         Random rnd = new Random(12);
-        for (Linearization lin : List.of(LeakyLinearization.of(leaky),
-            LeakyLinearization.of(leaky, Coordinates.ACTIVATION, List.of("c")),
-            ElmanLinearization.of(elman, "ab"))) {
+        for (Linearization lin : List.of(Linearization.of(leaky),
+            Linearization.of(leaky, Coordinates.ACTIVATION, List.of("c")),
+            Linearization.of(elman, "ab"))) {
           OperatingPoint p = OperatingPoint.of(Networks.gaussian(rnd, 12, 1),
               Networks.gaussian(rnd, 3, 1));
           Eigendecomposition e = lin.eigendecomposition(p);
@@ -417,16 +418,16 @@ class LinearizationTest {
     try (LeakyMRNN model = Networks.leaky(backend, Activation.TANH, 51);
         ElmanMRNN elman = Networks.elman(backend, Activation.TANH, 51)) {
       OperatingPoint p = OperatingPoint.of(new double[12], new double[3]);
-      StabilitySummary s = LeakyLinearization.of(model).stability(p);
+      StabilitySummary s = Linearization.of(model).stability(p);
       assertEquals(10.0, s.dt().getAsDouble(), 0.0);
       Eigendecomposition e = s.eigenvalues();
       for (int k = 0; k < e.size(); k++) {
         assertEquals((e.real(k) - 1) / 10.0, s.continuousReal()[k], 1e-15);
         assertEquals(10.0 / (1 - e.real(k)), s.timeConstants()[k], 1e-9);
       }
-      assertFalse(LeakyLinearization.of(model, Coordinates.ACTIVATION, List.of()).stability(p)
+      assertFalse(Linearization.of(model, Coordinates.ACTIVATION, List.of()).stability(p)
           .hasContinuousTime());
-      assertFalse(ElmanLinearization.of(elman).stability(p).hasContinuousTime());
+      assertFalse(Linearization.of(elman).stability(p).hasContinuousTime());
     }
   }
 

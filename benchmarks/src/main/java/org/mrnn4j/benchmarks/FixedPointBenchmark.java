@@ -7,7 +7,7 @@ import java.util.Random;
 import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
+import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
 import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.models.RecurrentModel;
@@ -69,7 +69,7 @@ public class FixedPointBenchmark extends BackendBenchmark {
   /** The whole search, {@value #STARTS} starts. */
   @Benchmark
   public FixedPointSearch flipFlop() {
-    FixedPointSystem system = FixedPointSystems.of(model, Form.LEAKY_X, null, List.of(), null);
+    FixedPointSystem system = FixedPointSystems.of(model, Coordinates.PRE_ACTIVATION, null, List.of(), null);
     Random rng = new Random(0);
     List<double[]> visited =
         StartSampler.flatten(StartSampler.simulate(system, TRAJECTORIES, STEPS, 1.0, rng));

@@ -1,6 +1,17 @@
 package org.mrnn4j.models;
 
+import java.util.EnumSet;
+import java.util.Set;
+import org.mrnn4j.core.Activation;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.IndexRanges;
+import org.mrnn4j.core.RecurrenceSpec;
 import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.core.dynamics.HostMap;
+import org.mrnn4j.core.dynamics.HostNetwork;
+import org.mrnn4j.core.dynamics.JacobianFactors;
 
 /**
  * The leaky multi-regional RNN (mRNNTorch's {@code mRNN}): per step
@@ -13,6 +24,28 @@ import org.mrnn4j.core.Tensor;
  * {@link #builder()}, from an mRNNTorch config ({@link ModelBuilder#fromConfig}), or load one
  * ({@link org.mrnn4j.models.io.CheckpointLoader}, {@link org.mrnn4j.models.io.ModelFiles}).
  * Immutable and thread-safe; {@link #close()} frees its tensors.
+ *
+ * <p>This class is the one home of the leaky dynamics: its step and recurrence, and, for the
+ * analyses ({@link org.mrnn4j.core.dynamics.RecurrentDynamics}), its Jacobian factors and its
+ * host-side map. It offers two coordinates:
+ *
+ * <table>
+ *   <caption>The leaky update linearized (mRNNTorch's {@code mLinearization})</caption>
+ *   <tr><th>coordinates</th><th>state Jacobian</th><th>input Jacobian</th><th>{@code f(p)}</th></tr>
+ *   <tr><td>{@link Coordinates#PRE_ACTIVATION} ({@code dh = false}), {@code h = act(x)}</td>
+ *       <td>{@code (1 - alpha) I + alpha W_rec diag(act'(x))}</td><td>{@code alpha W_inp}</td>
+ *       <td>{@code x'}</td></tr>
+ *   <tr><td>{@link Coordinates#ACTIVATION} ({@code dh = true}), given {@code x} and {@code h}</td>
+ *       <td>{@code diag(act'(x')) alpha W_rec}</td><td>{@code diag(act'(x')) alpha W_inp}</td>
+ *       <td>{@code h'}</td></tr>
+ * </table>
+ *
+ * Its host map ({@link #hostMap}) in pre-activation coordinates is one leaky step,
+ * {@code r(x) = alpha (-x + W act(x) + c)}; in activations it is the fixed-point equation
+ * {@code r(h) = act(W h + c) - h}, whose fixed points are exactly the leaky network's
+ * ({@code h* = act(x*)}), with the Jacobian of the leaky dynamics in {@code h},
+ * {@code (1 - alpha) I + alpha diag(act'(z)) W}, {@code z = W h + c}, for stability (similar to
+ * the one in {@code x}: the same eigenvalues).
  */
 public final class LeakyMRNN extends MRNNBase {
   LeakyMRNN(ModelCore core) {
@@ -53,8 +86,240 @@ public final class LeakyMRNN extends MRNNBase {
    *     row (see {@link RecurrentModel#simulate(Simulation)}).
    */
   public LeakyState step(Tensor x, Tensor h, Tensor input, Tensor stim) {
-    Tensor[] next = core.guarded("step", () -> core.checkedStep(true, x, h, input, stim));
+    core.requireOwned("x", x);
+    Tensor[] next = core.guarded("step", () -> core.checkedStep(this, x, h, input, stim));
     return new LeakyState(next[0], next[1]);
+  }
+
+  /** One noise-free step from {@code x} ({@code h = act(x)}): {@code x'}. */
+  @Override
+  public Tensor step(Tensor states, Tensor inputs, Tensor stim) {
+    LeakyState next = step(states, null, inputs, stim);
+    next.h().close();
+    return next.x();
+  }
+
+  // ------------------------------------------------------------------ the kind's dynamics
+
+  @Override
+  public RecurrenceSpec.Builder recurrence(Tensor weights, Tensor x0) {
+    return RecurrenceSpec.leaky(weights, alpha()).x0(x0);
+  }
+
+  @Override
+  public double noiseAlpha() {
+    return alpha();
+  }
+
+  @Override
+  public Tensor[] initialStates(ModelCore c, TensorScope scope, Simulation sim, int batch) {
+    Backend backend = c.backend;
+    Tensor x = sim.x0() == null
+        ? scope.track(ModelCore.repeatRows(backend, c.init, batch))
+        : c.initialState(scope, "x0", sim.x0(), batch);
+    Tensor h = sim.h0() == null
+        ? scope.track(backend.activate(activation(), x))
+        : c.initialState(scope, "h0", sim.h0(), batch);
+    return new Tensor[] {x, h};
+  }
+
+  @Override
+  public Coordinates naturalCoordinates() {
+    return Coordinates.PRE_ACTIVATION;
+  }
+
+  @Override
+  public Set<Coordinates> coordinates() {
+    return EnumSet.of(Coordinates.PRE_ACTIVATION, Coordinates.ACTIVATION);
+  }
+
+  /** {@code dt} in pre-activation coordinates, where {@code J = I + dt A}; NaN in {@code h}. */
+  @Override
+  public double continuousTimeStep(Coordinates coordinates) {
+    // only J = (1 - alpha) I + alpha W D is of the form I + dt A; the activation-coordinate
+    // Jacobian is not the discretisation of an ODE in h
+    return coordinates == Coordinates.PRE_ACTIVATION ? dt() : Double.NaN;
+  }
+
+  @Override
+  public JacobianFactors jacobianFactors(TensorScope scope, Coordinates coordinates,
+      Tensor states, Tensor activations, Tensor inputs, boolean withNext) {
+    requireCoordinates(coordinates);
+    Backend backend = backend();
+    Activation act = activation();
+    double alpha = alpha();
+    if (coordinates == Coordinates.PRE_ACTIVATION) {
+      // dh = false: h is act(x) by definition; a given h is ignored, as the reference does
+      Tensor c = scope.track(backend.activateDerivative(act, states));
+      Tensor next = null;
+      if (withNext) {
+        LeakyState step = step(states, null, inputs, null);
+        scope.track(step.h());
+        next = scope.track(step.x());
+      }
+      return new JacobianFactors(1.0 - alpha, alpha, null, c, null, next);
+    }
+    LeakyState step = step(states, activations, inputs, null);
+    scope.track(step.x());
+    scope.track(step.h());
+    Tensor r = scope.track(backend.activateDerivative(act, step.x()));
+    return new JacobianFactors(0.0, alpha, r, null, r, step.h());
+  }
+
+  @Override
+  public HostMap hostMap(Coordinates coordinates, double[] input, IndexRanges included,
+      double[] heldState) {
+    requireCoordinates(coordinates);
+    Activation act = activation();
+    HostNetwork net = hostNetwork(input, included, heldState,
+        coordinates == Coordinates.PRE_ACTIVATION ? act::apply : v -> v);
+    return hostMap(net, act, alpha(), coordinates);
+  }
+
+  /**
+   * The leaky map of a network given as arrays (the held units' activity already in its
+   * drive): for solvers and tests without a model.
+   *
+   * @param alpha {@code dt / tau}, positive
+   * @throws IllegalArgumentException if {@code alpha} is not positive and finite
+   */
+  public static HostMap hostMap(HostNetwork network, Activation activation, double alpha,
+      Coordinates coordinates) {
+    if (!(alpha > 0) || !Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("alpha = dt / tau must be positive and finite, got "
+          + alpha);
+    }
+    return new LeakyHostMap(network, activation, alpha, coordinates);
+  }
+
+  /** {@link #hostMap}: the leaky update on plain arrays, in {@code x} or in {@code h}. */
+  private record LeakyHostMap(HostNetwork network, Activation activation, double alpha,
+      Coordinates coordinates) implements HostMap {
+
+    private boolean inX() {
+      return coordinates == Coordinates.PRE_ACTIVATION;
+    }
+
+    private double[] activate(double[] v) {
+      double[] h = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        h[i] = activation.apply(v[i]);
+      }
+      return h;
+    }
+
+    @Override
+    public void residual(double[] s, double[] r) {
+      network.check(s, "state");
+      double[] drive = network.drive();
+      int n = s.length;
+      if (inX()) {
+        double[] h = activate(s);
+        for (int i = 0; i < n; i++) {
+          r[i] = alpha * (network.dotRow(i, h) + drive[i] - s[i]);
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          r[i] = activation.apply(network.dotRow(i, s) + drive[i]) - s[i];
+        }
+      }
+    }
+
+    @Override
+    public void residualJacobian(double[] s, double[] jac) {
+      network.check(s, "state");
+      double[] w = network.weights();
+      double[] drive = network.drive();
+      int n = s.length;
+      if (inX()) {
+        double[] d = new double[n];
+        for (int j = 0; j < n; j++) {
+          d[j] = alpha * activation.derivative(s[j]);
+        }
+        for (int i = 0; i < n; i++) {
+          int row = i * n;
+          for (int j = 0; j < n; j++) {
+            jac[row + j] = w[row + j] * d[j];
+          }
+          jac[row + i] -= alpha;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          int row = i * n;
+          double d = activation.derivative(network.dotRow(i, s) + drive[i]);
+          for (int j = 0; j < n; j++) {
+            jac[row + j] = d * w[row + j];
+          }
+          jac[row + i] -= 1.0;
+        }
+      }
+    }
+
+    @Override
+    public double[][] mapJacobian(double[] s) {
+      network.check(s, "state");
+      double[] w = network.weights();
+      double[] drive = network.drive();
+      int n = s.length;
+      double[][] j = new double[n][n];
+      for (int r = 0; r < n; r++) {
+        // x: (1 - alpha) I + alpha W diag(act'(x)); h: (1 - alpha) I + alpha diag(act'(z)) W
+        double rowScale = inX() ? alpha : alpha * activation.derivative(network.dotRow(r, s)
+            + drive[r]);
+        for (int c = 0; c < n; c++) {
+          double colScale = inX() ? activation.derivative(s[c]) : 1.0;
+          j[r][c] = rowScale * w[r * n + c] * colScale;
+        }
+        j[r][r] += 1.0 - alpha;
+      }
+      return j;
+    }
+
+    @Override
+    public double roundingFloor(double[] s) {
+      double eps = Math.ulp(1.0);
+      double[] w = network.weights();
+      double[] drive = network.drive();
+      int n = s.length;
+      double[] h = inX() ? activate(s) : s;
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        double mag = Math.abs(s[i]) + Math.abs(drive[i]);
+        int row = i * n;
+        for (int j = 0; j < n; j++) {
+          mag += Math.abs(w[row + j] * h[j]);
+        }
+        double e = 8 * eps * mag * (inX() ? alpha : 1.0);
+        sum += e * e;
+      }
+      return 0.5 * sum;
+    }
+
+    @Override
+    public double[][] trajectory(double[] naturalState, int steps) {
+      network.check(naturalState, "initial model state");
+      if (steps < 0) {
+        throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+      }
+      int n = naturalState.length;
+      double[] drive = network.drive();
+      double[][] out = new double[steps + 1][];
+      double[] v = naturalState.clone();
+      for (int t = 0; ; t++) {
+        out[t] = inX() ? v.clone() : activate(v);
+        if (t == steps) {
+          break;
+        }
+        // the leaky step in x: the drive is the same in both coordinates
+        double[] h = activate(v);
+        double[] next = new double[n];
+        for (int i = 0; i < n; i++) {
+          next[i] = v[i] + alpha * (network.dotRow(i, h) + drive[i] - v[i]);
+        }
+        v = next;
+      }
+      return out;
+    }
   }
 
   /**

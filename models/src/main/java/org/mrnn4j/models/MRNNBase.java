@@ -12,7 +12,7 @@ import org.mrnn4j.core.Tensor;
  * {@code simulate(input, state0)} shortcut) and options. Package-private: the public types are the
  * two models and {@link RecurrentModel}.
  */
-abstract class MRNNBase implements RecurrentModel {
+abstract class MRNNBase implements RecurrentModel, ModelCore.KindDynamics {
   final ModelCore core;
 
   /**
@@ -30,7 +30,7 @@ abstract class MRNNBase implements RecurrentModel {
   @Override
   public final Trajectory simulate(Simulation simulation) {
     Objects.requireNonNull(simulation, "simulation");
-    return core.guarded("simulate", () -> core.simulate(kind() == ModelKind.LEAKY, simulation));
+    return core.guarded("simulate", () -> core.simulate(this, simulation));
   }
 
   @Override
@@ -95,6 +95,38 @@ abstract class MRNNBase implements RecurrentModel {
   public final Tensor initialCondition() {
     core.requireOpen("initialCondition");
     return core.init;
+  }
+
+  /**
+   * The effective weights, tonic input and activation on the host, restricted for a solver.
+   *
+   * @param heldActivity what a held unit sends through {@code W} given its held value
+   */
+  final org.mrnn4j.core.dynamics.HostNetwork hostNetwork(double[] input,
+      org.mrnn4j.core.IndexRanges included, double[] heldState,
+      java.util.function.DoubleUnaryOperator heldActivity) {
+    core.requireOpen("hostMap");
+    if (input != null && input.length != numInputs()) {
+      throw new IllegalArgumentException("the input must have " + numInputs()
+          + " entries (one per input unit), got " + input.length);
+    }
+    return org.mrnn4j.core.dynamics.HostNetwork.restrict(core.wRec.toMatrix(),
+        core.wInp.toMatrix(), core.tonic.toArray(),
+        input == null ? new double[numInputs()] : input, included, heldState, heldActivity);
+  }
+
+  /** Throws unless this kind offers {@code coordinates}. */
+  final void requireCoordinates(org.mrnn4j.core.dynamics.Coordinates coordinates) {
+    if (!coordinates().contains(java.util.Objects.requireNonNull(coordinates, "coordinates"))) {
+      throw new IllegalArgumentException("the " + describe() + " has no " + coordinates
+          + " coordinates; it offers " + coordinates());
+    }
+  }
+
+  @Override
+  public final String describe() {
+    return (kind() == ModelKind.LEAKY ? "leaky" : "Elman") + " mRNN (" + numUnits() + " units, "
+        + numInputs() + " inputs, on " + backend().name() + ")";
   }
 
   @Override

@@ -22,6 +22,27 @@ import org.mrnn4j.core.TensorScope;
  * models delegate to it through {@link MRNNBase}.
  */
 final class ModelCore implements AutoCloseable {
+  /**
+   * What the kinds' simulations and steps do differently, supplied by {@link LeakyMRNN} and
+   * {@link ElmanMRNN} (the one home of each kind's dynamics); this class branches on nothing
+   * else.
+   */
+  interface KindDynamics {
+    /** The recurrence over the recurrent weights: leaky (with its alpha and {@code x0}) or not. */
+    RecurrenceSpec.Builder recurrence(Tensor weights, Tensor x0);
+
+    /** The {@code alpha} that scales the noise (mRNNTorch's formula; 1 without a leak). */
+    double noiseAlpha();
+
+    /**
+     * The initial {@code {x, h}} of a simulation's batch ({@code x} null for a kind without a
+     * pre-activation state), tracked by {@code scope}.
+     *
+     * @throws IllegalArgumentException if the simulation gives a state the kind does not have
+     */
+    Tensor[] initialStates(ModelCore core, TensorScope scope, Simulation sim, int batch);
+  }
+
   final ModelSpec spec;
   final RegionLayout layout;
   final Backend backend;
@@ -102,8 +123,8 @@ final class ModelCore implements AutoCloseable {
     this.owner = model;
   }
 
-  ModelClosedException closedError(String op, Throwable cause) {
-    return ModelClosedException.of(op, owner, cause);
+  org.mrnn4j.core.dynamics.ModelClosedException closedError(String op, Throwable cause) {
+    return org.mrnn4j.core.dynamics.ModelClosedException.of(op, owner, cause);
   }
 
   /** Throws unless the model is open. */
@@ -121,7 +142,7 @@ final class ModelCore implements AutoCloseable {
     requireOpen(op);
     try {
       return body.get();
-    } catch (ModelClosedException e) {
+    } catch (org.mrnn4j.core.dynamics.ModelClosedException e) {
       throw e;
     } catch (IllegalStateException e) {
       if (closed.get()) {
@@ -139,11 +160,11 @@ final class ModelCore implements AutoCloseable {
    *
    * @return {x', h'}, owned by the caller
    */
-  Tensor[] step(boolean leaky, Tensor x, Tensor h, Tensor u, Tensor stim) {
+  Tensor[] step(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim) {
     int batch = h.dim(0);
     try (TensorScope scope = new TensorScope()) {
       Tensor e = scope.track(backend.reshape(drive(scope, u, null, null, stim), 1, batch, n));
-      try (RecurrenceStates next = backend.recurrence(recurrence(leaky, e, false, x, h))) {
+      try (RecurrenceStates next = backend.recurrence(recurrence(kind, e, false, x, h))) {
         return new Tensor[] {backend.reshape(next.x(), batch, n), backend.reshape(next.h(), batch, n)};
       }
     }
@@ -167,24 +188,27 @@ final class ModelCore implements AutoCloseable {
     return e;
   }
 
-  /** The model's recurrence over drive {@code e}: leaky with {@code alpha = dt / tau}, or Elman. */
-  private RecurrenceSpec recurrence(boolean leaky, Tensor e, boolean batchFirst, Tensor x0,
+  /** The model's recurrence over drive {@code e}, as its kind defines it. */
+  private RecurrenceSpec recurrence(KindDynamics kind, Tensor e, boolean batchFirst, Tensor x0,
       Tensor h0) {
-    RecurrenceSpec.Builder builder = leaky
-        ? RecurrenceSpec.leaky(wRec, spec.alpha()).x0(x0)
-        : RecurrenceSpec.elman(wRec);
-    return builder.activation(spec.activation()).drive(e, batchFirst).h0(h0).build();
+    return kind.recurrence(wRec, x0).activation(spec.activation()).drive(e, batchFirst).h0(h0)
+        .build();
   }
 
-  /** The public one-step entry: checks shapes, accepts [N] or [B, N]. */
-  Tensor[] checkedStep(boolean leaky, Tensor x, Tensor h, Tensor u, Tensor stim) {
-    String state = leaky ? "x" : "h";
-    Tensor ref = leaky ? x : h;
+  /**
+   * The public one-step entry: checks shapes, accepts [N] or [B, N]. A kind with a pre-activation
+   * state passes {@code x} (and optionally {@code h}); a kind without one passes null and
+   * {@code h}.
+   */
+  Tensor[] checkedStep(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim) {
+    boolean preActivation = x != null || h == null;
+    String state = preActivation ? "x" : "h";
+    Tensor ref = preActivation ? x : h;
     requireOwned(state, ref);
     boolean single = ref.rank() == 1;
     int batch = single ? 1 : ref.dim(0);
     requireShape(state, ref, single, batch, n, "N");
-    if (leaky && h != null) {
+    if (preActivation && h != null) {
       requireOwned("h", h);
       requireShape("h", h, single, batch, n, "N");
     }
@@ -195,11 +219,11 @@ final class ModelCore implements AutoCloseable {
       requireShape("stim", stim, single, batch, n, "N");
     }
     try (TensorScope scope = new TensorScope()) {
-      Tensor xb = leaky ? asBatch(scope, x) : null;
+      Tensor xb = preActivation ? asBatch(scope, x) : null;
       Tensor hb = h == null ? scope.track(backend.activate(spec.activation(), xb)) : asBatch(scope, h);
       Tensor ub = asBatch(scope, u);
       Tensor sb = stim == null ? null : asBatch(scope, stim);
-      Tensor[] out = step(leaky, xb, hb, ub, sb);
+      Tensor[] out = step(kind, xb, hb, ub, sb);
       if (single) {
         Tensor[] flat = {backend.reshape(out[0], n), backend.reshape(out[1], n)};
         out[0].close();
@@ -240,7 +264,7 @@ final class ModelCore implements AutoCloseable {
   }
 
   /** Runs a whole sequence. */
-  Trajectory simulate(boolean leaky, Simulation sim) {
+  Trajectory simulate(KindDynamics kind, Simulation sim) {
     Tensor input = sim.input();
     requireOwned("input", input);
     Layout layout = sim.layout();
@@ -268,11 +292,7 @@ final class ModelCore implements AutoCloseable {
     if (stim != null) {
       requireFinite("stim", stim);
     }
-    if (!leaky && sim.x0() != null) {
-      throw new IllegalArgumentException(
-          "the Elman model's state is h; give h0 instead of x0 (x0 applies to the leaky model)");
-    }
-    double alpha = leaky ? spec.alpha() : 1.0;
+    double alpha = kind.noiseAlpha();
     double levelAct = Double.isNaN(sim.noiseLevelAct()) ? spec.noiseLevelAct() : sim.noiseLevelAct();
     double levelInp = Double.isNaN(sim.noiseLevelInp()) ? spec.noiseLevelInp() : sim.noiseLevelInp();
     double cHid = Math.sqrt(2 * alpha * levelAct * levelAct) / alpha;
@@ -280,20 +300,9 @@ final class ModelCore implements AutoCloseable {
     Random random = sim.hasNoise() ? new Random(sim.seed()) : null;
 
     try (TensorScope scope = new TensorScope()) {
-      Tensor x = null;
-      Tensor h;
-      if (leaky) {
-        x = sim.x0() == null
-            ? scope.track(repeatRows(backend, init, batch))
-            : initialState(scope, "x0", sim.x0(), batch);
-        h = sim.h0() == null
-            ? scope.track(backend.activate(spec.activation(), x))
-            : initialState(scope, "h0", sim.h0(), batch);
-      } else {
-        h = sim.h0() == null
-            ? scope.track(repeatRows(backend, init, batch))
-            : initialState(scope, "h0", sim.h0(), batch);
-      }
+      Tensor[] initial = kind.initialStates(this, scope, sim, batch);
+      Tensor x = initial[0];
+      Tensor h = initial[1];
       // The rows of the input, stimulus and noise in the layout's order: one drive for all steps.
       int rows = batch * steps;
       Tensor inputRows = scope.track(backend.reshape(input, rows, i));
@@ -308,7 +317,7 @@ final class ModelCore implements AutoCloseable {
       Tensor e = drive(scope, inputRows, noiseI, noiseH, stimRows);
       e = scope.track(layout.batchFirst()
           ? backend.reshape(e, batch, steps, n) : backend.reshape(e, steps, batch, n));
-      RecurrenceStates states = backend.recurrence(recurrence(leaky, e, layout.batchFirst(), x, h));
+      RecurrenceStates states = backend.recurrence(recurrence(kind, e, layout.batchFirst(), x, h));
       return new Trajectory(states.x(), states.h(), layout);
     }
   }
@@ -338,7 +347,8 @@ final class ModelCore implements AutoCloseable {
     return new double[][] {hidden, inp};
   }
 
-  private Tensor initialState(TensorScope scope, String name, Tensor t, int batch) {
+  /** A simulation's initial state {@code t} ({@code [N]} or {@code [B, N]}) as a batch. */
+  Tensor initialState(TensorScope scope, String name, Tensor t, int batch) {
     requireOwned(name, t);
     boolean vector = t.rank() == 1 && t.dim(0) == n;
     if (!vector && (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != n)) {

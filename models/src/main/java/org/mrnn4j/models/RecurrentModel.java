@@ -22,7 +22,7 @@ import org.mrnn4j.core.Tensor;
  * (which stand for their children), in any order; an unknown name throws
  * {@link IllegalArgumentException} naming it and the known names.
  */
-public interface RecurrentModel extends AutoCloseable {
+public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynamics, AutoCloseable {
 
   /** Leaky or Elman. */
   ModelKind kind();

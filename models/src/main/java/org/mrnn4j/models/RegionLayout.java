@@ -20,7 +20,7 @@ import org.mrnn4j.core.IndexRanges;
  * <p>Region lists given to the methods may be in any order and may name parent regions, which
  * stand for all their children; results are in model order unless a method says otherwise.
  */
-public final class RegionLayout {
+public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
   private final List<RecurrentRegion> recurrent;
   private final List<InputRegion> inputs;
   private final Map<String, IndexRange> recurrentRanges = new LinkedHashMap<>();

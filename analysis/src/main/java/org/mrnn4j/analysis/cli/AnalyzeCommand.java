@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mrnn4j.analysis.BatchLinearization;
-import org.mrnn4j.analysis.Coordinates;
+import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;

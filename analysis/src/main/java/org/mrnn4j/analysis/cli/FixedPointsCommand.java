@@ -16,7 +16,7 @@ import org.mrnn4j.analysis.fixedpoints.FixedPointPlot;
 import org.mrnn4j.analysis.fixedpoints.FixedPointReport;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
+import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
 import org.mrnn4j.analysis.fixedpoints.StartStatus;
 import org.mrnn4j.core.Backend;
@@ -122,14 +122,14 @@ final class FixedPointsCommand implements Callable<Integer> {
 
   private int search(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
       RecurrentModel model) throws IOException {
-    if (dh && model.kind() == ModelKind.ELMAN) {
-      throw new UserException("--dh applies to the leaky model only; an Elman model is always"
-          + " searched in h");
+    Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
+    if (!model.coordinates().contains(coordinates)) {
+      throw new UserException("--dh: the " + model.describe() + " offers only "
+          + model.coordinates() + " coordinates");
     }
-    Form form = model.kind() == ModelKind.ELMAN ? Form.ELMAN : dh ? Form.LEAKY_H : Form.LEAKY_X;
     double[] u = input.vector(model.numInputs());
     FixedPointSystem system =
-        FixedPointSystems.of(model, form, u, regions, heldState(model.numUnits()));
+        FixedPointSystems.of(model, coordinates, u, regions, heldState(model.numUnits()));
 
     StartOptions.Starts starts = start.draw(system);
     // A line rewritten in place only makes sense on a terminal; in a pipe or log it stays quiet.
@@ -217,8 +217,8 @@ final class FixedPointsCommand implements Callable<Integer> {
             : "regions " + String.join(", ", regions) + " (" + system.dimension()
                 + " units; the others held " + (held == null || held.isEmpty() ? "at 0"
                     : "at --held") + ")",
-        system.form() == Form.LEAKY_X ? "pre-activations x"
-            : system.form() == Form.LEAKY_H ? "activations h (--dh)" : "h");
+        system.coordinates() == Coordinates.PRE_ACTIVATION ? "pre-activations x"
+            : dh ? "activations h (--dh)" : "h");
     o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
     o.println();
   }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mrnn4j.analysis.BatchLinearization;
-import org.mrnn4j.analysis.Coordinates;
+import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.LinearizationResult;
 import org.mrnn4j.analysis.OperatingPoint;

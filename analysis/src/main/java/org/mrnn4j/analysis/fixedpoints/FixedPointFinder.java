@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Capability;
+import org.mrnn4j.analysis.Spectra;
+import org.mrnn4j.analysis.StabilitySummary;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 
@@ -33,7 +35,8 @@ import org.mrnn4j.core.Tensor;
  * <p>Thread-safe; the backend is used only for the final eigendecompositions.
  *
  * <pre>{@code
- * FixedPointSystem system = FixedPointSystems.of(model, Form.LEAKY_X, input, List.of(), null);
+ * FixedPointSystem system = FixedPointSystems.of(model, Coordinates.PRE_ACTIVATION, input,
+ *     List.of(), null);
  * Random rng = new Random(0);
  * List<double[]> visited = StartSampler.flatten(StartSampler.simulate(system, 64, 50, 1.0, rng));
  * List<double[]> starts = StartSampler.sample(visited, 256, 0.5, rng);
@@ -261,18 +264,16 @@ public final class FixedPointFinder {
     boolean vectors = options.eigenvectors() && backend.supports(Capability.EIGENVECTORS);
     List<Eigendecomposition> eigs;
     try (Tensor batch = backend.fromArray(flat, k, n, n)) {
-      eigs = backend.eigBatch(batch, vectors);
+      // the analysis' one eigen path: the backend's kernel, then the defective-cluster refinement
+      eigs = Spectra.eigBatch(batch, vectors);
     }
     List<FixedPoint> out = new ArrayList<>(k);
     for (int c = 0; c < k; c++) {
       Cluster cl = clusters.get(c);
       Eigendecomposition e = eigs.get(c);
-      int unstable = 0;
+      int unstable = StabilitySummary.of(e).unstableModes();
       boolean complex = false;
       for (int i = 0; i < e.size(); i++) {
-        if (e.modulus(i) > 1.0) {
-          unstable++;
-        }
         complex |= e.imag(i) != 0;
       }
       double[] s = cl.point;

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis.fixedpoints;
 
+import org.mrnn4j.analysis.Pca;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

@@ -55,8 +55,8 @@ public final class FixedPointReport {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("version", 1);
-    root.put("form", system.form().name());
-    root.put("coordinates", system.form().inActivation() ? "h" : "x");
+    root.put("coordinates",
+        system.coordinates() == org.mrnn4j.core.dynamics.Coordinates.ACTIVATION ? "h" : "x");
     ArrayNode units = root.putArray("units");
     for (int u : system.units()) {
       units.add(u);

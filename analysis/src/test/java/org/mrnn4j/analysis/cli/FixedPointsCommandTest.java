@@ -63,7 +63,8 @@ class FixedPointsCommandTest {
         "-o", dir.toString(), "--no-plot", "--name", "elman", "--eigenvectors");
     assertEquals(0, r.status(), r.err());
     JsonNode json = JSON.readTree(dir.resolve("elman-fixed-points.json").toFile());
-    assertEquals("ELMAN", json.get("form").asText());
+    assertEquals("h", json.get("coordinates").asText());
+    assertEquals("elman", json.get("model").get("kind").asText());
     assertEquals(8, json.get("summary").get("stable").asInt());
     JsonNode vectors = json.get("fixed_points").get(0).get("eigenvectors");
     assertEquals(30, vectors.get("real").size());
@@ -78,7 +79,7 @@ class FixedPointsCommandTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("bundled example"), r.out());
     JsonNode json = JSON.readTree(dir.resolve("example-fixed-points.json").toFile());
-    assertEquals("LEAKY_X", json.get("form").asText());
+    assertEquals("x", json.get("coordinates").asText());
     assertEquals("bundled example", json.get("model").get("source").asText());
     assertEquals(32, json.get("searches").size());
     assertTrue(json.get("summary").get("max_q").asDouble() < 1e-20);

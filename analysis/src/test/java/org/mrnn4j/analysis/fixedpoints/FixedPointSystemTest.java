@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
+import org.mrnn4j.analysis.fixedpoints.TestSystems.Form;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.IndexRange;
 import org.mrnn4j.core.IndexRanges;
@@ -33,7 +33,7 @@ class FixedPointSystemTest {
       held[i] = rng.nextGaussian();
     }
     // units 0-1 and 4-6 searched, 2-3 held
-    return FixedPointSystem.builder(form).activation(act).alpha(0.3).recurrentWeights(w)
+    return TestSystems.builder(form).activation(act).alpha(0.3).recurrentWeights(w)
         .inputWeights(win).bias(b).input(new double[] {0.4, -0.7})
         .included(IndexRanges.of(java.util.List.of(new IndexRange(0, 2), new IndexRange(4, 7))))
         .heldState(held).build();
@@ -115,7 +115,7 @@ class FixedPointSystemTest {
     }
     double x = 0.5 * (lo + hi);
     double alpha = 0.25;
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_H).activation(Activation.TANH)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_H).activation(Activation.TANH)
         .alpha(alpha).recurrentWeights(new double[][] {{w}}).bias(new double[] {c}).build();
     double hStar = Math.tanh(x);
     double eps = 1e-6;
@@ -142,11 +142,11 @@ class FixedPointSystemTest {
   @Test
   void rejectsBadShapesWithMessages() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FixedPointSystem.builder(Form.ELMAN).activation(Activation.TANH)
+        () -> TestSystems.builder(Form.ELMAN).activation(Activation.TANH)
             .recurrentWeights(new double[][] {{1, 2}, {3}}).build());
     assertTrue(e.getMessage().contains("row 1"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> FixedPointSystem.builder(Form.ELMAN).activation(Activation.TANH)
+        () -> TestSystems.builder(Form.ELMAN).activation(Activation.TANH)
             .recurrentWeights(new double[][] {{1}}).inputWeights(new double[][] {{1, 2}})
             .input(new double[] {1}).build());
     assertTrue(e.getMessage().contains("input must have 2"), e.getMessage());

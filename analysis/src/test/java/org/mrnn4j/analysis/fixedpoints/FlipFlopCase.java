@@ -72,8 +72,8 @@ final class FlipFlopCase {
     return new FlipFlopCase(new ObjectMapper().readTree(file.toFile()));
   }
 
-  FixedPointSystem system(FixedPointSystem.Form form) {
-    return FixedPointSystem.builder(form)
+  FixedPointSystem system(TestSystems.Form form) {
+    return TestSystems.builder(form)
         .activation(activation)
         .alpha(alpha)
         .recurrentWeights(wRec)

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
+import org.mrnn4j.analysis.fixedpoints.TestSystems.Form;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.core.Backend;
@@ -100,7 +100,7 @@ class FlipFlopFixedPointsTest {
   void leakyCheckpointMatchesTheReferenceFixedPoints() throws Exception {
     FlipFlopCase ref = FlipFlopCase.load();
     try (RecurrentModel model = load("flip_flop_rnn_leaky")) {
-      FixedPointSystem sys = FixedPointSystems.of(model, Form.LEAKY_X, ref.input, List.of(), null);
+      FixedPointSystem sys = FixedPointSystems.of(model, Form.LEAKY_X.coordinates(), ref.input, List.of(), null);
       FixedPointSearch search = new FixedPointFinder(backend).find(sys, starts(sys, 0));
       List<FixedPoint> fps = search.fixedPoints();
       long stable = search.stableCount();
@@ -188,8 +188,8 @@ class FlipFlopFixedPointsTest {
   @Test
   void leakyInActivationFindsTheSamePoints() throws Exception {
     try (RecurrentModel model = load("flip_flop_rnn_leaky")) {
-      FixedPointSystem sx = FixedPointSystems.of(model, Form.LEAKY_X, null, List.of(), null);
-      FixedPointSystem sh = FixedPointSystems.of(model, Form.LEAKY_H, null, List.of(), null);
+      FixedPointSystem sx = FixedPointSystems.of(model, Form.LEAKY_X.coordinates(), null, List.of(), null);
+      FixedPointSystem sh = FixedPointSystems.of(model, Form.LEAKY_H.coordinates(), null, List.of(), null);
       FixedPointFinder finder = new FixedPointFinder(backend);
       List<FixedPoint> inX = finder.find(sx, starts(sx, 0)).fixedPoints();
       List<FixedPoint> inH = finder.find(sh, starts(sh, 0)).fixedPoints();
@@ -215,11 +215,11 @@ class FlipFlopFixedPointsTest {
   @Test
   void regionSubsetWithHeldValuesFindsTheRestrictionOfAFullFixedPoint() throws Exception {
     try (RecurrentModel model = load("flip_flop_rnn_leaky")) {
-      FixedPointSystem full = FixedPointSystems.of(model, Form.LEAKY_X, null, List.of(), null);
+      FixedPointSystem full = FixedPointSystems.of(model, Form.LEAKY_X.coordinates(), null, List.of(), null);
       FixedPointFinder finder = new FixedPointFinder(backend);
       FixedPoint stable = finder.find(full, starts(full, 1)).fixedPoints().get(0);
       assertTrue(stable.stability().isStable());
-      FixedPointSystem exc = FixedPointSystems.of(model, Form.LEAKY_X, null, List.of("exc"),
+      FixedPointSystem exc = FixedPointSystems.of(model, Form.LEAKY_X.coordinates(), null, List.of("exc"),
           stable.state());
       assertEquals(21, exc.dimension());
       FixedPointSearch search = finder.find(exc, starts(exc, 2));
@@ -239,7 +239,7 @@ class FlipFlopFixedPointsTest {
   void jacobiansAgreeWithTheLinearizationApi() throws Exception {
     for (String name : new String[] {"flip_flop_rnn_leaky", "flip_flop_rnn_elman"}) {
       try (RecurrentModel model = load(name)) {
-        FixedPointSystem sys = FixedPointSystems.of(model, FixedPointSystems.defaultForm(model),
+        FixedPointSystem sys = FixedPointSystems.of(model, model.naturalCoordinates(),
             null, List.of(), null);
         Linearization lin = Linearization.of(model);
         double[] u = new double[model.numInputs()];
@@ -273,7 +273,7 @@ class FlipFlopFixedPointsTest {
     double[] u = {0.3, -0.2, 0.5};
     for (String name : new String[] {"flip_flop_rnn_leaky", "flip_flop_rnn_elman"}) {
       try (RecurrentModel model = load(name)) {
-        FixedPointSystem sys = FixedPointSystems.of(model, FixedPointSystems.defaultForm(model),
+        FixedPointSystem sys = FixedPointSystems.of(model, model.naturalCoordinates(),
             u, List.of(), null);
         int n = model.numUnits();
         int steps = 20;
@@ -287,7 +287,7 @@ class FlipFlopFixedPointsTest {
         for (int t = 0; t < steps; t++) {
           System.arraycopy(u, 0, seq, 3 * t, 3);
         }
-        boolean leaky = sys.form() == Form.LEAKY_X;
+        boolean leaky = sys.coordinates() == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION;
         try (Tensor input = backend.fromArray(seq, 1, steps, 3);
             Tensor start = backend.fromArray(s0, 1, n);
             Trajectory t = model.simulate(leaky ? Simulation.of(input).x0(start)
@@ -315,7 +315,7 @@ class FlipFlopFixedPointsTest {
     double[][] readout = ckpt.tensor("out_layer.weight").toMatrix();
     double[] readoutBias = ckpt.tensor("out_layer.bias").data();
     try (RecurrentModel model = load("flip_flop_rnn_elman")) {
-      FixedPointSystem sys = FixedPointSystems.of(model, Form.ELMAN, null, List.of(), null);
+      FixedPointSystem sys = FixedPointSystems.of(model, Form.ELMAN.coordinates(), null, List.of(), null);
       FixedPointSearch search = new FixedPointFinder(backend).find(sys, starts(sys, 0));
       assertTrue(search.maxQ() < 1e-20, "max q " + search.maxQ());
       assertEquals(8, search.stableCount());

@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem.Form;
+import org.mrnn4j.analysis.fixedpoints.TestSystems.Form;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
@@ -53,7 +53,7 @@ class HandMadeNetworksTest {
    */
   @Test
   void linearNetworkHasItsOneFixedPoint() {
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_X).activation(Activation.LINEAR)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.LINEAR)
         .alpha(0.5).recurrentWeights(new double[][] {{0.5, 0.2}, {-0.1, 0.3}})
         .bias(new double[] {1, 2}).build();
     FixedPointSearch search = new FixedPointFinder(backend).find(sys, randomStarts(16, 2, 3, 1));
@@ -97,7 +97,7 @@ class HandMadeNetworksTest {
     double h = tanhRoot();
     double[][] w = {{2, 0}, {0, 0.5}};
     for (Form form : new Form[] {Form.ELMAN, Form.LEAKY_X, Form.LEAKY_H}) {
-      FixedPointSystem sys = FixedPointSystem.builder(form).activation(Activation.TANH)
+      FixedPointSystem sys = TestSystems.builder(form).activation(Activation.TANH)
           .alpha(0.2).recurrentWeights(w).build();
       FixedPointSearch search =
           new FixedPointFinder(backend).find(sys, randomStarts(64, 2, 1.5, 7));
@@ -137,7 +137,7 @@ class HandMadeNetworksTest {
   @Test
   void driftingLinearNetworkReportsNoFixedPointButSlowPoints() {
     double a = 0.5;
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_X).activation(Activation.LINEAR)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.LINEAR)
         .alpha(a).recurrentWeights(new double[][] {{1, 0}, {0, 0.5}}).bias(new double[] {1, 0})
         .build();
     FixedPointSearch search = assertTimeoutPreemptively(Duration.ofSeconds(20),
@@ -166,7 +166,7 @@ class HandMadeNetworksTest {
    */
   @Test
   void reluNetworkWithoutFixedPointReportsNoneWithoutHanging() {
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_X).activation(Activation.RELU)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.RELU)
         .alpha(0.5).recurrentWeights(new double[][] {{2}}).bias(new double[] {1}).build();
     FixedPointSearch search = assertTimeoutPreemptively(Duration.ofSeconds(20),
         () -> new FixedPointFinder(backend).find(sys, randomStarts(64, 1, 5, 9)));
@@ -185,7 +185,7 @@ class HandMadeNetworksTest {
    */
   @Test
   void excludedUnitsAreHeldAtTheirValues() {
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_X).activation(Activation.LINEAR)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.LINEAR)
         .alpha(0.5).recurrentWeights(new double[][] {{0.5, 0.4}, {7, -3}})
         .bias(new double[] {1, 100}).included(IndexRanges.of(0, 1))
         .heldState(new double[] {-9, 3}).build();
@@ -206,7 +206,7 @@ class HandMadeNetworksTest {
    */
   @Test
   void fixedPointsFarFromTheStartsAreOutliers() {
-    FixedPointSystem sys = FixedPointSystem.builder(Form.LEAKY_X).activation(Activation.LINEAR)
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.LINEAR)
         .alpha(0.5).recurrentWeights(new double[][] {{0.5}}).bias(new double[] {100}).build();
     List<double[]> starts = randomStarts(16, 1, 0.1, 2);
     FixedPointSearch search = new FixedPointFinder(backend).find(sys, starts);
@@ -227,7 +227,7 @@ class HandMadeNetworksTest {
    */
   @Test
   void aGhostOfAFoldIsReportedAsASlowPoint() {
-    FixedPointSystem sys = FixedPointSystem.builder(Form.ELMAN).activation(Activation.TANH)
+    FixedPointSystem sys = TestSystems.builder(Form.ELMAN).activation(Activation.TANH)
         .recurrentWeights(new double[][] {{2}}).bias(new double[] {0.6}).build();
     List<double[]> starts = new ArrayList<>();
     for (int k = 0; k <= 40; k++) {
@@ -264,7 +264,7 @@ class HandMadeNetworksTest {
   @Test
   void parallelAndSequentialSearchesAgree() {
     double[][] w = {{2, 0.3}, {-0.2, 1.5}};
-    FixedPointSystem sys = FixedPointSystem.builder(Form.ELMAN).activation(Activation.TANH)
+    FixedPointSystem sys = TestSystems.builder(Form.ELMAN).activation(Activation.TANH)
         .recurrentWeights(w).build();
     List<double[]> starts = randomStarts(64, 2, 1, 4);
     FixedPointSearch seq = new FixedPointFinder(backend,

@@ -11,59 +11,55 @@ import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Shapes;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
-import org.mrnn4j.models.ModelClosedException;
-import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.RegionLayout;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.core.dynamics.JacobianFactors;
+import org.mrnn4j.core.dynamics.ModelClosedException;
+import org.mrnn4j.core.dynamics.RecurrentDynamics;
+import org.mrnn4j.core.dynamics.UnitLayout;
 
 /**
- * What both linearizations share: the region bookkeeping and the assembly of every block from the
- * structured kernel. A subclass supplies only the {@link Factors} of its update at a batch of
- * points.
+ * The linearization of any model kind ({@link RecurrentDynamics}): the region bookkeeping and the
+ * assembly of every block from the backend's structured kernel, from the factors
+ * {@link RecurrentDynamics#jacobianFactors} the kind supplies at a batch of points. It knows no
+ * kind's formulas.
  */
-abstract class AbstractLinearization implements Linearization {
-  private final RecurrentModel model;
+final class ModelLinearization implements Linearization {
+  private final RecurrentDynamics model;
   private final Coordinates coordinates;
   private final List<String> regions;
   private final List<String> excludedRegions;
   private final IndexRanges units;
   private final IndexRanges excludedUnits;
 
-  AbstractLinearization(RecurrentModel model, Coordinates coordinates, Collection<String> regions) {
+  ModelLinearization(RecurrentDynamics model, Coordinates coordinates,
+      Collection<String> regions) {
     this.model = Objects.requireNonNull(model, "model");
     this.coordinates = Objects.requireNonNull(coordinates, "coordinates");
+    if (!model.coordinates().contains(coordinates)) {
+      throw new IllegalArgumentException("the " + model.describe() + " has no " + coordinates
+          + " coordinates; it offers " + model.coordinates());
+    }
     Collection<String> asked = regions == null ? List.of() : List.copyOf(regions);
-    RegionLayout layout = model.layout();
+    UnitLayout layout = model.layout();
     this.regions = List.copyOf(layout.expandRegions(asked));
     this.excludedRegions = List.copyOf(layout.excludedRegions(asked));
     this.units = layout.recurrentIndices(asked);
     this.excludedUnits = units.complement(model.numUnits());
   }
 
-  /**
-   * The factors of the update at a batch of {@code B} points: {@code J = a I + b diag(r) W_rec
-   * diag(c)}, {@code J_in = b diag(r_in) W_inp}, and {@code f(p)}.
-   *
-   * @param scope tracks every temporary; the factors' tensors may be tracked by it
-   * @param states {@code [B, N]}
-   * @param activations {@code [B, N]} or {@code null}
-   * @param inputs {@code [B, I]}
-   * @param withNext whether {@code f(p)} is needed (else {@link Factors#next()} may be null)
-   */
-  abstract Factors factors(TensorScope scope, Tensor states, Tensor activations, Tensor inputs,
-      boolean withNext);
+  /** The factors at a batch of points, from the model's kind. */
+  private JacobianFactors factors(TensorScope scope, Tensor states, Tensor activations,
+      Tensor inputs, boolean withNext) {
+    return model.jacobianFactors(scope, coordinates, states, activations, inputs, withNext);
+  }
 
   /** The time step of the continuous-time view of the state Jacobian, or NaN when it has none. */
-  abstract double continuousTimeStep();
-
-  /**
-   * The factors of one update. Scales are {@code [B, N]} or {@code null} (all ones); {@code next}
-   * is {@code f(p)}, {@code [B, N]} (null when not asked for).
-   */
-  record Factors(double identity, double scale, Tensor rowScale, Tensor columnScale,
-      Tensor inputRowScale, Tensor next) {}
+  private double continuousTimeStep() {
+    return model.continuousTimeStep(coordinates);
+  }
 
   @Override
-  public RecurrentModel model() {
+  public RecurrentDynamics model() {
     return model;
   }
 
@@ -102,7 +98,7 @@ abstract class AbstractLinearization implements Linearization {
   private LinearizationResult atUnguarded(OperatingPoint point) {
     Backend backend = model.backend();
     try (TensorScope scope = new TensorScope()) {
-      Factors f = pointFactors(scope, point, true);
+      JacobianFactors f = pointFactors(scope, point, true);
       Tensor j = scope.track(backend.jacobian(stateSpec(f, units, units)));
       Tensor jin = scope.track(backend.jacobian(inputSpec(f)));
       Tensor jexc = excludedUnits.isEmpty() ? null
@@ -127,7 +123,7 @@ abstract class AbstractLinearization implements Linearization {
   private Tensor jacobianUnguarded(OperatingPoint point) {
     Backend backend = model.backend();
     try (TensorScope scope = new TensorScope()) {
-      Factors f = pointFactors(scope, point, false);
+      JacobianFactors f = pointFactors(scope, point, false);
       return backend.jacobian(stateSpec(f, units, units));
     }
   }
@@ -142,7 +138,7 @@ abstract class AbstractLinearization implements Linearization {
   }
 
   /** The factors at one point, with scales reshaped to vectors for the unbatched kernel. */
-  private Factors pointFactors(TensorScope scope, OperatingPoint point, boolean withNext) {
+  private JacobianFactors pointFactors(TensorScope scope, OperatingPoint point, boolean withNext) {
     Objects.requireNonNull(point, "point");
     Backend backend = model.backend();
     DType dtype = dtype();
@@ -153,8 +149,8 @@ abstract class AbstractLinearization implements Linearization {
     Tensor activations = point.activationView() == null ? null
         : scope.track(backend.fromArray(point.activationView(), dtype, 1, n));
     Tensor inputs = scope.track(backend.fromArray(point.inputView(), dtype, 1, model.numInputs()));
-    Factors f = factors(scope, states, activations, inputs, withNext);
-    return new Factors(f.identity(), f.scale(), vector(scope, f.rowScale()),
+    JacobianFactors f = factors(scope, states, activations, inputs, withNext);
+    return new JacobianFactors(f.identity(), f.scale(), vector(scope, f.rowScale()),
         vector(scope, f.columnScale()), vector(scope, f.inputRowScale()), f.next());
   }
 
@@ -162,7 +158,7 @@ abstract class AbstractLinearization implements Linearization {
     return row == null ? null : scope.track(model.backend().reshape(row, row.dim(1)));
   }
 
-  private JacobianSpec stateSpec(Factors f, IndexRanges rows, IndexRanges columns) {
+  private JacobianSpec stateSpec(JacobianFactors f, IndexRanges rows, IndexRanges columns) {
     return JacobianSpec.builder(model.recurrentWeights())
         .identity(f.identity())
         .scale(f.scale())
@@ -173,7 +169,7 @@ abstract class AbstractLinearization implements Linearization {
         .build();
   }
 
-  private JacobianSpec inputSpec(Factors f) {
+  private JacobianSpec inputSpec(JacobianFactors f) {
     return JacobianSpec.builder(model.inputWeights())
         .scale(f.scale())
         .rowScale(f.inputRowScale())
@@ -217,7 +213,7 @@ abstract class AbstractLinearization implements Linearization {
         throw new IllegalArgumentException("the inputs must have shape [" + b + ", " + inputCount
             + "] or [" + inputCount + "], got " + Shapes.format(u.shape()));
       }
-      Factors f = factors(scope, s, h, u, true);
+      JacobianFactors f = factors(scope, s, h, u, true);
       Tensor rowScale = f.rowScale();
       Tensor columnScale = f.columnScale();
       if (rowScale == null && columnScale == null) {
@@ -280,7 +276,7 @@ abstract class AbstractLinearization implements Linearization {
     }
   }
 
-  private static JacobianSpec batchSpec(Tensor w, Factors f, Tensor rowScale, Tensor columnScale,
+  private static JacobianSpec batchSpec(Tensor w, JacobianFactors f, Tensor rowScale, Tensor columnScale,
       IndexRanges rows, IndexRanges columns) {
     return JacobianSpec.builder(w)
         .identity(f.identity())
@@ -295,7 +291,7 @@ abstract class AbstractLinearization implements Linearization {
   // ------------------------------------------------------------------ helpers
 
   /** The element type of the model's tensors, which every operand must share. */
-  final DType dtype() {
+  private DType dtype() {
     return model.recurrentWeights().dtype();
   }
 
@@ -344,7 +340,7 @@ abstract class AbstractLinearization implements Linearization {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[" + model.kind() + " model, " + coordinates + ", "
+    return "Linearization[" + model + ", " + coordinates + ", "
         + (excludedRegions.isEmpty() ? "all regions" : "regions " + regions + ", excluding "
         + excludedRegions) + ", " + units.size() + " units]";
   }

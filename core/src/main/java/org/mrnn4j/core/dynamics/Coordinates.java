@@ -1,11 +1,12 @@
-package org.mrnn4j.analysis;
+package org.mrnn4j.core.dynamics;
 
 /**
- * The coordinates a leaky model is linearized in: mRNNTorch's {@code dh} flag of
- * {@code mLinearization.jacobian}/{@code forward}.
+ * The coordinates a model's state is written in for linearizations and solvers: mRNNTorch's
+ * {@code dh} flag of {@code mLinearization.jacobian}/{@code forward}. A model kind says which it
+ * offers ({@link RecurrentDynamics#coordinates()}).
  *
- * <p>The Elman model has a single state, its activation {@code h}: it is always linearized in
- * {@link #ACTIVATION} coordinates.
+ * <p>The Elman model has a single state, its activation {@code h}: it offers only
+ * {@link #ACTIVATION}.
  */
 public enum Coordinates {
   /**

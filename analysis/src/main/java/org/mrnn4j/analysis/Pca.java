@@ -1,4 +1,4 @@
-package org.mrnn4j.analysis.fixedpoints;
+package org.mrnn4j.analysis;
 
 import java.util.List;
 

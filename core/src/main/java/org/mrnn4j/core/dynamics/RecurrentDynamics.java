@@ -1,0 +1,107 @@
+package org.mrnn4j.core.dynamics;
+
+import java.util.Set;
+import org.mrnn4j.core.Activation;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.IndexRanges;
+import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
+
+/**
+ * The model SPI: what a kind of recurrent model supplies so that linearizations, fixed points and
+ * flow fields work on it without knowing its formulas. The analyses see only this; the two
+ * mRNNTorch kinds (leaky and Elman, in {@code mrnn4j-models}) implement it, one class each, and so
+ * can any other kind whose update linearizes to the structured Jacobian
+ * {@code a I + b diag(r) W_rec diag(c)}.
+ *
+ * <p>States are rows: a batch of {@code B} states is {@code [B, N]}. Every method returns tensors
+ * the caller owns (except the weight accessors, which return the model's own).
+ */
+public interface RecurrentDynamics {
+
+  /** The backend the model computes on. */
+  Backend backend();
+
+  /** Where its units lie. */
+  UnitLayout layout();
+
+  /** N, the number of recurrent units. */
+  default int numUnits() {
+    return layout().numUnits();
+  }
+
+  /** I, the number of inputs. */
+  default int numInputs() {
+    return layout().numInputs();
+  }
+
+  /** The activation. */
+  Activation activation();
+
+  /** The effective recurrent weights {@code [N, N]}, rows destination units; the model's own. */
+  Tensor recurrentWeights();
+
+  /** The effective input weights {@code [N, I]}; the model's own. */
+  Tensor inputWeights();
+
+  /** The tonic input {@code [N]}; the model's own. */
+  Tensor tonicInput();
+
+  /** The coordinates its state is written in when none is asked for. */
+  Coordinates naturalCoordinates();
+
+  /** Every coordinate system it offers for linearizations and solvers. */
+  Set<Coordinates> coordinates();
+
+  /**
+   * The time step {@code dt} when the state Jacobian in {@code coordinates} is the Euler
+   * discretisation {@code I + dt A} of an ODE (its continuous-time view), else NaN.
+   */
+  double continuousTimeStep(Coordinates coordinates);
+
+  /**
+   * The factors of the update at a batch of operating points, for the structured kernel.
+   *
+   * @param scope tracks every temporary; the factors' tensors may be tracked by it
+   * @param coordinates one of {@link #coordinates()}
+   * @param states {@code [B, N]} in those coordinates (for pre-activation coordinates, {@code x})
+   * @param activations {@code [B, N]} activations given beside a pre-activation state, or null
+   * @param inputs {@code [B, I]}
+   * @param withNext whether {@link JacobianFactors#next()} is needed
+   * @throws IllegalArgumentException if the coordinates are not offered or an operand does not fit
+   */
+  JacobianFactors jacobianFactors(TensorScope scope, Coordinates coordinates, Tensor states,
+      Tensor activations, Tensor inputs, boolean withNext);
+
+  /**
+   * One noise-free step from a batch of states in the natural coordinates: the next states,
+   * {@code [B, N]}, owned by the caller.
+   *
+   * @param states {@code [B, N]}
+   * @param inputs {@code [B, I]}
+   * @param stim an additive stimulus {@code [B, N]}, or null
+   */
+  Tensor step(Tensor states, Tensor inputs, Tensor stim);
+
+  /**
+   * The update on the host, restricted to {@code included} units (the others held at
+   * {@code heldState}'s values), at the constant {@code input}, for solvers.
+   *
+   * @param coordinates one of {@link #coordinates()}
+   * @param input length {@code I}, or null for zeros
+   * @param included the units searched over, or null for all
+   * @param heldState a full-length state in those coordinates, or null for zeros
+   * @throws IllegalArgumentException if the coordinates are not offered or a length is wrong
+   */
+  HostMap hostMap(Coordinates coordinates, double[] input, IndexRanges included,
+      double[] heldState);
+
+  /** Whether the model has been closed (its tensors freed). */
+  boolean isClosed();
+
+  /** What the model is, for messages: its kind, units, inputs and backend. */
+  default String describe() {
+    return "recurrent model (" + numUnits() + " units, " + numInputs() + " inputs, on "
+        + backend().name() + ")";
+  }
+}
