@@ -22,8 +22,6 @@ import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.models.LeakyMRNN;
-import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.Simulation;
 import org.mrnn4j.models.Trajectory;
@@ -130,8 +128,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private int analyze(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
       RecurrentModel model) throws IOException {
-    Coordinates coordinates = model.kind() == ModelKind.LEAKY
-        ? Coordinates.fromDh(dh) : Coordinates.ACTIVATION;
+    Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
+    if (!model.coordinates().contains(coordinates)) {
+      throw new UserException("--dh: the " + model.describe() + " offers only "
+          + model.coordinates() + " coordinates");
+    }
     Linearization lin = Linearization.of(model, coordinates, regions);
     double[] u = input.vector(model.numInputs());
     List<String> labels = new ArrayList<>();
@@ -144,8 +145,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     printHeader(stdout, b, loaded, model, lin, u);
-    printTable(stdout, labels, summaries, model.kind() == ModelKind.LEAKY
-        && coordinates == Coordinates.PRE_ACTIVATION ? ((LeakyMRNN) model).dt() : Double.NaN);
+    printTable(stdout, labels, summaries, model.continuousTimeStep(coordinates));
 
     String stem = output.stem(loaded);
     List<PointReport> reports = new ArrayList<>();
@@ -153,10 +153,12 @@ final class AnalyzeCommand implements Callable<Integer> {
       reports.add(PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
           points.get(i).input()));
     }
-    boolean leaky = model instanceof LeakyMRNN;
+    // dt and tau mean something where the model is an Euler-discretised ODE
+    boolean continuous = !Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()));
     AnalysisReport report = new AnalysisReport(loaded.description(), loaded.checkpoint(),
-        loaded.weights(), model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs(),
-        leaky ? ((LeakyMRNN) model).dt() : null, leaky ? ((LeakyMRNN) model).tau() : null,
+        loaded.weights(), model.kind().label(), model.activation().label(), model.numUnits(),
+        model.numInputs(), continuous ? model.spec().dt() : null,
+        continuous ? model.spec().tau() : null,
         b.name(), coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h", lin.regions(),
         lin.excludedRegions(), reports);
     Path json = output.file(stem, "-analysis.json");
@@ -217,7 +219,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       labels.add("after " + s + " steps");
       double[] x = Arrays.copyOfRange(xs, (s - 1) * n, s * n);
       double[] h = Arrays.copyOfRange(hs, (s - 1) * n, s * n);
-      points.add(model instanceof LeakyMRNN ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
+      points.add(model.naturalCoordinates() == Coordinates.PRE_ACTIVATION
+          ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
     }
     return points;
   }
@@ -253,9 +256,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         model.kind().label(), model.activation().label(), model.numUnits(), regionList,
         model.numInputs(), inputList);
     out.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
-    if (model instanceof LeakyMRNN leaky) {
-      out.printf(Locale.ROOT, "dynamics     dt %s, tau %s, alpha %s%n", num(leaky.dt()),
-          num(leaky.tau()), num(leaky.alpha()));
+    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
+      out.printf(Locale.ROOT, "dynamics     dt %s, tau %s, alpha %s%n", num(model.spec().dt()),
+          num(model.spec().tau()), num(model.spec().alpha()));
     }
     for (String warning : model.spec().warnings()) {
       out.printf(Locale.ROOT, "warning      %s%n", warning);
@@ -267,8 +270,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                 + " units; held static: " + String.join(", ", lin.excludedRegions()) + ")",
         lin.coordinates() == Coordinates.PRE_ACTIVATION
             ? "in pre-activation coordinates x (dh = false)"
-            : model.kind() == ModelKind.LEAKY ? "in activation coordinates h (dh = true)"
-                : "in h");
+            : model.coordinates().contains(Coordinates.PRE_ACTIVATION)
+                ? "in activation coordinates h (dh = true)" : "in h");
     out.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
     out.println();
   }

@@ -21,8 +21,6 @@ import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
 import org.mrnn4j.analysis.fixedpoints.StartStatus;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
-import org.mrnn4j.models.LeakyMRNN;
-import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,9 +152,9 @@ final class FixedPointsCommand implements Callable<Integer> {
     m.put("activation", model.activation().label());
     m.put("units", model.numUnits());
     m.put("inputs", model.numInputs());
-    if (model instanceof LeakyMRNN leaky) {
-      m.put("dt", leaky.dt());
-      m.put("tau", leaky.tau());
+    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
+      m.put("dt", model.spec().dt());
+      m.put("tau", model.spec().tau());
     }
     report.put("backend", b.name());
     ArrayNode in = report.putArray("input");

@@ -15,7 +15,6 @@ import org.mrnn4j.core.Capability;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
-import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.conformance.ConformanceCase;
 import org.mrnn4j.models.conformance.NumericArray;
@@ -44,7 +43,7 @@ public final class LinearizationConformance {
     for (int i = 0; i < entries.size(); i++) {
       ConformanceCase.Linearization e = entries.get(i);
       String where = "linearizations[" + i + "] (regions " + e.regions()
-          + (model.kind() == ModelKind.LEAKY ? ", dh " + e.dh() : "") + ")";
+          + (model.coordinates().size() > 1 ? ", dh " + e.dh() : "") + ")";
       try {
         checkEntry(c.tolerance(), model, e, where, failures);
       } catch (RuntimeException ex) {
@@ -64,13 +63,14 @@ public final class LinearizationConformance {
 
   /** The coordinates of an entry: {@code dh} for the leaky model; h for the Elman model. */
   static Coordinates coordinates(RecurrentModel model, ConformanceCase.Linearization e) {
-    return model.kind() == ModelKind.LEAKY ? Coordinates.fromDh(e.dh()) : Coordinates.ACTIVATION;
+    return model.coordinates().contains(Coordinates.PRE_ACTIVATION)
+        ? Coordinates.fromDh(e.dh()) : Coordinates.ACTIVATION;
   }
 
   /** The operating point of an entry. */
   static OperatingPoint point(RecurrentModel model, ConformanceCase.Linearization e) {
     double[] input = e.input().data();
-    if (model.kind() == ModelKind.LEAKY) {
+    if (model.naturalCoordinates() == Coordinates.PRE_ACTIVATION) {
       return OperatingPoint.of(e.x().data(), e.dh() && e.h() != null ? e.h().data() : null, input);
     }
     return OperatingPoint.of(e.h().data(), input);

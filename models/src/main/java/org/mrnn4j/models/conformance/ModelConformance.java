@@ -138,7 +138,7 @@ public final class ModelConformance {
       try (TensorScope scope = new TensorScope()) {
         Simulation sim = Simulation.of(scope.track(s.input().toTensor(backend)))
             .batchFirst(s.batchFirst());
-        if (model.kind() == ModelKind.LEAKY && s.x0() != null) {
+        if (model.naturalCoordinates() == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION && s.x0() != null) {
           sim = sim.x0(scope.track(s.x0().toTensor(backend)));
         }
         if (s.h0() != null) {
@@ -148,7 +148,7 @@ public final class ModelConformance {
           sim = sim.stim(scope.track(s.stimInput().toTensor(backend)));
         }
         try (Trajectory t = model.simulate(sim)) {
-          if (s.xs() != null && model.kind() == ModelKind.LEAKY) {
+          if (s.xs() != null && model.naturalCoordinates() == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION) {
             add(f, tol.compare(name + ".xs", s.xs(), t.xs().shape(), t.xs().toArray()));
           }
           add(f, tol.compare(name + ".hs", s.hs(), t.hs().shape(), t.hs().toArray()));
