@@ -3,9 +3,13 @@ package org.mrnn4j.analysis;
 import java.util.List;
 
 /**
- * The leading principal components of a set of states, for plotting: the covariance's
- * eigenvectors by cyclic Jacobi rotations on the host (exact for the symmetric matrix, no backend
- * needed, and at model sizes a few milliseconds).
+ * The leading principal components of a set of states, as scikit-learn's {@code PCA} computes
+ * them (centred, not whitened; explained variance with {@code T - 1} in the denominator), for the
+ * flow fields' planes and the fixed-point plots: the eigenvectors of the covariance, or, when there
+ * are fewer states than dimensions, of the states' Gram matrix (the same components at a fraction
+ * of the cost), by cyclic Jacobi rotations on the host (exact for a symmetric matrix, no backend
+ * needed). Components are unit vectors with their largest-magnitude entry positive (scikit-learn's
+ * sign rule up to its choice of tie), in descending order of variance. Immutable.
  */
 public final class Pca {
   private final double[] mean;
@@ -21,8 +25,47 @@ public final class Pca {
   }
 
   /**
+   * A given plane or subspace: a mean and components (copied; not checked for orthonormality,
+   * which projection and reconstruction assume), without variances (NaN).
+   *
+   * @throws IllegalArgumentException if the lengths disagree or an entry is not finite
+   */
+  public static Pca of(double[] mean, double[][] components) {
+    int n = mean.length;
+    if (components.length == 0) {
+      throw new IllegalArgumentException("a plane needs at least one component");
+    }
+    double[][] comps = new double[components.length][];
+    for (int m = 0; m < components.length; m++) {
+      if (components[m].length != n) {
+        throw new IllegalArgumentException("component " + m + " has " + components[m].length
+            + " entries; the mean has " + n);
+      }
+      comps[m] = components[m].clone();
+    }
+    for (double[] row : comps) {
+      for (double v : row) {
+        if (!Double.isFinite(v)) {
+          throw new IllegalArgumentException("a component holds a non-finite entry: " + v);
+        }
+      }
+    }
+    for (double v : mean) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("the mean holds a non-finite entry: " + v);
+      }
+    }
+    double[] vars = new double[comps.length];
+    java.util.Arrays.fill(vars, Double.NaN);
+    return new Pca(mean.clone(), comps, vars, Double.NaN);
+  }
+
+  /**
    * The first {@code k} principal components of {@code states} (at least one state, all of one
    * length {@code n >= k}).
+   *
+   * @throws IllegalArgumentException if there are no states, their lengths differ, {@code k} is
+   *     out of range, or an entry is not finite
    */
   public static Pca fit(List<double[]> states, int k) {
     if (states.isEmpty()) {
@@ -33,57 +76,143 @@ public final class Pca {
       throw new IllegalArgumentException(
           "asked for " + k + " components of " + n + "-dimensional states");
     }
+    int t = states.size();
     double[] mean = new double[n];
-    for (double[] s : states) {
-      for (int i = 0; i < n; i++) {
-        mean[i] += s[i] / states.size();
+    for (int s = 0; s < t; s++) {
+      double[] row = states.get(s);
+      if (row.length != n) {
+        throw new IllegalArgumentException("state " + s + " has " + row.length
+            + " entries; state 0 has " + n);
       }
-    }
-    double[][] c = new double[n][n];
-    for (double[] s : states) {
       for (int i = 0; i < n; i++) {
-        double di = s[i] - mean[i];
-        for (int j = i; j < n; j++) {
-          c[i][j] += di * (s[j] - mean[j]);
+        if (!Double.isFinite(row[i])) {
+          throw new IllegalArgumentException("state " + s + " holds " + row[i] + " at " + i
+              + "; PCA needs finite states");
         }
+        mean[i] += row[i];
       }
     }
     for (int i = 0; i < n; i++) {
-      for (int j = i; j < n; j++) {
-        c[i][j] /= Math.max(1, states.size() - 1);
-        c[j][i] = c[i][j];
+      mean[i] /= t;
+    }
+    double[][] centred = new double[t][n];
+    for (int s = 0; s < t; s++) {
+      for (int i = 0; i < n; i++) {
+        centred[s][i] = states.get(s)[i] - mean[i];
       }
     }
+    double denominator = Math.max(1, t - 1);
+    double[][] comps = new double[k][n];
+    double[] vars = new double[k];
     double trace = 0;
+    if (t < n) {
+      // the Gram matrix G = X X^T (t x t): X^T u / |X^T u| are the covariance's eigenvectors
+      double[][] g = new double[t][t];
+      for (int a = 0; a < t; a++) {
+        for (int b = a; b < t; b++) {
+          double d = 0;
+          for (int i = 0; i < n; i++) {
+            d += centred[a][i] * centred[b][i];
+          }
+          g[a][b] = d;
+          g[b][a] = d;
+        }
+        trace += g[a][a];
+      }
+      double[][] v = identity(t);
+      jacobi(g, v);
+      Integer[] order = descending(g);
+      for (int m = 0; m < k; m++) {
+        int col = m < t ? order[m] : -1;
+        double lambda = col < 0 ? 0 : Math.max(0, g[col][col]);
+        vars[m] = lambda / denominator;
+        double[] c = new double[n];
+        double norm = 0;
+        if (col >= 0 && lambda > 0) {
+          for (int i = 0; i < n; i++) {
+            double d = 0;
+            for (int s = 0; s < t; s++) {
+              d += centred[s][i] * v[s][col];
+            }
+            c[i] = d;
+            norm += d * d;
+          }
+        }
+        if (norm > 0) {
+          norm = Math.sqrt(norm);
+          for (int i = 0; i < n; i++) {
+            c[i] /= norm;
+          }
+        } else {
+          c[Math.min(m, n - 1)] = 1; // no variance left: any unit vector spans it
+        }
+        comps[m] = signed(c);
+      }
+    } else {
+      double[][] c = new double[n][n];
+      for (double[] row : centred) {
+        for (int i = 0; i < n; i++) {
+          double di = row[i];
+          for (int j = i; j < n; j++) {
+            c[i][j] += di * row[j];
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+          c[j][i] = c[i][j];
+        }
+        trace += c[i][i];
+      }
+      double[][] v = identity(n);
+      jacobi(c, v);
+      Integer[] order = descending(c);
+      for (int m = 0; m < k; m++) {
+        int col = order[m];
+        vars[m] = Math.max(0, c[col][col]) / denominator;
+        double[] comp = new double[n];
+        for (int i = 0; i < n; i++) {
+          comp[i] = v[i][col];
+        }
+        comps[m] = signed(comp);
+      }
+    }
+    return new Pca(mean, comps, vars, trace / denominator);
+  }
+
+  private static double[][] identity(int n) {
     double[][] v = new double[n][n];
     for (int i = 0; i < n; i++) {
       v[i][i] = 1;
-      trace += c[i][i];
     }
-    jacobi(c, v);
+    return v;
+  }
+
+  private static Integer[] descending(double[][] diagonalised) {
+    int n = diagonalised.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(c[b][b], c[a][a]));
-    double[][] comps = new double[k][n];
-    double[] vars = new double[k];
-    for (int m = 0; m < k; m++) {
-      int col = order[m];
-      vars[m] = c[col][col];
-      // sign convention: the largest-magnitude entry positive, so plots are reproducible
-      int arg = 0;
-      for (int i = 0; i < n; i++) {
-        if (Math.abs(v[i][col]) > Math.abs(v[arg][col])) {
-          arg = i;
-        }
-      }
-      double sign = v[arg][col] < 0 ? -1 : 1;
-      for (int i = 0; i < n; i++) {
-        comps[m][i] = sign * v[i][col];
+    java.util.Arrays.sort(order,
+        (a, b) -> Double.compare(diagonalised[b][b], diagonalised[a][a]));
+    return order;
+  }
+
+  /** The vector with its largest-magnitude entry made positive, so results are reproducible. */
+  private static double[] signed(double[] c) {
+    int arg = 0;
+    for (int i = 0; i < c.length; i++) {
+      if (Math.abs(c[i]) > Math.abs(c[arg])) {
+        arg = i;
       }
     }
-    return new Pca(mean, comps, vars, trace);
+    if (c[arg] < 0) {
+      for (int i = 0; i < c.length; i++) {
+        c[i] = -c[i];
+      }
+    }
+    return c;
   }
 
   /** Diagonalises the symmetric {@code a} in place, accumulating the rotations into {@code v}. */
@@ -157,13 +286,54 @@ public final class Pca {
     return components[m].clone();
   }
 
-  /** The total variance (the covariance's trace). */
+  /** The state at plane coordinates {@code coords}: {@code mean + sum_m coords[m] component_m}. */
+  public double[] lift(double... coords) {
+    if (coords.length != components.length) {
+      throw new IllegalArgumentException("the plane has " + components.length
+          + " coordinates, got " + coords.length);
+    }
+    double[] out = mean.clone();
+    for (int m = 0; m < components.length; m++) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] += coords[m] * components[m][i];
+      }
+    }
+    return out;
+  }
+
+  /** The mean, {@code d} entries. */
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  /** The number of components. */
+  public int size() {
+    return components.length;
+  }
+
+  /** The dimension {@code d} of the states. */
+  public int dimension() {
+    return mean.length;
+  }
+
+  /**
+   * The total variance (the covariance's trace, denominator {@code T - 1}); NaN for a given
+   * plane.
+   */
   public double totalVariance() {
     return totalVariance;
   }
 
-  /** The variance along component {@code m}. */
+  /**
+   * The variance along component {@code m} (scikit-learn's {@code explained_variance_}); NaN for
+   * a given plane.
+   */
   public double variance(int m) {
     return variances[m];
+  }
+
+  /** The fraction of the total variance along component {@code m}; NaN for a given plane. */
+  public double explainedFraction(int m) {
+    return variances[m] / totalVariance;
   }
 }

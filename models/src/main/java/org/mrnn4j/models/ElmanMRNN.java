@@ -55,8 +55,15 @@ public final class ElmanMRNN extends MRNNBase {
    */
   @Override
   public Tensor step(Tensor h, Tensor input, Tensor stim) {
+    return stepWith(null, h, input, stim);
+  }
+
+  /** {@link #step(Tensor, Tensor, Tensor)} with replacement recurrent weights (null: the model's). */
+  @Override
+  public Tensor stepWith(Tensor recurrentWeights, Tensor h, Tensor input, Tensor stim) {
     core.requireOwned("h", h);
-    Tensor[] next = core.guarded("step", () -> core.checkedStep(this, null, h, input, stim));
+    Tensor[] next = core.guarded("step",
+        () -> core.checkedStep(this, null, h, input, stim, recurrentWeights));
     next[0].close();
     return next[1];
   }

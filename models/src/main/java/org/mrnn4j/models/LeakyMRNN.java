@@ -94,9 +94,17 @@ public final class LeakyMRNN extends MRNNBase {
   /** One noise-free step from {@code x} ({@code h = act(x)}): {@code x'}. */
   @Override
   public Tensor step(Tensor states, Tensor inputs, Tensor stim) {
-    LeakyState next = step(states, null, inputs, stim);
-    next.h().close();
-    return next.x();
+    return stepWith(null, states, inputs, stim);
+  }
+
+  /** {@link #step(Tensor, Tensor, Tensor)} with replacement recurrent weights (null: the model's). */
+  @Override
+  public Tensor stepWith(Tensor recurrentWeights, Tensor states, Tensor inputs, Tensor stim) {
+    core.requireOwned("x", states);
+    Tensor[] next = core.guarded("step",
+        () -> core.checkedStep(this, states, null, inputs, stim, recurrentWeights));
+    next[1].close();
+    return next[0];
   }
 
   // ------------------------------------------------------------------ the kind's dynamics

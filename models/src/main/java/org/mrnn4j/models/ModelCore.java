@@ -160,11 +160,12 @@ final class ModelCore implements AutoCloseable {
    *
    * @return {x', h'}, owned by the caller
    */
-  Tensor[] step(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim) {
+  Tensor[] step(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim, Tensor weights) {
     int batch = h.dim(0);
     try (TensorScope scope = new TensorScope()) {
       Tensor e = scope.track(backend.reshape(drive(scope, u, null, null, stim), 1, batch, n));
-      try (RecurrenceStates next = backend.recurrence(recurrence(kind, e, false, x, h))) {
+      try (RecurrenceStates next = backend.recurrence(
+          recurrence(kind, weights == null ? wRec : weights, e, false, x, h))) {
         return new Tensor[] {backend.reshape(next.x(), batch, n), backend.reshape(next.h(), batch, n)};
       }
     }
@@ -189,9 +190,9 @@ final class ModelCore implements AutoCloseable {
   }
 
   /** The model's recurrence over drive {@code e}, as its kind defines it. */
-  private RecurrenceSpec recurrence(KindDynamics kind, Tensor e, boolean batchFirst, Tensor x0,
-      Tensor h0) {
-    return kind.recurrence(wRec, x0).activation(spec.activation()).drive(e, batchFirst).h0(h0)
+  private RecurrenceSpec recurrence(KindDynamics kind, Tensor weights, Tensor e,
+      boolean batchFirst, Tensor x0, Tensor h0) {
+    return kind.recurrence(weights, x0).activation(spec.activation()).drive(e, batchFirst).h0(h0)
         .build();
   }
 
@@ -201,6 +202,24 @@ final class ModelCore implements AutoCloseable {
    * {@code h}.
    */
   Tensor[] checkedStep(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim) {
+    return checkedStep(kind, x, h, u, stim, null);
+  }
+
+  /**
+   * {@link #checkedStep(KindDynamics, Tensor, Tensor, Tensor, Tensor)} with {@code weights}
+   * (effective, {@code [N, N]}) in place of the model's recurrent weights, or the model's when
+   * null: a lesion.
+   */
+  Tensor[] checkedStep(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim,
+      Tensor weights) {
+    if (weights != null) {
+      requireOwned("recurrent weights", weights);
+      if (weights.rank() != 2 || weights.dim(0) != n || weights.dim(1) != n) {
+        throw new IllegalArgumentException("the replacement recurrent weights have shape "
+            + Shapes.format(weights.shape()) + ", expected [" + n + ", " + n + "] (N = " + n
+            + ")");
+      }
+    }
     boolean preActivation = x != null || h == null;
     String state = preActivation ? "x" : "h";
     Tensor ref = preActivation ? x : h;
@@ -223,7 +242,7 @@ final class ModelCore implements AutoCloseable {
       Tensor hb = h == null ? scope.track(backend.activate(spec.activation(), xb)) : asBatch(scope, h);
       Tensor ub = asBatch(scope, u);
       Tensor sb = stim == null ? null : asBatch(scope, stim);
-      Tensor[] out = step(kind, xb, hb, ub, sb);
+      Tensor[] out = step(kind, xb, hb, ub, sb, weights);
       if (single) {
         Tensor[] flat = {backend.reshape(out[0], n), backend.reshape(out[1], n)};
         out[0].close();
@@ -317,7 +336,8 @@ final class ModelCore implements AutoCloseable {
       Tensor e = drive(scope, inputRows, noiseI, noiseH, stimRows);
       e = scope.track(layout.batchFirst()
           ? backend.reshape(e, batch, steps, n) : backend.reshape(e, steps, batch, n));
-      RecurrenceStates states = backend.recurrence(recurrence(kind, e, layout.batchFirst(), x, h));
+      RecurrenceStates states =
+          backend.recurrence(recurrence(kind, wRec, e, layout.batchFirst(), x, h));
       return new Trajectory(states.x(), states.h(), layout);
     }
   }

@@ -52,7 +52,7 @@ final class ConformanceCommand implements Callable<Integer> {
         ConformanceRunner.Result r = ConformanceRunner.run(f, b);
         if (r.passed()) {
           passed++;
-          out.println("PASS " + r.id());
+          out.println("PASS " + r.id() + " (" + r.compared() + " values compared)");
         } else {
           failed++;
           List<String> fs = r.failures();

@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.RecurrentModel;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.mrnn4j.models.conformance.ConformanceCase;
+import org.mrnn4j.models.conformance.Tolerance;
+import org.mrnn4j.models.io.Json;
 import org.mrnn4j.models.conformance.ModelConformance;
 
 /**
  * Runs mRNNTorch conformance cases through the models ({@code expect}, {@code simulations}) and
- * the analysis ({@code linearizations}) on one backend.
+ * the analysis ({@code linearizations}, {@code flow_fields}) on one backend. A case from which
+ * nothing was compared fails.
  */
 public final class ConformanceRunner {
   private ConformanceRunner() {}
@@ -24,9 +28,10 @@ public final class ConformanceRunner {
    * @param id the case's id (its file name when it could not be read)
    * @param file the case file
    * @param failures what differed, by how much; empty when the case passed
+   * @param compared how many values were compared
    */
-  public record Result(String id, Path file, List<String> failures) {
-    /** Whether nothing differed. */
+  public record Result(String id, Path file, List<String> failures, long compared) {
+    /** Whether nothing differed (and something was compared: a case with nothing to check fails). */
     public boolean passed() {
       return failures.isEmpty();
     }
@@ -56,28 +61,47 @@ public final class ConformanceRunner {
     return files;
   }
 
-  /** Reads one case file and checks it on {@code backend}; never throws for a bad case. */
+  /**
+   * Reads one case file (a model case of {@code cases/} or a flow-field case of
+   * {@code flow-fields/}, told apart by its content) and checks it on {@code backend}; never
+   * throws for a bad case.
+   */
   public static Result run(Path file, Backend backend) {
     ConformanceCase c;
+    JsonNode root;
     try {
       c = ConformanceCase.read(file);
+      root = Json.read(file, "an mRNNTorch conformance case");
     } catch (IOException | RuntimeException e) {
       return new Result(file.getFileName().toString(), file,
-          List.of("cannot read the case: " + e.getMessage()));
+          List.of("cannot read the case: " + e.getMessage()), 0);
     }
-    return run(c, backend);
+    return run(c, root, backend);
   }
 
-  /** Checks one case on {@code backend}: models first, then the linearizations. */
+  /** Checks one model case on {@code backend}: models first, then the linearizations. */
   public static Result run(ConformanceCase c, Backend backend) {
+    return run(c, null, backend);
+  }
+
+  private static Result run(ConformanceCase c, JsonNode root, Backend backend) {
     List<String> failures = new ArrayList<>();
+    Tolerance.resetCount();
     try (RecurrentModel model = c.buildModel(backend)) {
       failures.addAll(ModelConformance.checkExpect(c, model));
       failures.addAll(ModelConformance.checkSimulations(c, model));
       failures.addAll(LinearizationConformance.check(c, model));
+      if (FlowFieldConformance.isFlowFieldCase(root)) {
+        failures.addAll(FlowFieldConformance.check(root, model, c.tolerance()));
+      }
     } catch (IOException | RuntimeException e) {
       failures.add("building the model failed: " + e.getMessage());
     }
-    return new Result(c.id(), c.file(), failures);
+    long compared = Tolerance.count();
+    if (compared == 0 && failures.isEmpty()) {
+      failures.add("nothing was compared: the case holds none of the expectations this "
+          + "implementation checks (expect, simulations, linearizations, flow_fields)");
+    }
+    return new Result(c.id(), c.file(), failures, compared);
   }
 }

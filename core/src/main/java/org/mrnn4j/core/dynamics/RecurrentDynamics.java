@@ -84,6 +84,14 @@ public interface RecurrentDynamics {
   Tensor step(Tensor states, Tensor inputs, Tensor stim);
 
   /**
+   * {@link #step(Tensor, Tensor, Tensor)} with another recurrent weight matrix in place of the
+   * model's: effective weights {@code [N, N]} (a lesion, as mRNNTorch's {@code W_rec} argument).
+   *
+   * @throws IllegalArgumentException naming the weights if their shape is not {@code [N, N]}
+   */
+  Tensor stepWith(Tensor recurrentWeights, Tensor states, Tensor inputs, Tensor stim);
+
+  /**
    * The update on the host, restricted to {@code included} units (the others held at
    * {@code heldState}'s values), at the constant {@code input}, for solvers.
    *

@@ -171,24 +171,40 @@ public final class ConformanceCase {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "dtype", e.getMessage(), e);
     }
-    this.modelNode = require(root, "model");
+    this.checkpoint = text(root, "checkpoint", false);
+    this.checkpointPrefix = text(root, "checkpoint_prefix", false);
+    // a case may give only a checkpoint (the flow-field cases of the trained networks): its
+    // network is then the checkpoint's config beside it (NAME.json), with the checkpoint's weights
+    JsonNode source = root;
+    if (!root.has("model") && checkpoint != null) {
+      Path json = checkpointFile().orElseThrow().resolveSibling(
+          checkpoint.replaceFirst("\\.pth$", "") + ".json");
+      try (var r = Files.newBufferedReader(json)) {
+        JsonNode cfg = MAPPER.readTree(r);
+        source = MAPPER.createObjectNode().set("model", cfg.get("model"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) source).set("config", cfg);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) source).putObject("state_dict");
+      } catch (IOException e) {
+        throw new ModelFormatException(file, "checkpoint", "gives only a checkpoint, and its "
+            + "config " + json + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    this.modelNode = require(source, "model");
     this.model = MrnnConfig.ModelOptions.fromJson(modelNode, file, "model");
     if (model.kind() == null) {
       throw new ModelFormatException(file, "model.type", "missing: leaky or elman");
     }
     JsonNode a = modelNode.get("alpha");
     this.alpha = a == null || a.isNull() ? null : a.doubleValue();
-    this.configNode = require(root, "config");
+    this.configNode = require(source, "config");
     this.config = MrnnConfig.fromJson(configNode, file);
-    JsonNode sd = require(root, "state_dict");
+    JsonNode sd = require(source, "state_dict");
     Map<String, NumericArray> sdm = new LinkedHashMap<>();
     for (var it = sd.fields(); it.hasNext(); ) {
       var e = it.next();
       sdm.put(e.getKey(), array(e.getValue(), "state_dict." + e.getKey()));
     }
     this.stateDict = Collections.unmodifiableMap(sdm);
-    this.checkpoint = text(root, "checkpoint", false);
-    this.checkpointPrefix = text(root, "checkpoint_prefix", false);
     JsonNode ex = root.get("expect");
     this.expect = ex == null || ex.isNull() ? null : readExpect(ex);
     this.linearizations = readLinearizations(root.path("linearizations"));
@@ -421,6 +437,17 @@ public final class ConformanceCase {
    * @throws ModelFormatException if the state dict lacks a key or does not fit the config
    */
   public RecurrentModel buildModel(Backend backend) throws ModelFormatException {
+    if (stateDict.isEmpty() && checkpoint != null) {
+      Path pth = checkpointFile().orElseThrow();
+      Path json = pth.resolveSibling(checkpoint.replaceFirst("\\.pth$", "") + ".json");
+      try {
+        return org.mrnn4j.models.io.CheckpointLoader.load(pth, json, backend);
+      } catch (ModelFormatException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ModelFormatException(file, "checkpoint", "cannot be read: " + e, e);
+      }
+    }
     try {
       return ModelBuilder.fromConfig(config.withModel(model)).parameters(parameters())
           .build(backend);

@@ -26,6 +26,23 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
   /** For float32 cases: rtol 1e-4, atol 1e-5, eigenvalues 1e-4, fixed points 1e-3. */
   public static final Tolerance FLOAT32 = new Tolerance(1e-4, 1e-5, 1e-4, 1e-3);
 
+  /**
+   * How many values the comparisons of this thread have checked since the last
+   * {@link #resetCount()}: every entry of {@link #compare} and every eigenvalue of
+   * {@link #compareEigenvalues}. A conformance run reports it, and a case that compared nothing
+   * fails.
+   */
+  public static long count() {
+    return COUNT.get()[0];
+  }
+
+  /** Starts a new {@link #count()} on this thread. */
+  public static void resetCount() {
+    COUNT.get()[0] = 0;
+  }
+
+  private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
+
   /** The tolerance for a case's dtype. */
   public static Tolerance of(DType dtype) {
     return dtype == DType.FLOAT32 ? FLOAT32 : FLOAT64;
@@ -53,6 +70,7 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
       return Optional.of(name + ": expected shape " + Arrays.toString(expectedShape) + ", got "
           + Arrays.toString(actualShape));
     }
+    COUNT.get()[0] += expected.length;
     int bad = 0;
     String first = null;
     for (int k = 0; k < expected.length; k++) {
@@ -101,6 +119,7 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
     if (actualReal.length != n) {
       return Optional.of(name + ": expected " + n + " eigenvalues, got " + actualReal.length);
     }
+    COUNT.get()[0] += n;
     List<List<Integer>> edges = new ArrayList<>();
     for (int e = 0; e < n; e++) {
       List<Integer> near = new ArrayList<>();

@@ -1,0 +1,499 @@
+package org.mrnn4j.analysis.flowfields;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.mrnn4j.analysis.Linearization;
+import org.mrnn4j.analysis.LinearizationResult;
+import org.mrnn4j.analysis.OperatingPoint;
+import org.mrnn4j.analysis.Pca;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.DType;
+import org.mrnn4j.core.IndexRange;
+import org.mrnn4j.core.IndexRanges;
+import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
+import org.mrnn4j.core.dynamics.RecurrentDynamics;
+
+/**
+ * Flow fields on a 2-D plane through state space: mRNNTorch's flow-field finders
+ * ({@code mFlowFieldFinder} for the leaky model, {@code emFlowFieldFinder} for Elman), for any
+ * model kind of the model SPI.
+ *
+ * <pre>{@code
+ * FlowFieldFinder finder = FlowFieldFinder.on(model)
+ *     .regions("exc")                       // the plane spans these regions; none: all
+ *     .planeFittedOn(trajectoryStates)      // or .plane(Pca.of(mean, components))
+ *     .grid(FlowGrid.following(50, 1.0, 1.0))
+ *     .build();
+ * List<FlowField> nonlinear = finder.nonlinear(states, inputs);
+ * List<FlowField> linear = finder.linear(states, inputs, null, null);
+ * }</pre>
+ *
+ * <p>States are in the model's natural coordinates (leaky: pre-activations {@code x}; Elman:
+ * activations {@code h}), one row of {@code N} per state, with one input row of {@code I} each.
+ * The plane spans the included regions' units, in the model's order (mRNNTorch fits and projects
+ * in the order regions are given, which its linearizations do not; this uses one order
+ * everywhere); the excluded regions are held at each state's values, or at zero with
+ * {@link Builder#cancelOtherRegions}.
+ *
+ * <ul>
+ *   <li><b>Nonlinear</b>: one noise-free step of the network from every grid point (leaky:
+ *       {@code x0} the grid state, {@code h0 = act(x0)}), with the state's input and the optional
+ *       stimulus row, optionally with a replacement recurrent weight matrix (a lesion); the next
+ *       state of the plane's units, projected. The whole grid is one batched step on the backend.
+ *   <li><b>Linear</b>: the first-order prediction of the linearization at the state ({@link
+ *       LinearizationResult#predict}) for the perturbation {@code grid point - state} of the
+ *       plane's units, with input and excluded-unit perturbations. It is affine in the two grid
+ *       coordinates: the Jacobian is applied to the plane's two directions and one offset, so a
+ *       state costs O(n^2) whatever the grid size.
+ * </ul>
+ *
+ * Velocities are the projected next state minus the grid point. Immutable and thread-safe.
+ */
+public final class FlowFieldFinder {
+  private final RecurrentDynamics model;
+  private final Linearization linearization;
+  private final IndexRanges units;
+  private final int[] unitIndex;
+  private final boolean cancel;
+  private final Pca plane;
+  private final FlowGrid grid;
+  private final double[][] stimulus;
+  private final double[][] lesion;
+
+  private FlowFieldFinder(Builder b, Pca plane) {
+    this.model = b.model;
+    this.linearization = Linearization.of(b.model, b.model.naturalCoordinates(), b.regions);
+    this.units = linearization.units();
+    this.unitIndex = indices(units);
+    this.cancel = b.cancel;
+    this.plane = plane;
+    this.grid = b.grid;
+    this.stimulus = b.stimulus;
+    this.lesion = b.lesion;
+  }
+
+  /** A finder for {@code model}: set the plane and grid on the builder. */
+  public static Builder on(RecurrentDynamics model) {
+    return new Builder(Objects.requireNonNull(model, "model"));
+  }
+
+  /** The plane, over the included units in the model's order. */
+  public Pca plane() {
+    return plane;
+  }
+
+  /** The included leaf regions, in the model's order. */
+  public List<String> regions() {
+    return linearization.regions();
+  }
+
+  /** The excluded leaf regions, in the model's order. */
+  public List<String> excludedRegions() {
+    return linearization.excludedRegions();
+  }
+
+  /** The included units: the plane's coordinates. */
+  public IndexRanges units() {
+    return units;
+  }
+
+  /** The grid. */
+  public FlowGrid grid() {
+    return grid;
+  }
+
+  /** The plane coordinates of a full state (its included units projected). */
+  public double[] project(double[] fullState) {
+    checkRow("state", fullState, model.numUnits(), "units");
+    return plane.project(restrict(fullState));
+  }
+
+  // ------------------------------------------------------------------ nonlinear
+
+  /**
+   * The nonlinear flow field at each state.
+   *
+   * @param states {@code [T][N]} in the natural coordinates
+   * @param inputs {@code [T][I]}
+   * @throws IllegalArgumentException naming the row and length when a shape is wrong or a value
+   *     is not finite, or when the stimulus has another number of rows
+   */
+  public List<FlowField> nonlinear(double[][] states, double[][] inputs) {
+    int t = checkStates(states, inputs);
+    if (stimulus != null && stimulus.length != t) {
+      throw new IllegalArgumentException("the stimulus has " + stimulus.length
+          + " rows; there are " + t + " states (one stimulus row per state)");
+    }
+    int n = model.numUnits();
+    int in = model.numInputs();
+    int p = grid.points();
+    int rows = p * p;
+    Backend backend = model.backend();
+    DType dtype = model.recurrentWeights().dtype();
+    boolean single = dtype == DType.FLOAT32;
+    List<FlowField> out = new ArrayList<>(t);
+    try (TensorScope shared = new TensorScope()) {
+      Tensor w = lesion == null ? null
+          : shared.track(backend.fromArray(flatten(lesion), dtype, n, n));
+      for (int k = 0; k < t; k++) {
+        double[] centre = plane.project(restrict(states[k]));
+        double[] xs = grid.xAxis(centre, single);
+        double[] ys = grid.yAxis(centre, single);
+        // every grid point's full state: the plane's units lifted, the others held (or zero)
+        double[] frame = cancel ? new double[n] : states[k].clone();
+        double[] flat = new double[rows * n];
+        double[] u = new double[rows * in];
+        double[] stim = stimulus == null ? null : new double[rows * n];
+        for (int i = 0; i < p; i++) {
+          for (int j = 0; j < p; j++) {
+            int row = i * p + j;
+            System.arraycopy(frame, 0, flat, row * n, n);
+            double[] lifted = plane.lift(xs[i], ys[j]);
+            for (int a = 0; a < unitIndex.length; a++) {
+              flat[row * n + unitIndex[a]] = lifted[a];
+            }
+            System.arraycopy(inputs[k], 0, u, row * in, in);
+            if (stim != null) {
+              System.arraycopy(stimulus[k], 0, stim, row * n, n);
+            }
+          }
+        }
+        double[] next;
+        try (TensorScope scope = new TensorScope()) {
+          Tensor s = scope.track(backend.fromArray(flat, dtype, rows, n));
+          Tensor ut = scope.track(backend.fromArray(u, dtype, rows, in));
+          Tensor st = stim == null ? null : scope.track(backend.fromArray(stim, dtype, rows, n));
+          Tensor nt = scope.track(w == null ? model.step(s, ut, st) : model.stepWith(w, s, ut, st));
+          next = nt.toArray();
+        }
+        double[][] vx = new double[p][p];
+        double[][] vy = new double[p][p];
+        double[] region = new double[unitIndex.length];
+        for (int i = 0; i < p; i++) {
+          for (int j = 0; j < p; j++) {
+            int row = i * p + j;
+            for (int a = 0; a < unitIndex.length; a++) {
+              region[a] = next[row * n + unitIndex[a]];
+            }
+            double[] c = plane.project(region);
+            vx[i][j] = c[0] - xs[i];
+            vy[i][j] = c[1] - ys[j];
+          }
+        }
+        out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy)));
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ linear
+
+  /**
+   * The linear flow field at each state: the linearization's first-order prediction.
+   *
+   * @param states {@code [T][N]} in the natural coordinates (the operating points)
+   * @param inputs {@code [T][I]}
+   * @param deltaInputs {@code [T][I]} input perturbations, or null for none
+   * @param deltaStatic {@code [T][E]} perturbations of the excluded units (in the model's order),
+   *     or null for none; multiplied by zero with {@link Builder#cancelOtherRegions}
+   * @throws IllegalArgumentException naming the row and length when a shape is wrong or a value
+   *     is not finite
+   */
+  public List<FlowField> linear(double[][] states, double[][] inputs, double[][] deltaInputs,
+      double[][] deltaStatic) {
+    int t = checkStates(states, inputs);
+    int in = model.numInputs();
+    int e = model.numUnits() - unitIndex.length;
+    if (deltaInputs != null) {
+      checkRows("input perturbation", deltaInputs, t, in, "inputs");
+    }
+    if (deltaStatic != null) {
+      if (e == 0) {
+        throw new IllegalArgumentException("excluded-unit perturbations were given, but the "
+            + "plane spans every region: there are no excluded units");
+      }
+      checkRows("excluded-unit perturbation", deltaStatic, t, e, "excluded units");
+    }
+    int d = unitIndex.length;
+    int p = grid.points();
+    Backend backend = model.backend();
+    DType dtype = model.recurrentWeights().dtype();
+    boolean single = dtype == DType.FLOAT32;
+    double[] mean = plane.mean();
+    double[] c0 = plane.component(0);
+    double[] c1 = plane.component(1);
+    List<FlowField> out = new ArrayList<>(t);
+    for (int k = 0; k < t; k++) {
+      double[] sR = restrict(states[k]);
+      double[] centre = plane.project(sR);
+      double[] xs = grid.xAxis(centre, single);
+      double[] ys = grid.yAxis(centre, single);
+      // pred(g) = f(p) + J (mean - s) + J_in du + J_exc ds + g0 J c0 + g1 J c1
+      double[] base;
+      double[] jc0 = new double[d];
+      double[] jc1 = new double[d];
+      try (LinearizationResult r = linearization.at(OperatingPoint.of(states[k], inputs[k]));
+          TensorScope scope = new TensorScope()) {
+        double[] m = new double[d * 3];
+        for (int a = 0; a < d; a++) {
+          m[a * 3] = c0[a];
+          m[a * 3 + 1] = c1[a];
+          m[a * 3 + 2] = mean[a] - sR[a];
+        }
+        Tensor mt = scope.track(backend.fromArray(m, dtype, d, 3));
+        double[] jm = scope.track(backend.matmul(r.jacobian(), mt)).toArray();
+        base = r.next().toArray();
+        for (int a = 0; a < d; a++) {
+          jc0[a] = jm[a * 3];
+          jc1[a] = jm[a * 3 + 1];
+          base[a] += jm[a * 3 + 2];
+        }
+        if (deltaInputs != null) {
+          Tensor du = scope.track(backend.fromArray(deltaInputs[k], dtype, in, 1));
+          double[] jdu = scope.track(backend.matmul(r.inputJacobian(), du)).toArray();
+          for (int a = 0; a < d; a++) {
+            base[a] += jdu[a];
+          }
+        }
+        if (deltaStatic != null && !cancel && r.excludedJacobian().isPresent()) {
+          Tensor ds = scope.track(backend.fromArray(deltaStatic[k], dtype, e, 1));
+          double[] jds = scope.track(backend.matmul(r.excludedJacobian().get(), ds)).toArray();
+          for (int a = 0; a < d; a++) {
+            base[a] += jds[a];
+          }
+        }
+      }
+      // projected: a + B g with a = C (base - mean), B = C [J c0, J c1]
+      double[] centred = new double[d];
+      for (int a = 0; a < d; a++) {
+        centred[a] = base[a] - mean[a];
+      }
+      double[] a0 = plane.component(0);
+      double[] a1 = plane.component(1);
+      double ax = dot(a0, centred);
+      double ay = dot(a1, centred);
+      double bxx = dot(a0, jc0);
+      double bxy = dot(a0, jc1);
+      double byx = dot(a1, jc0);
+      double byy = dot(a1, jc1);
+      double[][] vx = new double[p][p];
+      double[][] vy = new double[p][p];
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < p; j++) {
+          vx[i][j] = ax + bxx * xs[i] + bxy * ys[j] - xs[i];
+          vy[i][j] = ay + byx * xs[i] + byy * ys[j] - ys[j];
+        }
+      }
+      out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy)));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private double[] restrict(double[] full) {
+    double[] s = new double[unitIndex.length];
+    for (int a = 0; a < unitIndex.length; a++) {
+      s[a] = full[unitIndex[a]];
+    }
+    return s;
+  }
+
+  private int checkStates(double[][] states, double[][] inputs) {
+    Objects.requireNonNull(states, "states");
+    Objects.requireNonNull(inputs, "inputs");
+    if (states.length == 0) {
+      throw new IllegalArgumentException("a flow field needs at least one state");
+    }
+    checkRows("state", states, states.length, model.numUnits(), "units");
+    checkRows("input", inputs, states.length, model.numInputs(), "inputs");
+    return states.length;
+  }
+
+  private static void checkRows(String what, double[][] rows, int count, int length,
+      String of) {
+    if (rows.length != count) {
+      throw new IllegalArgumentException("there are " + rows.length + " " + what
+          + " rows; expected " + count + " (one per state)");
+    }
+    for (int k = 0; k < rows.length; k++) {
+      checkRow(what + " " + k, rows[k], length, of);
+    }
+  }
+
+  private static void checkRow(String what, double[] row, int length, String of) {
+    if (row == null || row.length != length) {
+      throw new IllegalArgumentException("the " + what + " has " + (row == null ? "no"
+          : row.length) + " entries; expected " + length + " (the model's " + of + ")");
+    }
+    for (int i = 0; i < row.length; i++) {
+      if (!Double.isFinite(row[i])) {
+        throw new IllegalArgumentException("the " + what + " holds " + row[i] + " at index "
+            + i + "; flow fields need finite values");
+      }
+    }
+  }
+
+  private static int[] indices(IndexRanges units) {
+    int[] out = new int[units.size()];
+    int k = 0;
+    for (IndexRange r : units.ranges()) {
+      for (int i = r.start(); i < r.end(); i++) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double[] flatten(double[][] m) {
+    int cols = m[0].length;
+    double[] out = new double[m.length * cols];
+    for (int i = 0; i < m.length; i++) {
+      System.arraycopy(m[i], 0, out, i * cols, cols);
+    }
+    return out;
+  }
+
+  /** Sets up a {@link FlowFieldFinder}. Not thread-safe; the finder it builds is. */
+  public static final class Builder {
+    private final RecurrentDynamics model;
+    private Collection<String> regions = List.of();
+    private boolean cancel;
+    private Pca plane;
+    private double[][] fitStates;
+    private FlowGrid grid = FlowGrid.fixed(50, 1, 1, 0, 0);
+    private double[][] stimulus;
+    private double[][] lesion;
+
+    private Builder(RecurrentDynamics model) {
+      this.model = model;
+    }
+
+    /** The regions the plane spans (leaf or parent names, any order); none: all. */
+    public Builder regions(String... regions) {
+      return regions(List.of(regions));
+    }
+
+    /** The regions the plane spans; empty: all. */
+    public Builder regions(Collection<String> regions) {
+      this.regions = List.copyOf(regions);
+      return this;
+    }
+
+    /** Whether the excluded regions are silenced (zero) instead of held at each state's values. */
+    public Builder cancelOtherRegions(boolean cancel) {
+      this.cancel = cancel;
+      return this;
+    }
+
+    /**
+     * The plane, given explicitly: a mean and two directions over the included units (in the
+     * model's order), for example computed elsewhere or taken from readout axes.
+     */
+    public Builder plane(Pca plane) {
+      this.plane = Objects.requireNonNull(plane, "plane");
+      this.fitStates = null;
+      return this;
+    }
+
+    /**
+     * The plane fitted by PCA (two components) on these full states ({@code [T][N]}, natural
+     * coordinates): their included units' activity, as the reference fits it on a trajectory.
+     */
+    public Builder planeFittedOn(double[][] states) {
+      this.fitStates = Objects.requireNonNull(states, "states").clone();
+      this.plane = null;
+      return this;
+    }
+
+    /** The grid (default: 50 points per axis, offsets 1, centred at the origin). */
+    public Builder grid(FlowGrid grid) {
+      this.grid = Objects.requireNonNull(grid, "grid");
+      return this;
+    }
+
+    /** An additive stimulus for the nonlinear field, one row of {@code N} per state; or null. */
+    public Builder stimulus(double[][] stimulus) {
+      this.stimulus = stimulus == null ? null : stimulus.clone();
+      return this;
+    }
+
+    /**
+     * A replacement recurrent weight matrix for the nonlinear field (effective weights
+     * {@code [N][N]}: a lesion, as mRNNTorch's {@code W} argument); or null for the model's.
+     */
+    public Builder lesion(double[][] weights) {
+      this.lesion = weights == null ? null : weights.clone();
+      return this;
+    }
+
+    /**
+     * Builds the finder.
+     *
+     * @throws IllegalArgumentException naming what is wrong: no plane, a plane of the wrong
+     *     dimension or with fewer than two components, an unknown region, a lesion matrix of
+     *     the wrong shape or with non-finite entries, a stimulus row of the wrong length
+     */
+    public FlowFieldFinder build() {
+      int n = model.numUnits();
+      IndexRanges units = model.layout().recurrentIndices(regions); // names an unknown region
+      Pca p = plane;
+      if (p == null && fitStates == null) {
+        throw new IllegalArgumentException("a flow field needs a plane: give one (plane) or the "
+            + "states to fit it on (planeFittedOn)");
+      }
+      if (p == null) {
+        int[] idx = indices(units);
+        List<double[]> rows = new ArrayList<>();
+        for (int k = 0; k < fitStates.length; k++) {
+          checkRow("state " + k + " to fit the plane on", fitStates[k], n, "units");
+          double[] r = new double[idx.length];
+          for (int a = 0; a < idx.length; a++) {
+            r[a] = fitStates[k][idx[a]];
+          }
+          rows.add(r);
+        }
+        if (idx.length < 2) {
+          throw new IllegalArgumentException("the plane's regions span " + idx.length
+              + " unit; a 2-D plane needs at least 2");
+        }
+        p = Pca.fit(rows, 2);
+      }
+      if (p.size() != 2) {
+        throw new IllegalArgumentException("the plane has " + p.size() + " components; a flow "
+            + "field needs 2");
+      }
+      if (p.dimension() != units.size()) {
+        throw new IllegalArgumentException("the plane has dimension " + p.dimension()
+            + ", but its regions " + (regions.isEmpty() ? "(all)" : regions) + " have "
+            + units.size() + " units");
+      }
+      if (lesion != null) {
+        if (lesion.length != n) {
+          throw new IllegalArgumentException("the lesion matrix has " + lesion.length
+              + " rows; expected [" + n + ", " + n + "] (the recurrent weights' shape)");
+        }
+        for (int i = 0; i < n; i++) {
+          checkRow("lesion matrix row " + i, lesion[i], n, "units");
+        }
+      }
+      if (stimulus != null) {
+        for (int k = 0; k < stimulus.length; k++) {
+          checkRow("stimulus row " + k, stimulus[k], n, "units");
+        }
+      }
+      return new FlowFieldFinder(this, p);
+    }
+  }
+}
