@@ -59,6 +59,11 @@ public final class ConformanceDirectory {
     return require().resolve("cases");
   }
 
+  /** The {@code flow-fields} subdirectory; see {@link #require()}. */
+  public static Path flowFields() {
+    return require().resolve("flow-fields");
+  }
+
   /** The {@code checkpoints} subdirectory; see {@link #require()}. */
   public static Path checkpoints() {
     return require().resolve("checkpoints");
