@@ -6,6 +6,7 @@ import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.RecurrenceSpec;
+import org.mrnn4j.core.Shapes;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
 import org.mrnn4j.core.dynamics.Coordinates;
@@ -105,6 +106,48 @@ public final class LeakyMRNN extends MRNNBase {
         () -> core.checkedStep(this, states, null, inputs, stim, recurrentWeights));
     next[1].close();
     return next[0];
+  }
+
+  /**
+   * The step projected, {@code x' P^T}, in O(B N K): since
+   * {@code x' = (1 - alpha) x + alpha (act(x) W^T + u W_inp^T + b [+ stim])}, it is
+   * {@code (1 - alpha) x P^T + alpha (act(x) (P W)^T + u (P W_inp)^T + P b [+ stim P^T])}, which
+   * never forms the {@code [B, N]} product with {@code W}. Equal to the step followed by the
+   * projection up to rounding (the sums are taken in another order).
+   */
+  @Override
+  public Tensor projectedStep(Tensor projection, Tensor recurrentWeights, Tensor states,
+      Tensor inputs, Tensor stim) {
+    return core.guarded("projected step", () -> {
+      core.requireOwned("projection", projection);
+      if (projection.rank() != 2 || projection.dim(1) != numUnits()) {
+        throw new IllegalArgumentException("the projection has shape "
+            + Shapes.format(projection.shape()) + ", expected [K, " + numUnits() + "]");
+      }
+      core.checkReplacementWeights(recurrentWeights);
+      core.checkBatch("x", states, inputs, stim);
+      Backend backend = backend();
+      double alpha = alpha();
+      Tensor w = recurrentWeights == null ? recurrentWeights() : recurrentWeights;
+      try (TensorScope scope = new TensorScope()) {
+        Tensor pw = scope.track(backend.matmul(projection, w));
+        Tensor pu = scope.track(backend.matmul(projection, inputWeights()));
+        Tensor bias = scope.track(backend.reshape(tonicInput(), 1, numUnits()));
+        Tensor pb = scope.track(backend.reshape(
+            scope.track(backend.matmul(bias, false, projection, true)), projection.dim(0)));
+        Tensor h = scope.track(backend.activate(activation(), states));
+        Tensor drive = scope.track(backend.add(
+            scope.track(backend.matmul(h, false, pw, true)),
+            scope.track(backend.matmul(inputs, false, pu, true))));
+        drive = scope.track(backend.addVector(drive, pb));
+        if (stim != null) {
+          drive = scope.track(backend.add(drive,
+              scope.track(backend.matmul(stim, false, projection, true))));
+        }
+        Tensor px = scope.track(backend.matmul(states, false, projection, true));
+        return backend.axpby(1.0 - alpha, px, alpha, drive);
+      }
+    });
   }
 
   // ------------------------------------------------------------------ the kind's dynamics

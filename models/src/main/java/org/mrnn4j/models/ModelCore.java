@@ -212,14 +212,7 @@ final class ModelCore implements AutoCloseable {
    */
   Tensor[] checkedStep(KindDynamics kind, Tensor x, Tensor h, Tensor u, Tensor stim,
       Tensor weights) {
-    if (weights != null) {
-      requireOwned("recurrent weights", weights);
-      if (weights.rank() != 2 || weights.dim(0) != n || weights.dim(1) != n) {
-        throw new IllegalArgumentException("the replacement recurrent weights have shape "
-            + Shapes.format(weights.shape()) + ", expected [" + n + ", " + n + "] (N = " + n
-            + ")");
-      }
-    }
+    checkReplacementWeights(weights);
     boolean preActivation = x != null || h == null;
     String state = preActivation ? "x" : "h";
     Tensor ref = preActivation ? x : h;
@@ -251,6 +244,41 @@ final class ModelCore implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /** Throws unless {@code weights} is null or an {@code [N, N]} tensor on this backend. */
+  void checkReplacementWeights(Tensor weights) {
+    if (weights != null) {
+      requireOwned("recurrent weights", weights);
+      if (weights.rank() != 2 || weights.dim(0) != n || weights.dim(1) != n) {
+        throw new IllegalArgumentException("the replacement recurrent weights have shape "
+            + Shapes.format(weights.shape()) + ", expected [" + n + ", " + n + "] (N = " + n
+            + ")");
+      }
+    }
+  }
+
+  /**
+   * Checks batched step operands: {@code state [B, N]}, {@code u [B, I]}, {@code stim [B, N]} or
+   * null, all on this backend and open.
+   *
+   * @return B
+   */
+  int checkBatch(String state, Tensor s, Tensor u, Tensor stim) {
+    requireOwned(state, s);
+    if (s.rank() != 2) {
+      throw new IllegalArgumentException(state + " has shape " + Shapes.format(s.shape())
+          + ", expected [B, " + n + "] ([B, N] with N = " + n + ")");
+    }
+    int batch = s.dim(0);
+    requireShape(state, s, false, batch, n, "N");
+    requireOwned("input", u);
+    requireShape("input", u, false, batch, i, "I");
+    if (stim != null) {
+      requireOwned("stim", stim);
+      requireShape("stim", stim, false, batch, n, "N");
+    }
+    return batch;
   }
 
   private Tensor asBatch(TensorScope scope, Tensor t) {

@@ -97,6 +97,70 @@ class ModelDynamicsTest {
     }
   }
 
+  /** A two-region network of 7 units and 3 inputs, tonic input from base firing. */
+  private static RecurrentModel sevenUnits(ModelBuilder<? extends RecurrentModel> b) {
+    return b.activation("tanh").seed(5).recurrentConstrained(false).inputConstrained(false)
+        .recurrentRegion(RecurrentRegion.of("a", 4).baseFiring(0.3))
+        .recurrentRegion(RecurrentRegion.of("b", 3).baseFiring(-0.2))
+        .inputRegion("u", 3)
+        .recurrentConnection("a", "a").recurrentConnection("a", "b")
+        .recurrentConnection("b", "a").recurrentConnection("b", "b")
+        .inputConnection("u", "a").inputConnection("u", "b").build(backend);
+  }
+
+  private static double[] gaussian(Random r, int count) {
+    double[] v = new double[count];
+    for (int i = 0; i < count; i++) {
+      v[i] = r.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
+  void theProjectedStepIsTheStepProjected() {
+    Random r = new Random(3);
+    for (ModelBuilder<? extends RecurrentModel> b
+        : java.util.List.of(ModelBuilder.leaky(), ModelBuilder.elman())) {
+      try (RecurrentModel m = sevenUnits(b); TensorScope s = new TensorScope()) {
+        int batch = 5;
+        Tensor states = s.track(backend.fromArray(gaussian(r, batch * 7), batch, 7));
+        Tensor inputs = s.track(backend.fromArray(gaussian(r, batch * 3), batch, 3));
+        Tensor stim = s.track(backend.fromArray(gaussian(r, batch * 7), batch, 7));
+        Tensor lesion = s.track(backend.fromArray(gaussian(r, 49), 7, 7));
+        Tensor projection = s.track(backend.fromArray(gaussian(r, 2 * 7), 2, 7));
+        double[][] p = projection.toMatrix();
+        for (Tensor w : new Tensor[] {null, lesion}) {
+          for (Tensor st : new Tensor[] {null, stim}) {
+            double[][] next = s.track(w == null ? m.step(states, inputs, st)
+                : m.stepWith(w, states, inputs, st)).toMatrix();
+            double[][] got = s.track(m.projectedStep(projection, w, states, inputs, st))
+                .toMatrix();
+            for (int row = 0; row < batch; row++) {
+              for (int k = 0; k < 2; k++) {
+                double expected = 0;
+                for (int i = 0; i < 7; i++) {
+                  expected += p[k][i] * next[row][i];
+                }
+                assertEquals(expected, got[row][k], 1e-13, m.describe() + " row " + row
+                    + ", component " + k + (w == null ? "" : ", lesioned")
+                    + (st == null ? "" : ", stimulated"));
+              }
+            }
+          }
+        }
+        Tensor wrong = s.track(backend.fromArray(new double[12], 2, 6));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> m.projectedStep(wrong, null, states, inputs, null));
+        assertTrue(e.getMessage().contains("[2, 6]") && e.getMessage().contains("7"),
+            e.getMessage());
+        Tensor badLesion = s.track(backend.fromArray(new double[36], 6, 6));
+        e = assertThrows(IllegalArgumentException.class,
+            () -> m.projectedStep(projection, badLesion, states, inputs, null));
+        assertTrue(e.getMessage().contains("[6, 6]"), e.getMessage());
+      }
+    }
+  }
+
   @Test
   void defaultInitialStateIsTheRegionsInitAndItsActivation() {
     try (LeakyMRNN m = LeakyMRNN.builder().dt(1).tau(2).activation(Activation.LINEAR)

@@ -42,7 +42,10 @@ import org.mrnn4j.core.dynamics.RecurrentDynamics;
  *   <li><b>Nonlinear</b>: one noise-free step of the network from every grid point (leaky:
  *       {@code x0} the grid state, {@code h0 = act(x0)}), with the state's input and the optional
  *       stimulus row, optionally with a replacement recurrent weight matrix (a lesion); the next
- *       state of the plane's units, projected. The whole grid is one batched step on the backend.
+ *       state of the plane's units, projected. The whole grid is one batched call on the
+ *       backend, {@link RecurrentDynamics#projectedStep}: only the next states' plane coordinates
+ *       are formed, which the leaky model computes without the {@code [grid^2, N] x [N, N]}
+ *       product (O(grid^2 N) per state instead of O(grid^2 N^2)).
  *   <li><b>Linear</b>: the first-order prediction of the linearization at the state ({@link
  *       LinearizationResult#predict}) for the perturbation {@code grid point - state} of the
  *       plane's units, with input and excluded-unit perturbations. It is affine in the two grid
@@ -134,53 +137,68 @@ public final class FlowFieldFinder {
     Backend backend = model.backend();
     DType dtype = model.recurrentWeights().dtype();
     boolean single = dtype == DType.FLOAT32;
+    // only the plane coordinates of each next state are needed: the model's projected step,
+    // with P the plane's components spread over the included units' columns
+    double[] mean = plane.mean();
+    double[] c0 = plane.component(0);
+    double[] c1 = plane.component(1);
+    double[] projection = new double[2 * n];
+    for (int a = 0; a < unitIndex.length; a++) {
+      projection[unitIndex[a]] = c0[a];
+      projection[n + unitIndex[a]] = c1[a];
+    }
+    double meanX = dot(c0, mean);
+    double meanY = dot(c1, mean);
     List<FlowField> out = new ArrayList<>(t);
     try (TensorScope shared = new TensorScope()) {
       Tensor w = lesion == null ? null
           : shared.track(backend.fromArray(flatten(lesion), dtype, n, n));
+      Tensor pt = shared.track(backend.fromArray(projection, dtype, 2, n));
+      double[] column = new double[rows];
+      java.util.Arrays.fill(column, 1.0);
+      Tensor ones = shared.track(backend.fromArray(column, dtype, rows, 1));
       for (int k = 0; k < t; k++) {
         double[] centre = plane.project(restrict(states[k]));
         double[] xs = grid.xAxis(centre, single);
         double[] ys = grid.yAxis(centre, single);
-        // every grid point's full state: the plane's units lifted, the others held (or zero)
-        double[] frame = cancel ? new double[n] : states[k].clone();
-        double[] flat = new double[rows * n];
-        double[] u = new double[rows * in];
-        double[] stim = stimulus == null ? null : new double[rows * n];
+        // every grid point's full state, formed on the backend as [1, gx, gy] x basis: the basis
+        // rows are the state with the plane's units at the plane's mean (held, or zero), and the
+        // two components spread over the plane's units
+        double[] basis = new double[3 * n];
+        if (!cancel) {
+          System.arraycopy(states[k], 0, basis, 0, n);
+        }
+        for (int a = 0; a < unitIndex.length; a++) {
+          basis[unitIndex[a]] = mean[a];
+        }
+        System.arraycopy(projection, 0, basis, n, 2 * n);
+        double[] coefficients = new double[rows * 3];
         for (int i = 0; i < p; i++) {
           for (int j = 0; j < p; j++) {
             int row = i * p + j;
-            System.arraycopy(frame, 0, flat, row * n, n);
-            double[] lifted = plane.lift(xs[i], ys[j]);
-            for (int a = 0; a < unitIndex.length; a++) {
-              flat[row * n + unitIndex[a]] = lifted[a];
-            }
-            System.arraycopy(inputs[k], 0, u, row * in, in);
-            if (stim != null) {
-              System.arraycopy(stimulus[k], 0, stim, row * n, n);
-            }
+            coefficients[row * 3] = 1;
+            coefficients[row * 3 + 1] = xs[i];
+            coefficients[row * 3 + 2] = ys[j];
           }
         }
         double[] next;
         try (TensorScope scope = new TensorScope()) {
-          Tensor s = scope.track(backend.fromArray(flat, dtype, rows, n));
-          Tensor ut = scope.track(backend.fromArray(u, dtype, rows, in));
-          Tensor st = stim == null ? null : scope.track(backend.fromArray(stim, dtype, rows, n));
-          Tensor nt = scope.track(w == null ? model.step(s, ut, st) : model.stepWith(w, s, ut, st));
-          next = nt.toArray();
+          Tensor s = scope.track(backend.matmul(
+              scope.track(backend.fromArray(coefficients, dtype, rows, 3)),
+              scope.track(backend.fromArray(basis, dtype, 3, n))));
+          Tensor ut = scope.track(backend.matmul(ones, scope.track(backend.fromArray(
+              inputs[k], dtype, 1, in))));
+          Tensor st = stimulus == null ? null : scope.track(backend.matmul(ones,
+              scope.track(backend.fromArray(stimulus[k], dtype, 1, n))));
+          next = scope.track(model.projectedStep(pt, w, s, ut, st)).toArray();
         }
         double[][] vx = new double[p][p];
         double[][] vy = new double[p][p];
-        double[] region = new double[unitIndex.length];
         for (int i = 0; i < p; i++) {
           for (int j = 0; j < p; j++) {
             int row = i * p + j;
-            for (int a = 0; a < unitIndex.length; a++) {
-              region[a] = next[row * n + unitIndex[a]];
-            }
-            double[] c = plane.project(region);
-            vx[i][j] = c[0] - xs[i];
-            vy[i][j] = c[1] - ys[j];
+            vx[i][j] = next[row * 2] - meanX - xs[i];
+            vy[i][j] = next[row * 2 + 1] - meanY - ys[j];
           }
         }
         out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy)));

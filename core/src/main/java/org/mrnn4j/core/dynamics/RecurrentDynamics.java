@@ -92,6 +92,34 @@ public interface RecurrentDynamics {
   Tensor stepWith(Tensor recurrentWeights, Tensor states, Tensor inputs, Tensor stim);
 
   /**
+   * One noise-free step from a batch of states, projected: {@code step(states) P^T},
+   * {@code [B, K]}, for a projection {@code P} of {@code [K, N]}; what a flow field needs of the
+   * next states. The default takes the step and multiplies, O(B N^2); a kind whose next state is
+   * linear in an elementwise function of the state may do it in O(B N K) instead (the leaky
+   * model does: {@code x' P^T = (1 - alpha) x P^T + alpha (act(x) (P W)^T + ...)}).
+   *
+   * @param projection {@code [K, N]}
+   * @param recurrentWeights replacement effective weights {@code [N, N]} (a lesion), or null for
+   *     the model's
+   * @param states {@code [B, N]} in the natural coordinates
+   * @param inputs {@code [B, I]}
+   * @param stim an additive stimulus {@code [B, N]}, or null
+   * @return {@code [B, K]}, owned by the caller
+   * @throws IllegalArgumentException naming an operand whose shape does not fit
+   */
+  default Tensor projectedStep(Tensor projection, Tensor recurrentWeights, Tensor states,
+      Tensor inputs, Tensor stim) {
+    if (projection == null || projection.rank() != 2 || projection.dim(1) != numUnits()) {
+      throw new IllegalArgumentException("the projection must be [K, " + numUnits() + "], got "
+          + (projection == null ? "null" : org.mrnn4j.core.Shapes.format(projection.shape())));
+    }
+    try (Tensor next = recurrentWeights == null ? step(states, inputs, stim)
+        : stepWith(recurrentWeights, states, inputs, stim)) {
+      return backend().matmul(next, false, projection, true);
+    }
+  }
+
+  /**
    * The update on the host, restricted to {@code included} units (the others held at
    * {@code heldState}'s values), at the constant {@code input}, for solvers.
    *
