@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       AnalyzeCommand.class,
       FixedPointsCommand.class,
+      FlowFieldCommand.class,
       BackendsCommand.class,
       ConformanceCommand.class,
       CommandLine.HelpCommand.class

@@ -497,6 +497,18 @@ public final class FlowFieldFinder {
             + ", but its regions " + (regions.isEmpty() ? "(all)" : regions) + " have "
             + units.size() + " units");
       }
+      // projection and lifting assume orthonormal directions (as the reference's PCA has)
+      double[] a = p.component(0);
+      double[] b = p.component(1);
+      double na = Math.sqrt(dot(a, a));
+      double nb = Math.sqrt(dot(b, b));
+      double ab = dot(a, b);
+      if (Math.abs(na - 1) > 1e-6 || Math.abs(nb - 1) > 1e-6 || Math.abs(ab) > 1e-6) {
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            "the plane's directions must be orthonormal, but |c0| = %.6g, |c1| = %.6g and"
+                + " c0.c1 = %.3g; orthonormalize them first (for example by a QR"
+                + " decomposition)", na, nb, ab));
+      }
       if (lesion != null) {
         if (lesion.length != n) {
           throw new IllegalArgumentException("the lesion matrix has " + lesion.length

@@ -275,6 +275,11 @@ class FlowFieldFinderTest {
       e = assertThrows(IllegalArgumentException.class,
           () -> finder.linear(states, inputs, null, new double[][] {new double[1]}));
       assertTrue(e.getMessage().contains("no excluded units"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> FlowFieldFinder.on(model)
+          .plane(Pca.of(new double[6], new double[][] {{1, 0, 0, 0, 0, 0}, {1, 1, 0, 0, 0, 0}}))
+          .build());
+      assertTrue(e.getMessage().contains("orthonormal") && e.getMessage().contains("c0.c1 = 1"),
+          e.getMessage());
       assertEquals(List.of("a", "b"), finder.regions());
     }
   }
