@@ -190,21 +190,7 @@ public final class ElmanMRNN extends MRNNBase {
 
     @Override
     public double roundingFloor(double[] s) {
-      double eps = Math.ulp(1.0);
-      double[] w = network.weights();
-      double[] drive = network.drive();
-      int n = s.length;
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        double mag = Math.abs(s[i]) + Math.abs(drive[i]);
-        int row = i * n;
-        for (int j = 0; j < n; j++) {
-          mag += Math.abs(w[row + j] * s[j]);
-        }
-        double e = 8 * eps * mag;
-        sum += e * e;
-      }
-      return 0.5 * sum;
+      return network.roundingFloor(s, s, 1.0);
     }
 
     @Override

@@ -328,22 +328,8 @@ public final class LeakyMRNN extends MRNNBase {
 
     @Override
     public double roundingFloor(double[] s) {
-      double eps = Math.ulp(1.0);
-      double[] w = network.weights();
-      double[] drive = network.drive();
-      int n = s.length;
-      double[] h = inX() ? activate(s) : s;
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        double mag = Math.abs(s[i]) + Math.abs(drive[i]);
-        int row = i * n;
-        for (int j = 0; j < n; j++) {
-          mag += Math.abs(w[row + j] * h[j]);
-        }
-        double e = 8 * eps * mag * (inX() ? alpha : 1.0);
-        sum += e * e;
-      }
-      return 0.5 * sum;
+      return inX() ? network.roundingFloor(s, activate(s), alpha)
+          : network.roundingFloor(s, s, 1.0);
     }
 
     @Override

@@ -236,18 +236,7 @@ final class GainRnn implements RecurrentDynamics, AutoCloseable {
 
     @Override
     public double roundingFloor(double[] s) {
-      double eps = Math.ulp(1.0);
-      int n = s.length;
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        double mag = Math.abs(s[i]) + Math.abs(network.drive()[i]);
-        for (int j = 0; j < n; j++) {
-          mag += Math.abs(network.weights()[i * n + j] * s[j]);
-        }
-        double e = 8 * eps * gain * mag;
-        sum += e * e;
-      }
-      return 0.5 * sum;
+      return network.roundingFloor(s, s, leak * gain);
     }
 
     @Override

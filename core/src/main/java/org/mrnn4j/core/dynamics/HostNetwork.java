@@ -32,6 +32,32 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return s;
   }
 
+  /**
+   * The rounding floor of a residual {@code scale (act(W sent + drive) - s)} or
+   * {@code scale (W sent + drive - s)}: {@code 1/2 sum_i (8 eps scale (|s_i| + |drive_i| +
+   * sum_j |w_ij sent_j|))^2}, what float64 evaluation of its terms can certify (see
+   * {@link HostMap#roundingFloor}).
+   *
+   * @param s the state
+   * @param sent what the included units send through {@code W} (the state, or its activation)
+   * @param scale the residual's factor (a leak rate, or 1)
+   */
+  public double roundingFloor(double[] s, double[] sent, double scale) {
+    double eps = Math.ulp(1.0);
+    int n = units.length;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double mag = Math.abs(s[i]) + Math.abs(drive[i]);
+      int row = i * n;
+      for (int j = 0; j < n; j++) {
+        mag += Math.abs(weights[row + j] * sent[j]);
+      }
+      double e = 8 * eps * mag * scale;
+      sum += e * e;
+    }
+    return 0.5 * sum;
+  }
+
   /** The full state: {@code s} at the included units, the held values elsewhere. */
   public double[] embed(double[] s) {
     check(s, "state");
