@@ -240,12 +240,18 @@ public final class LeakyMRNN extends MRNNBase {
       throw new IllegalArgumentException("alpha = dt / tau must be positive and finite, got "
           + alpha);
     }
-    return new LeakyHostMap(network, activation, alpha, coordinates);
+    // in h the residual is the fixed-point equation act(W h + c) - h: the Elman map's own
+    return new LeakyHostMap(network, activation, alpha, coordinates,
+        ElmanMRNN.hostMap(network, activation));
   }
 
-  /** {@link #hostMap}: the leaky update on plain arrays, in {@code x} or in {@code h}. */
+  /**
+   * {@link #hostMap}: the leaky update on plain arrays, in {@code x} or in {@code h}; in
+   * {@code h} its residual (and that residual's Jacobian and rounding floor) is
+   * {@code equation}'s.
+   */
   private record LeakyHostMap(HostNetwork network, Activation activation, double alpha,
-      Coordinates coordinates) implements HostMap {
+      Coordinates coordinates, HostMap equation) implements HostMap {
 
     private boolean inX() {
       return coordinates == Coordinates.PRE_ACTIVATION;
@@ -261,48 +267,37 @@ public final class LeakyMRNN extends MRNNBase {
 
     @Override
     public void residual(double[] s, double[] r) {
+      if (!inX()) {
+        equation.residual(s, r);
+        return;
+      }
       network.check(s, "state");
       double[] drive = network.drive();
-      int n = s.length;
-      if (inX()) {
-        double[] h = activate(s);
-        for (int i = 0; i < n; i++) {
-          r[i] = alpha * (network.dotRow(i, h) + drive[i] - s[i]);
-        }
-      } else {
-        for (int i = 0; i < n; i++) {
-          r[i] = activation.apply(network.dotRow(i, s) + drive[i]) - s[i];
-        }
+      double[] h = activate(s);
+      for (int i = 0; i < s.length; i++) {
+        r[i] = alpha * (network.dotRow(i, h) + drive[i] - s[i]);
       }
     }
 
     @Override
     public void residualJacobian(double[] s, double[] jac) {
+      if (!inX()) {
+        equation.residualJacobian(s, jac);
+        return;
+      }
       network.check(s, "state");
       double[] w = network.weights();
-      double[] drive = network.drive();
       int n = s.length;
-      if (inX()) {
-        double[] d = new double[n];
+      double[] d = new double[n];
+      for (int j = 0; j < n; j++) {
+        d[j] = alpha * activation.derivative(s[j]);
+      }
+      for (int i = 0; i < n; i++) {
+        int row = i * n;
         for (int j = 0; j < n; j++) {
-          d[j] = alpha * activation.derivative(s[j]);
+          jac[row + j] = w[row + j] * d[j];
         }
-        for (int i = 0; i < n; i++) {
-          int row = i * n;
-          for (int j = 0; j < n; j++) {
-            jac[row + j] = w[row + j] * d[j];
-          }
-          jac[row + i] -= alpha;
-        }
-      } else {
-        for (int i = 0; i < n; i++) {
-          int row = i * n;
-          double d = activation.derivative(network.dotRow(i, s) + drive[i]);
-          for (int j = 0; j < n; j++) {
-            jac[row + j] = d * w[row + j];
-          }
-          jac[row + i] -= 1.0;
-        }
+        jac[row + i] -= alpha;
       }
     }
 
@@ -328,8 +323,7 @@ public final class LeakyMRNN extends MRNNBase {
 
     @Override
     public double roundingFloor(double[] s) {
-      return inX() ? network.roundingFloor(s, activate(s), alpha)
-          : network.roundingFloor(s, s, 1.0);
+      return inX() ? network.roundingFloor(s, activate(s), alpha) : equation.roundingFloor(s);
     }
 
     @Override
