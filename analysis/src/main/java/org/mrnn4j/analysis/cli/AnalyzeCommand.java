@@ -21,10 +21,7 @@ import org.mrnn4j.analysis.report.SpectrumPlot;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Eigendecomposition;
-import org.mrnn4j.core.Tensor;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.Simulation;
-import org.mrnn4j.models.Trajectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -183,31 +180,17 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
       List<String> labels) {
-    List<Integer> asked = steps == null || steps.isEmpty() ? List.of(0, 200) : steps;
-    TreeSet<Integer> sorted = new TreeSet<>();
-    for (int s : asked) {
-      if (s < 0) {
-        throw new UserException("--steps must be 0 or more, got " + s);
-      }
-      sorted.add(s);
-    }
+    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 200));
     int n = model.numUnits();
-    int inputs = model.numInputs();
     double[] x0 = model.initialCondition().toArray();
     int horizon = sorted.last();
     double[] xs = null;
     double[] hs = null;
     if (horizon > 0) {
-      double[] seq = new double[horizon * inputs];
-      for (int t = 0; t < horizon; t++) {
-        System.arraycopy(u, 0, seq, t * inputs, inputs);
-      }
       LOG.info("simulating {} steps", horizon);
-      try (Tensor in = model.backend().fromArray(seq, 1, horizon, inputs);
-          Trajectory tr = model.simulate(Simulation.of(in))) {
-        xs = tr.xs().toArray();
-        hs = tr.hs().toArray();
-      }
+      ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
+      xs = run.xs();
+      hs = run.hs();
     }
     List<OperatingPoint> points = new ArrayList<>();
     for (int s : sorted) {

@@ -27,11 +27,8 @@ import org.mrnn4j.analysis.flowfields.FlowFieldPlot;
 import org.mrnn4j.analysis.flowfields.FlowGrid;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
-import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.Simulation;
-import org.mrnn4j.models.Trajectory;
 import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.Json;
 import org.slf4j.Logger;
@@ -234,7 +231,8 @@ final class FlowFieldCommand implements Callable<Integer> {
     FlowGrid flowGrid = follow ? FlowGrid.following(grid, half[0], half[1])
         : center != null ? FlowGrid.fixed(grid, half[0], half[1], center.get(0), center.get(1))
         : FlowGrid.fixed(grid, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2);
-    FlowFieldFinder finder = builder.grid(flowGrid).build();
+    // the probe's plane, so that PCA is fitted once
+    FlowFieldFinder finder = builder.plane(probe.plane()).grid(flowGrid).build();
 
     long start = System.nanoTime();
     List<FlowField> nonlinear = linearOnly ? null
@@ -261,7 +259,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     }
 
     Pca plane = finder.plane();
-    double[] explained = explained(plane, picked.trajectory(), finder);
+    double[] explained = explained(plane, picked.trajectory(), path, finder);
     printHeader(stdout, b, loaded, model, finder, u, explained);
     printTable(stdout, picked, nonlinear, linear, seconds);
     if (fixedPoints) {
@@ -299,36 +297,18 @@ final class FlowFieldCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ states
 
   private Picked simulated(RecurrentModel model, double[] u) {
-    List<Integer> asked = steps == null || steps.isEmpty() ? List.of(0, 20, 200) : steps;
-    TreeSet<Integer> sorted = new TreeSet<>();
-    for (int s : asked) {
-      if (s < 0) {
-        throw new UserException("--steps must be 0 or more, got " + s);
-      }
-      sorted.add(s);
-    }
+    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 20, 200));
     int n = model.numUnits();
-    int in = model.numInputs();
     int horizon = Math.max(sorted.last(), 1);
     double[][] path = new double[horizon + 1][];
-    path[0] = model.initialCondition().toArray();
-    double[] seq = new double[horizon * in];
-    for (int t = 0; t < horizon; t++) {
-      System.arraycopy(u, 0, seq, t * in, in);
-    }
+    path[0] = model.initialCondition().toArray(); // x0 (leaky) or h0 (Elman)
     LOG.info("simulating {} steps", horizon);
     // the natural state: x for the leaky model, h for the Elman model
     boolean pre = model.naturalCoordinates() == Coordinates.PRE_ACTIVATION;
-    try (Tensor input = model.backend().fromArray(seq, 1, horizon, in);
-        Trajectory tr = model.simulate(Simulation.of(input))) {
-      double[] all = (pre ? tr.xs() : tr.hs()).toArray();
-      for (int t = 1; t <= horizon; t++) {
-        path[t] = Arrays.copyOfRange(all, (t - 1) * n, t * n);
-      }
-    }
-    if (!pre) {
-      // the Elman initial condition is the model's h0
-      path[0] = model.initialCondition().toArray();
+    ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
+    double[] all = pre ? run.xs() : run.hs();
+    for (int t = 1; t <= horizon; t++) {
+      path[t] = Arrays.copyOfRange(all, (t - 1) * n, t * n);
     }
     int count = sorted.size();
     double[][] picked = new double[count][];
@@ -404,8 +384,11 @@ final class FlowFieldCommand implements Callable<Integer> {
   /**
    * The fraction of the trajectory's variance (over the plane's units) along each plane axis:
    * the PCA's own for a fitted plane; for a given plane, the projected variance over the total.
+   *
+   * @param proj the trajectory's plane coordinates
    */
-  private static double[] explained(Pca plane, double[][] trajectory, FlowFieldFinder finder) {
+  private static double[] explained(Pca plane, double[][] trajectory, double[][] proj,
+      FlowFieldFinder finder) {
     if (!Double.isNaN(plane.totalVariance())) {
       return new double[] {plane.explainedFraction(0), plane.explainedFraction(1)};
     }
@@ -423,9 +406,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     double total = 0;
     double[] along = new double[2];
     double[] pm = new double[2];
-    double[][] proj = new double[trajectory.length][];
     for (int t = 0; t < trajectory.length; t++) {
-      proj[t] = finder.project(trajectory[t]);
       pm[0] += proj[t][0] / trajectory.length;
       pm[1] += proj[t][1] / trajectory.length;
       for (int a = 0; a < idx.length; a++) {

@@ -289,14 +289,12 @@ public final class FlowFieldFinder {
       for (int a = 0; a < d; a++) {
         centred[a] = base[a] - mean[a];
       }
-      double[] a0 = plane.component(0);
-      double[] a1 = plane.component(1);
-      double ax = dot(a0, centred);
-      double ay = dot(a1, centred);
-      double bxx = dot(a0, jc0);
-      double bxy = dot(a0, jc1);
-      double byx = dot(a1, jc0);
-      double byy = dot(a1, jc1);
+      double ax = dot(c0, centred);
+      double ay = dot(c1, centred);
+      double bxx = dot(c0, jc0);
+      double bxy = dot(c0, jc1);
+      double byx = dot(c1, jc0);
+      double byy = dot(c1, jc1);
       double[][] vx = new double[p][p];
       double[][] vy = new double[p][p];
       for (int i = 0; i < p; i++) {
