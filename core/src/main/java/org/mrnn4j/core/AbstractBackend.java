@@ -354,6 +354,23 @@ public abstract class AbstractBackend implements Backend {
   }
 
   @Override
+  public final Tensor jacobianTimes(JacobianSpec spec, Tensor vectors) {
+    String op = "jacobianTimes";
+    checkSpec(op, spec, false);
+    own(op, vectors);
+    sameDType(op, spec.weights(), vectors);
+    int q = spec.columnsOrAll().size();
+    if (vectors.rank() != 2 || vectors.dim(0) != q) {
+      throw new IllegalArgumentException(op + ": the vectors must have shape [" + q
+          + ", k] (one row per kept column of W " + Shapes.format(spec.weights().shape())
+          + "), got " + Shapes.format(vectors.shape()));
+    }
+    try (Hold h = hold(op, spec.rowScale(), spec.weights(), spec.columnScale(), vectors)) {
+      return doJacobianTimes(spec, spec.rowsOrAll(), spec.columnsOrAll(), vectors);
+    }
+  }
+
+  @Override
   public final RecurrenceStates recurrence(RecurrenceSpec spec) {
     checkRecurrence(spec);
     try (Hold h = hold("recurrence", spec.weights(), spec.drive(), spec.x0(), spec.h0())) {
@@ -566,6 +583,31 @@ public abstract class AbstractBackend implements Backend {
     }
     try (Tensor wide = concatColumns(parts)) {
       return reshape(wide, batch, steps, n);
+    }
+  }
+
+  /**
+   * {@code J V} for a checked, unbatched spec and {@code vectors} of shape
+   * {@code [columns.size(), k]}. This default composes one {@link #matmul} with {@code W} (or the
+   * {@link #block} of it, gathered per call) and does the diagonal scalings and the identity on
+   * the host, O((n + m) k); backends override it to skip the copies.
+   */
+  protected Tensor doJacobianTimes(JacobianSpec spec, IndexRanges rows, IndexRanges columns,
+      Tensor vectors) {
+    int p = rows.size();
+    int q = columns.size();
+    int k = vectors.dim(1);
+    double[] v = vectors.toArray();
+    double[] c = spec.columnScale() == null ? null : spec.columnScale().toArray();
+    double[] r = spec.rowScale() == null ? null : spec.rowScale().toArray();
+    double[] scaled = JacobianProducts.scaleRows(v, c, columns, k);
+    boolean whole = rows.isAll(spec.weights().dim(0)) && columns.isAll(spec.weights().dim(1));
+    try (TensorScope scope = new TensorScope()) {
+      Tensor w = whole ? spec.weights() : scope.track(block(spec.weights(), rows, columns));
+      Tensor x = scope.track(doFromArray(scaled, vectors.dtype(), new int[] {q, k}));
+      double[] y = scope.track(doMatmul(w, false, x, false)).toArray();
+      JacobianProducts.finish(y, r, spec.scale(), spec.identity(), v, rows, columns, k);
+      return doFromArray(y, vectors.dtype(), new int[] {p, k});
     }
   }
 

@@ -164,6 +164,24 @@ public interface Backend extends AutoCloseable {
   Tensor jacobianBatch(JacobianSpec spec);
 
   /**
+   * The product {@code J V} of the structured Jacobian block of {@code spec} at one operating point
+   * with a block of {@code k} vectors, without forming {@code J}: {@code a V'} plus
+   * {@code b diag(r) W diag(c) V} restricted to the spec's rows and columns, where {@code V'}
+   * holds the rows of {@code V} whose global column index is also a kept row. Costs one matrix
+   * product with {@code W} (or its block) and O((n + m) k) besides: the kernel of the Krylov
+   * eigensolvers, which need {@code J} only through products.
+   *
+   * <p>Agrees with {@code matmul(jacobian(spec), vectors)} up to rounding (the order of the
+   * operations differs).
+   *
+   * @param vectors shape {@code [columns.size(), k]}, the dtype of {@code W}
+   * @return shape {@code [rows.size(), k]}
+   * @throws IllegalArgumentException if the spec is batched or invalid (as for {@link #jacobian}),
+   *     or {@code vectors} is not a matrix with {@code columns.size()} rows of that dtype
+   */
+  Tensor jacobianTimes(JacobianSpec spec, Tensor vectors);
+
+  /**
    * Runs a whole recurrence ({@link RecurrenceSpec}): {@code T} steps of {@code x_t} and
    * {@code h_t = f(x_t)} for a batch, returned in the drive's layout. This is the simulation
    * kernel: backends fuse each step into a matrix product and one elementwise pass.

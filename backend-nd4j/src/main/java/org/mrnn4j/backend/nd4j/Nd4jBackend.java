@@ -13,6 +13,7 @@ import org.mrnn4j.core.DType;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.IndexRange;
 import org.mrnn4j.core.IndexRanges;
+import org.mrnn4j.core.JacobianProducts;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.RecurrenceSpec;
 import org.mrnn4j.core.RecurrenceStates;
@@ -52,9 +53,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * a formula within a few ulps of {@link Math#tanh} (which is slow on Java 17), its derivative
  * {@link Activation}'s scalar definition exactly.
  *
- * <p>Threads: OpenBLAS's matrix products use its thread pool (the backend option
- * {@value Nd4jBackendProvider#THREADS}); ND4J's own kernels run on one thread unless
- * {@code OMP_NUM_THREADS} is set (see {@link Nd4jBackendProvider}).
+ * <p>Threads: OpenBLAS and ND4J's own kernels run one thread per calling thread unless
+ * {@code OPENBLAS_NUM_THREADS}, {@code OMP_NUM_THREADS} or the backend option
+ * {@value Nd4jBackendProvider#THREADS} say otherwise; {@link #eigBatch} decomposes a batch's
+ * matrices concurrently on the common fork-join pool (see {@link Nd4jBackendProvider}).
  *
  * <p>Thread-safe: no state is kept between calls, and every operation runs outside any ND4J
  * workspace the calling thread may have opened, so results never live in a workspace that a
@@ -650,6 +652,37 @@ public final class Nd4jBackend extends AbstractBackend {
       free(r, c);
       addIdentity(out, batch, spec.identity(), rows, columns);
       return wrap(out, dtype);
+    });
+  }
+
+  /**
+   * Over the whole of {@code W}: the scaled vectors go straight into a pooled buffer, one
+   * {@code ?gemm} reads {@code W} in place, and the row scale and identity are one heap pass; no
+   * intermediate tensors. A region block takes the composed default (which gathers it).
+   */
+  @Override
+  protected Tensor doJacobianTimes(JacobianSpec spec, IndexRanges rows, IndexRanges columns,
+      Tensor vectors) {
+    INDArray w = nd(spec.weights());
+    if (!rows.isAll((int) w.size(0)) || !columns.isAll((int) w.size(1)) || vectors.size() == 0) {
+      return super.doJacobianTimes(spec, rows, columns, vectors);
+    }
+    DType dtype = vectors.dtype();
+    int p = rows.size();
+    int q = columns.size();
+    int k = vectors.dim(1);
+    return outside(() -> {
+      double[] v = NativeBlas.toHost(nd(vectors));
+      double[] c = spec.columnScale() == null ? null : NativeBlas.toHost(nd(spec.columnScale()));
+      double[] r = spec.rowScale() == null ? null : NativeBlas.toHost(nd(spec.rowScale()));
+      INDArray x = NativeBlas.fromHost(pool.uninitialized(nd(dtype), new long[] {q, k}),
+          JacobianProducts.scaleRows(v, c, columns, k));
+      INDArray out = pool.uninitialized(nd(dtype), new long[] {p, k});
+      NativeBlas.gemm(w, false, x, false, out, p, k, q);
+      pool.release(x);
+      double[] y = NativeBlas.toHost(out);
+      JacobianProducts.finish(y, r, spec.scale(), spec.identity(), v, rows, columns, k);
+      return new Nd4jTensor(this, dtype, new int[] {p, k}, NativeBlas.fromHost(out, y));
     });
   }
 

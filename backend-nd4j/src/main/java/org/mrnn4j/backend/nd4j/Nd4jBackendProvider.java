@@ -25,9 +25,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Threads: the first probe sets ND4J's own kernels (elementwise ops, broadcasts) to one thread
  * unless the environment variable {@code OMP_NUM_THREADS} is set: at the sizes of an RNN they
  * cost microseconds and are memory-bound, and idle OpenMP threads spin-wait, which on a busy
- * machine made them ten times slower. OpenBLAS's matrix products keep their own thread count
- * ({@code OPENBLAS_NUM_THREADS}, else the available processors), which the backend option
- * {@value #THREADS} sets. Both counts are process-wide.
+ * machine made them ten times slower. OpenBLAS runs one thread per caller too, unless
+ * {@code OPENBLAS_NUM_THREADS} is set or the backend option {@value #THREADS} asks for more: the
+ * library parallelises across independent problems (a batch's eigendecompositions run on the
+ * common fork-join pool), so that however many threads call the backend the cores are never
+ * oversubscribed; a shared OpenBLAS pool spin-waits under concurrent callers. Both counts are
+ * process-wide.
  *
  * <p>Logging: ND4J logs through SLF4J; this module adds no binding. Unless the system property
  * {@value #LOG_INITIALIZATION} is already set, the probe sets it to {@code false}, which silences
@@ -42,9 +45,9 @@ public final class Nd4jBackendProvider implements BackendProvider {
   /**
    * The backend option naming the number of threads of OpenBLAS's matrix products (an integer
    * of at least 1). It is process-wide: OpenBLAS has one thread pool, so the last backend
-   * created with the option sets it for every ND4J backend and ND4J user in the JVM. Unset, the
-   * count OpenBLAS chose stays: {@code OPENBLAS_NUM_THREADS} if set, else the available
-   * processors.
+   * created with the option sets it for every ND4J backend and ND4J user in the JVM. Unset, it is
+   * {@code OPENBLAS_NUM_THREADS} if set, else 1 (see the class description). More than one pays
+   * only for large matrix products made from a single thread.
    */
   public static final String THREADS = "threads";
   /**
@@ -221,6 +224,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
       // the setting that takes, and the detail below reports both.)
       Nd4j.getEnvironment().setMaxMasterThreads(1);
       Nd4j.getEnvironment().setMaxThreads(1);
+    }
+    if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
+      // One OpenBLAS thread per calling thread: the library parallelises across independent
+      // problems instead (batched eigendecompositions on the common pool), and callers from many
+      // threads then never oversubscribe the cores. OpenBLAS's own pool gains nothing here
+      // (dgeev's Hessenberg QR is sequential; the simulation benchmark at n = 1024 took 271 ms
+      // with 1 thread and with 2) and, shared by concurrent callers, it spin-waits: 8 threads
+      // calling dgeev through one 2-thread pool ran 40 times slower than with 1 thread each.
+      NativeBlas.setThreads(1);
     }
     String version = nd4jVersion();
     org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();

@@ -42,12 +42,21 @@ class Nd4jProviderTest {
   }
 
   @Test
+  void openBlasRunsOneThreadPerCallerByDefault() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("OPENBLAS_NUM_THREADS") == null,
+        "OPENBLAS_NUM_THREADS is set, and rules");
+    assertTrue(new Nd4jBackendProvider().probe().available());
+    assertEquals(1, NativeBlas.threads(),
+        "callers from many threads must not share a multi-threaded OpenBLAS pool by default");
+  }
+
+  @Test
   void threadsOptionSetsOpenBlasThreadsAndRejectsNonsense() {
     Nd4jBackendProvider provider = new Nd4jBackendProvider();
     int before = NativeBlas.threads();
     try {
-      try (Backend b = provider.create(BackendOptions.of(java.util.Map.of("threads", "1")))) {
-        assertEquals(1, NativeBlas.threads());
+      try (Backend b = provider.create(BackendOptions.of(java.util.Map.of("threads", "2")))) {
+        assertEquals(2, NativeBlas.threads());
       }
       IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class,

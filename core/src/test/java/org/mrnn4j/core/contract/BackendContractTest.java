@@ -909,6 +909,86 @@ public abstract class BackendContractTest {
     }
   }
 
+  /** J V from the materialised reference Jacobian, row-major [rows, k]. */
+  private static double[] referenceProduct(double[][] j, double[] v, int k) {
+    double[] out = new double[j.length * k];
+    for (int i = 0; i < j.length; i++) {
+      for (int q = 0; q < j[i].length; q++) {
+        for (int t = 0; t < k; t++) {
+          out[i * k + t] += j[i][q] * v[q * k + t];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void jacobianTimesMatchesTheMaterialisedJacobian() {
+    Random random = new Random(21);
+    int n = 9;
+    int m = 11; // rectangular: the column scale's offsets differ from the row scale's
+    double[][] w = randomMatrix(random, n, m);
+    double[] r = random(random, n);
+    double[] c = random(random, m);
+    Tensor wt = m(w);
+    IndexRanges[] rowChoices = {null, ranges(0, 2, 4, 6), ranges(3, 9)};
+    IndexRanges[] columnChoices = {null, ranges(1, 3, 4, 5, 7, 11), ranges(2, 6)};
+    for (IndexRanges rows : rowChoices) {
+      for (IndexRanges columns : columnChoices) {
+        for (int scales = 0; scales < 4; scales++) {
+          for (int k : new int[] {1, 3}) {
+            boolean withR = (scales & 1) != 0;
+            boolean withC = (scales & 2) != 0;
+            int q = columns == null ? m : columns.size();
+            double[] v = random(random, q * k);
+            JacobianSpec spec = JacobianSpec.builder(wt).identity(0.7).scale(-1.3)
+                .rowScale(withR ? t(r, n) : null).columnScale(withC ? t(c, m) : null)
+                .rows(rows).columns(columns).build();
+            double[][] j = referenceJacobian(0.7, -1.3, withR ? r : null, w, withC ? c : null,
+                rows, columns);
+            Tensor got = backend.jacobianTimes(spec, t(v, q, k));
+            assertArrayEquals(new int[] {j.length, k}, got.shape(), "shape of J V");
+            String what = "J V rows " + rows + " columns " + columns + " r " + withR + " c "
+                + withC + " k " + k;
+            assertClose(referenceProduct(j, v, k), got.toArray(), TOL, what);
+            // and against the backend's own materialised Jacobian
+            assertClose(backend.matmul(backend.jacobian(spec), t(v, q, k)).toArray(),
+                got.toArray(), TOL, what + " vs matmul(jacobian)");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void jacobianTimesAtBlockedSizes() {
+    Random random = new Random(22);
+    int n = 300; // past the blocking of native matrix-vector kernels
+    double[][] w = randomMatrix(random, n, n);
+    double[] c = random(random, n);
+    double[] r = random(random, n);
+    double[] v = random(random, n * 2);
+    JacobianSpec spec = JacobianSpec.builder(m(w)).identity(0.95).scale(0.05)
+        .rowScale(t(r, n)).columnScale(t(c, n)).build();
+    assertClose(referenceProduct(referenceJacobian(0.95, 0.05, r, w, c, null, null), v, 2),
+        backend.jacobianTimes(spec, t(v, n, 2)).toArray(), 1e-12, "J V at n = 300");
+  }
+
+  @Test
+  void jacobianTimesRejectsBadVectors() {
+    Tensor w = backend.zeros(3, 4);
+    JacobianSpec spec = JacobianSpec.builder(w).columns(ranges(0, 2)).build();
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.jacobianTimes(spec, backend.zeros(4, 1)), "[2, k]", "[4, 1]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.jacobianTimes(spec, backend.zeros(2)), "[2, k]", "[2]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.jacobianTimes(JacobianSpec.builder(w).rowScale(backend.zeros(2, 3))
+            .build(), backend.zeros(4, 1)), "[3]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.jacobianTimes(spec, null), "null");
+  }
+
   @Test
   void jacobianBatchRejectsBadSpecs() {
     Tensor w = backend.zeros(3, 3);
@@ -1708,6 +1788,9 @@ public abstract class BackendContractTest {
       out.add(scope.track(backend.jacobianBatch(JacobianSpec.builder(wt).identity(0.8).scale(0.2)
           .columnScale(d).rows(ranges(0, 10, 20, 40)).build())).toArray());
       out.add(scope.track(backend.matmul(wt, true, wt, false)).toArray());
+      out.add(scope.track(backend.jacobianTimes(JacobianSpec.builder(wt).identity(0.8).scale(0.2)
+          .columnScale(scope.track(backend.reshape(scope.track(backend.select(d, 0)), w.length)))
+          .build(), scope.track(backend.transpose(xt)))).toArray());
       Tensor drive = scope.track(backend.stack(List.of(xt, h, xt)));
       try (RecurrenceStates r = backend.recurrence(RecurrenceSpec.leaky(wt, 0.1).x0(xt).h0(h)
           .activation(Activation.TANH).drive(drive, false).build())) {

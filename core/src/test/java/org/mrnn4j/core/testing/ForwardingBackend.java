@@ -165,6 +165,11 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
+  public Tensor jacobianTimes(JacobianSpec spec, Tensor vectors) {
+    return delegate.jacobianTimes(spec, vectors);
+  }
+
+  @Override
   public RecurrenceStates recurrence(RecurrenceSpec spec) {
     return delegate.recurrence(spec);
   }
