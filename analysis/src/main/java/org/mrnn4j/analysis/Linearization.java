@@ -121,6 +121,21 @@ public interface Linearization {
     }
   }
 
+  /**
+   * The leading eigenvalues of the state Jacobian at {@code point} without forming it: a
+   * Krylov-Schur iteration on the backend's Jacobian-times-vectors kernel for large Jacobians,
+   * the dense path for small ones and as fallback ({@link Spectra#leading}). No mRNNTorch
+   * counterpart (it always decomposes the whole Jacobian).
+   */
+  LeadingSpectrum leading(OperatingPoint point, LeadingOptions options);
+
+  /**
+   * The leading eigenvalues by modulus at {@code point}, as many as it takes to count the unstable
+   * modes exactly, or the honest bound where the spectrum's bulk stops the search
+   * ({@link Spectra#stability}).
+   */
+  LeadingSpectrum leadingStability(OperatingPoint point, LeadingOptions options);
+
   /** The eigenvalues alone (no eigenvectors computed), in the canonical order. */
   default Eigendecomposition eigenvalues(OperatingPoint point) {
     try (Tensor j = jacobian(point)) {

@@ -129,6 +129,26 @@ final class ModelLinearization implements Linearization {
   }
 
   @Override
+  public LeadingSpectrum leading(OperatingPoint point, LeadingOptions options) {
+    return guarded("leading", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return Spectra.leading(stateSpec(pointFactors(scope, point, false), units, units),
+            options);
+      }
+    });
+  }
+
+  @Override
+  public LeadingSpectrum leadingStability(OperatingPoint point, LeadingOptions options) {
+    return guarded("leadingStability", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return Spectra.stability(stateSpec(pointFactors(scope, point, false), units, units),
+            options);
+      }
+    });
+  }
+
+  @Override
   public StabilitySummary stability(OperatingPoint point) {
     return summary(eigenvalues(point), continuousTimeStep());
   }

@@ -2,8 +2,14 @@ package org.mrnn4j.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Capability;
+import org.mrnn4j.core.DType;
 import org.mrnn4j.core.Eigendecomposition;
+import org.mrnn4j.core.IndexRanges;
+import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
 
 /**
  * The eigendecompositions of the analysis: the backend's eigen kernel, then a refinement of
@@ -22,7 +28,9 @@ import org.mrnn4j.core.Tensor;
  * backends' job (EJML's kernel and LAPACK both balance).
  *
  * <p>Every eigendecomposition of the analyses (linearizations, batches, fixed points, flow
- * fields) goes through this class.
+ * fields) goes through this class, and so do the leading eigenvalues of large Jacobians
+ * ({@link #leading}, {@link #stability}: a Krylov-Schur iteration on the backend's
+ * Jacobian-times-vectors kernel, whose small projected eigenproblems come back here).
  */
 public final class Spectra {
   private Spectra() {}
@@ -42,6 +50,285 @@ public final class Spectra {
       out.add(refineClusters(raw.get(k), norm(all, k * size, size)));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ leading eigenvalues
+
+  /**
+   * Up to this dimension (or twice the Krylov basis, if larger) {@link #leading} takes the dense
+   * path at once: a Krylov run would cost about as much and answer less.
+   */
+  public static final int DENSE_BELOW = 64;
+
+  /**
+   * The leading eigenvalues of the square Jacobian block {@code spec} (rows equal to columns; one
+   * operating point) by the Krylov-Schur iteration on {@link Backend#jacobianTimes}, never
+   * forming the Jacobian; the dense path for small blocks and as fallback (see
+   * {@link LeadingSpectrum}).
+   *
+   * @throws IllegalArgumentException if the block is not square on equal rows and columns, or the
+   *     spec is batched or invalid
+   * @throws UnsupportedOperationException if the backend computes no eigenvectors
+   */
+  public static LeadingSpectrum leading(JacobianSpec spec, LeadingOptions options) {
+    LeadingSpectrum s = krylovOrDense(spec, options);
+    if (!s.isComplete() && s.dimension() <= options.denseLimit()) {
+      return dense(spec, options, LeadingSpectrum.Method.DENSE_FALLBACK, s.products());
+    }
+    return s;
+  }
+
+  /**
+   * Beyond converged unstable outliers, a bulk whose Ritz values stay below this modulus is taken
+   * to be stable ({@link LeadingSpectrum.Certainty#BULK_ESTIMATE}): a margin, because the Ritz
+   * values of a bulk approach its edge from inside.
+   */
+  public static final double BULK_MARGIN = 0.95;
+
+  /**
+   * The leading eigenvalues by modulus, enough of them to count the unstable modes
+   * ({@code |lambda| > 1}): starting from {@code options.count()}, the count doubles while every
+   * converged eigenvalue is unstable, until a stable one converges (the count is then exact) or
+   * the run stops inside the bulk. There, a bulk whose Ritz values lie within
+   * {@link #BULK_MARGIN} leaves the count of the converged outliers, marked as resting on that
+   * estimate; a bulk reaching further is decomposed densely (up to
+   * {@link LeadingOptions#denseLimit()} units) or the count is a lower bound. Which of these
+   * happened is {@link LeadingSpectrum#unstableCertainty()}.
+   */
+  public static LeadingSpectrum stability(JacobianSpec spec, LeadingOptions options) {
+    LeadingOptions o = options.withOrder(LeadingOptions.Order.MODULUS);
+    while (true) {
+      LeadingSpectrum s = krylovOrDense(spec, o);
+      if (s.method() != LeadingSpectrum.Method.KRYLOV
+          || s.unstableCertainty() == LeadingSpectrum.Certainty.EXACT) {
+        return s;
+      }
+      if (s.isComplete()) {
+        o = o.withCount(2 * o.count());
+        continue;
+      }
+      if (s.bulkRadius() < BULK_MARGIN) {
+        return s.withCertainty(LeadingSpectrum.Certainty.BULK_ESTIMATE);
+      }
+      if (s.dimension() <= o.denseLimit()) {
+        return dense(spec, o, LeadingSpectrum.Method.DENSE_FALLBACK, s.products());
+      }
+      return s;
+    }
+  }
+
+  /** The Krylov answer, partial or not, or the dense one for a small block. */
+  private static LeadingSpectrum krylovOrDense(JacobianSpec spec, LeadingOptions options) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    java.util.Objects.requireNonNull(options, "options");
+    IndexRanges rows = spec.rowsOrAll();
+    if (!rows.equals(spec.columnsOrAll())) {
+      throw new IllegalArgumentException("leading eigenvalues need a square Jacobian block on "
+          + "equal rows and columns, got rows " + rows + " and columns " + spec.columnsOrAll());
+    }
+    int n = rows.size();
+    int m = options.subspaceFor(n);
+    if (n <= Math.max(DENSE_BELOW, 2 * m) || options.count() >= n / 2) {
+      return dense(spec, options, LeadingSpectrum.Method.DENSE, 0);
+    }
+    Backend backend = spec.weights().backend();
+    if (!backend.supports(Capability.EIGENVECTORS)) {
+      throw new UnsupportedOperationException("the Krylov eigensolver needs eigenvectors of its "
+          + "projected matrices, which the " + backend.name() + " backend does not compute");
+    }
+    try (TensorScope scope = new TensorScope()) {
+      JacobianSpec whole = gathered(scope, spec);
+      DType dtype = spec.weights().dtype();
+      java.util.function.UnaryOperator<double[]> op = x -> {
+        try (Tensor t = backend.fromArray(x, dtype, n, x.length / n);
+            Tensor y = backend.jacobianTimes(whole, t)) {
+          return y.toArray();
+        }
+      };
+      java.util.function.Function<double[][], Eigendecomposition> small = h -> {
+        try (Tensor t = backend.fromMatrix(h)) {
+          return eig(t, true);
+        }
+      };
+      KrylovSchur.Result r = KrylovSchur.run(op, n, options.count(), m, options.order(),
+          options.maxProductsFor(n), options.toleranceFor(dtype == DType.FLOAT32), small);
+      return fromKrylov(n, options, r);
+    }
+  }
+
+  /** The spec over a gathered copy of the block (so each product reads one contiguous matrix). */
+  private static JacobianSpec gathered(TensorScope scope, JacobianSpec spec) {
+    Tensor w = spec.weights();
+    IndexRanges units = spec.rowsOrAll();
+    if (units.isAll(w.dim(0)) && units.isAll(w.dim(1))) {
+      return spec;
+    }
+    Backend b = w.backend();
+    Tensor block = scope.track(b.block(w, units, units));
+    return JacobianSpec.builder(block).identity(spec.identity()).scale(spec.scale())
+        .rowScale(pick(scope, spec.rowScale(), units))
+        .columnScale(pick(scope, spec.columnScale(), units)).build();
+  }
+
+  private static Tensor pick(TensorScope scope, Tensor v, IndexRanges units) {
+    if (v == null) {
+      return null;
+    }
+    Backend b = v.backend();
+    Tensor row = scope.track(b.reshape(v, 1, v.dim(0)));
+    Tensor part = scope.track(b.block(row, null, units));
+    return scope.track(b.reshape(part, units.size()));
+  }
+
+  /** The first {@code count} eigenvalues in the wanted order from the full decomposition. */
+  private static LeadingSpectrum dense(JacobianSpec spec, LeadingOptions options,
+      LeadingSpectrum.Method method, int products) {
+    Backend backend = spec.weights().backend();
+    int n = spec.rowsOrAll().size();
+    Eigendecomposition all;
+    try (Tensor j = backend.jacobian(spec)) {
+      all = eig(j, options.vectors());
+    }
+    int unstable = 0;
+    for (int i = 0; i < all.size(); i++) {
+      unstable += all.modulus(i) > 1.0 ? 1 : 0;
+    }
+    Integer[] idx = new Integer[all.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    if (options.order() == LeadingOptions.Order.REAL_PART) {
+      java.util.Arrays.sort(idx, java.util.Comparator.comparingDouble((Integer i) -> all.real(i))
+          .reversed().thenComparing(java.util.Comparator.comparingDouble(
+              (Integer i) -> all.imag(i)).reversed()));
+    }
+    int take = Math.min(all.size(), options.count());
+    if (take < all.size() && take > 0 && all.imag(idx[take - 1]) != 0.0
+        && all.imag(idx[take]) == -all.imag(idx[take - 1])) {
+      take++; // keep a conjugate pair whole
+    }
+    double[] re = new double[take];
+    double[] im = new double[take];
+    double[][] vr = options.vectors() ? new double[take][] : null;
+    double[][] vi = options.vectors() ? new double[take][] : null;
+    for (int t = 0; t < take; t++) {
+      re[t] = all.real(idx[t]);
+      im[t] = all.imag(idx[t]);
+      if (vr != null) {
+        vr[t] = all.vectorReal(idx[t]);
+        vi[t] = all.vectorImag(idx[t]);
+      }
+    }
+    Eigendecomposition chosen = Eigendecomposition.of(re, im, vr, vi);
+    double[] residuals = new double[take];
+    java.util.Arrays.fill(residuals, Double.NaN);
+    if (vr != null && take > 0) {
+      residuals = trueResiduals(spec, chosen);
+    }
+    return new LeadingSpectrum(n, options.order(), take, chosen, residuals, method, products,
+        Double.NaN, unstable, LeadingSpectrum.Certainty.EXACT, all.spectralRadius());
+  }
+
+  /** {@code |J x - lambda x| / |x|} for every pair of {@code e}, by one block product. */
+  private static double[] trueResiduals(JacobianSpec spec, Eigendecomposition e) {
+    Backend backend = spec.weights().backend();
+    int n = spec.rowsOrAll().size();
+    int cols = 2 * e.size();
+    double[] block = new double[n * cols];
+    for (int t = 0; t < e.size(); t++) {
+      double[] xr = e.vectorReal(t);
+      double[] xi = e.vectorImag(t);
+      for (int r = 0; r < n; r++) {
+        block[r * cols + 2 * t] = xr[r];
+        block[r * cols + 2 * t + 1] = xi[r];
+      }
+    }
+    double[] ax;
+    try (Tensor x = backend.fromArray(block, spec.weights().dtype(), n, cols);
+        Tensor y = backend.jacobianTimes(spec, x)) {
+      ax = y.toArray();
+    }
+    double[] out = new double[e.size()];
+    for (int t = 0; t < e.size(); t++) {
+      double[] xr = e.vectorReal(t);
+      double[] xi = e.vectorImag(t);
+      double s2 = 0;
+      double x2 = 0;
+      for (int r = 0; r < n; r++) {
+        double dr = ax[r * cols + 2 * t] - (e.real(t) * xr[r] - e.imag(t) * xi[r]);
+        double di = ax[r * cols + 2 * t + 1] - (e.real(t) * xi[r] + e.imag(t) * xr[r]);
+        s2 += dr * dr + di * di;
+        x2 += xr[r] * xr[r] + xi[r] * xi[r];
+      }
+      out[t] = Math.sqrt(s2 / x2);
+    }
+    return out;
+  }
+
+  private static LeadingSpectrum fromKrylov(int n, LeadingOptions options, KrylovSchur.Result r) {
+    int wanted = r.re().length;
+    int done = 0;
+    for (boolean converged : r.converged()) {
+      done += converged ? 1 : 0;
+    }
+    double[] re = new double[done];
+    double[] im = new double[done];
+    double[][] vr = new double[done][];
+    double[][] vi = new double[done][];
+    double[] res = new double[done];
+    int c = 0;
+    for (int t = 0; t < wanted; t++) {
+      if (r.converged()[t]) {
+        re[c] = r.re()[t];
+        im[c] = r.im()[t];
+        vr[c] = r.vr()[t];
+        vi[c] = r.vi()[t];
+        res[c] = r.residual()[t];
+        c++;
+      }
+    }
+    // canonical order first, so the residuals follow their pairs through Eigendecomposition.of
+    Integer[] idx = new Integer[done];
+    for (int i = 0; i < done; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, java.util.Comparator
+        .comparingDouble((Integer i) -> Math.hypot(re[i], im[i])).reversed()
+        .thenComparing(java.util.Comparator.comparingDouble((Integer i) -> re[i]).reversed())
+        .thenComparing(java.util.Comparator.comparingDouble((Integer i) -> im[i]).reversed()));
+    double[] sr = new double[done];
+    double[] si = new double[done];
+    double[][] svr = new double[done][];
+    double[][] svi = new double[done][];
+    double[] sres = new double[done];
+    for (int t = 0; t < done; t++) {
+      sr[t] = re[idx[t]];
+      si[t] = im[idx[t]];
+      svr[t] = vr[idx[t]];
+      svi[t] = vi[idx[t]];
+      sres[t] = res[idx[t]];
+    }
+    Eigendecomposition e = options.vectors() ? Eigendecomposition.of(sr, si, svr, svi)
+        : Eigendecomposition.of(sr, si, null, null);
+    // stability by modulus: exact once a stable pair converged with every larger one
+    boolean modulus = options.order() == LeadingOptions.Order.MODULUS;
+    int unstable = 0;
+    boolean exact = false;
+    boolean prefix = true;
+    for (int t = 0; t < wanted && prefix; t++) {
+      if (!r.converged()[t]) {
+        prefix = false;
+      } else if (Math.hypot(r.re()[t], r.im()[t]) > 1.0) {
+        unstable++;
+      } else {
+        exact = modulus;
+        break;
+      }
+    }
+    double radius = modulus && r.converged()[0] ? Math.hypot(r.re()[0], r.im()[0]) : Double.NaN;
+    return new LeadingSpectrum(n, options.order(), wanted, e, sres, LeadingSpectrum.Method.KRYLOV,
+        r.products(), done < wanted ? r.unconvergedRadius() : Double.NaN, unstable,
+        exact ? LeadingSpectrum.Certainty.EXACT : LeadingSpectrum.Certainty.LOWER_BOUND, radius);
   }
 
   /** The Frobenius norm of {@code a[from, from + length)}. */
