@@ -59,7 +59,12 @@ final class KrylovSchur {
     v[0] = randomUnit(random, n, v, 0);
     int kept = 0;
     int products = 0;
+    // Where a product costs far more than the small eigenproblem (about n >= 1000), the Ritz
+    // pairs are checked after every product, so a fast outlier stops the expansion early; the
+    // Krylov decomposition holds at every length, not only at the full basis.
+    int stride = n >= 1000 ? 1 : 5;
     while (true) {
+      int length = m;
       for (int j = kept; j < m; j++) {
         double[] w = op.apply(v[j]);
         products++;
@@ -81,26 +86,23 @@ final class KrylovSchur {
           scale(1.0 / beta, w);
           v[j + 1] = w;
         }
+        int len = j + 1;
+        if (len < m && len >= k + 2 && (len - kept) % stride == 0) {
+          Ritz early = ritz(h, len, k, order, eig, target);
+          if (early.converged) {
+            return finish(op, v, len, early.values, early.sorted, early.wanted, products,
+                early.scale, tolerance);
+          }
+        }
       }
-      double[][] hm = new double[m][];
-      for (int i = 0; i < m; i++) {
-        hm[i] = h[i].clone();
-      }
-      double scale = frobenius(hm);
+      Ritz full = ritz(h, length, k, order, eig, target);
+      double[][] hm = full.h;
+      double scale = full.scale;
       double betaM = h[m][m - 1];
-      Eigendecomposition ritz = eig.apply(hm);
-      Integer[] sorted = sortedIndices(ritz, order);
-      int wanted = withPartner(ritz, sorted, k);
-      double[] estimate = new double[m];
-      boolean all = true;
-      for (int t = 0; t < wanted; t++) {
-        int i = sorted[t];
-        double yr = ritz.vectorReal(i)[m - 1];
-        double yi = ritz.vectorImag(i)[m - 1];
-        estimate[t] = Math.abs(betaM) * Math.hypot(yr, yi);
-        all &= estimate[t] <= target * Math.max(scale, Double.MIN_NORMAL);
-      }
-      if (all || products + (m - kept) > budget || wanted >= m - 1) {
+      Eigendecomposition ritz = full.values;
+      Integer[] sorted = full.sorted;
+      int wanted = full.wanted;
+      if (full.converged || products + (m - kept) > budget || wanted >= m - 1) {
         return finish(op, v, m, ritz, sorted, wanted, products, scale, tolerance);
       }
       // restart with the best p Ritz vectors: p = wanted + half the rest, pairs kept whole
@@ -139,6 +141,31 @@ final class KrylovSchur {
     }
   }
 
+  /** The Ritz pairs of the leading {@code len x len} block of the decomposition. */
+  private record Ritz(double[][] h, double scale, Eigendecomposition values, Integer[] sorted,
+      int wanted, boolean converged) {}
+
+  private static Ritz ritz(double[][] h, int len, int k, Order order,
+      java.util.function.Function<double[][], Eigendecomposition> eig, double target) {
+    double[][] hm = new double[len][];
+    for (int i = 0; i < len; i++) {
+      hm[i] = Arrays.copyOf(h[i], len);
+    }
+    double scale = frobenius(hm);
+    double beta = h[len][len - 1];
+    Eigendecomposition values = eig.apply(hm);
+    Integer[] sorted = sortedIndices(values, order);
+    int wanted = withPartner(values, sorted, k);
+    boolean all = true;
+    for (int t = 0; t < wanted && all; t++) {
+      int i = sorted[t];
+      double estimate = Math.abs(beta)
+          * Math.hypot(values.vectorReal(i)[len - 1], values.vectorImag(i)[len - 1]);
+      all = estimate <= target * Math.max(scale, Double.MIN_NORMAL);
+    }
+    return new Ritz(hm, scale, values, sorted, wanted, all);
+  }
+
   /** The wanted Ritz pairs as eigenpairs of A, with true residuals from one block product. */
   private static Result finish(UnaryOperator<double[]> op, double[][] v, int m,
       Eigendecomposition ritz, Integer[] sorted, int wanted, int products, double scale,
@@ -155,13 +182,21 @@ final class KrylovSchur {
       xr[t] = combine(v, ritz.vectorReal(i), m, n);
       xi[t] = combine(v, ritz.vectorImag(i), m, n);
     }
-    // A x for every real and imaginary part at once: [n, 2 wanted]
-    int cols = 2 * wanted;
+    // A x for every real part and every nonzero imaginary part at once: [n, cols]
+    int[] realCol = new int[wanted];
+    int[] imagCol = new int[wanted];
+    int cols = 0;
+    for (int t = 0; t < wanted; t++) {
+      realCol[t] = cols++;
+      imagCol[t] = isZero(xi[t]) ? -1 : cols++;
+    }
     double[] block = new double[n * cols];
     for (int t = 0; t < wanted; t++) {
       for (int r = 0; r < n; r++) {
-        block[r * cols + 2 * t] = xr[t][r];
-        block[r * cols + 2 * t + 1] = xi[t][r];
+        block[r * cols + realCol[t]] = xr[t][r];
+        if (imagCol[t] >= 0) {
+          block[r * cols + imagCol[t]] = xi[t][r];
+        }
       }
     }
     double[] ax = op.apply(block);
@@ -173,8 +208,8 @@ final class KrylovSchur {
       double s2 = 0;
       double x2 = 0;
       for (int r = 0; r < n; r++) {
-        double ar = ax[r * cols + 2 * t];
-        double ai = ax[r * cols + 2 * t + 1];
+        double ar = ax[r * cols + realCol[t]];
+        double ai = imagCol[t] < 0 ? 0.0 : ax[r * cols + imagCol[t]];
         // (A x - theta x), theta = re + i im, x = xr + i xi
         double dr = ar - (re[t] * xr[t][r] - im[t] * xi[t][r]);
         double di = ai - (re[t] * xi[t][r] + im[t] * xr[t][r]);
@@ -270,6 +305,15 @@ final class KrylovSchur {
       }
     }
     return out;
+  }
+
+  private static boolean isZero(double[] x) {
+    for (double d : x) {
+      if (d != 0.0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A unit vector from the generator, orthogonalized against {@code v[0..count)}. */

@@ -48,6 +48,30 @@ final class NativeBlas {
   }
 
   /**
+   * Rows {@code [from, to)} of {@code c = a b} with {@code a [m, k]}, {@code b [k, n]} and
+   * {@code c [m, n]}, all C-ordered and offset-free: one {@code ?gemm} on the row block, reading
+   * and writing through offset pointers, so blocks can run on different threads.
+   */
+  static void gemmRows(INDArray a, INDArray b, INDArray c, int from, int to, int n, int k) {
+    int rows = to - from;
+    try {
+      if (c.dataType() == DataType.FLOAT) {
+        openblas_nolapack.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, k, 1.0f,
+            floats(a).position((long) from * k), k, floats(b), n, 0.0f,
+            floats(c).position((long) from * n), n);
+      } else {
+        openblas_nolapack.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, k, 1.0,
+            doubles(a).position((long) from * k), k, doubles(b), n, 0.0,
+            doubles(c).position((long) from * n), n);
+      }
+    } finally {
+      Reference.reachabilityFence(a);
+      Reference.reachabilityFence(b);
+      Reference.reachabilityFence(c);
+    }
+  }
+
+  /**
    * {@code alpha a + beta b} into {@code out}, a C-ordered array of their shape (all contiguous C order):
    * a copy and two level-1 calls, each one pass without ND4J's per-op overhead. Only for nonzero
    * {@code alpha} and {@code beta}: BLAS skips a zero factor's product, which would drop the NaN

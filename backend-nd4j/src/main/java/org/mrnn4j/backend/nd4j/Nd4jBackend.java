@@ -655,6 +655,11 @@ public final class Nd4jBackend extends AbstractBackend {
     });
   }
 
+  /** Entries of {@code W} from which {@link #jacobianTimes} splits its product across cores. */
+  static final long PARALLEL_PRODUCT = 1L << 20;
+  /** Rows per block of a split product. */
+  static final int PRODUCT_ROWS = 256;
+
   /**
    * Over the whole of {@code W}: the scaled vectors go straight into a pooled buffer, one
    * {@code ?gemm} reads {@code W} in place, and the row scale and identity are one heap pass; no
@@ -678,7 +683,15 @@ public final class Nd4jBackend extends AbstractBackend {
       INDArray x = NativeBlas.fromHost(pool.uninitialized(nd(dtype), new long[] {q, k}),
           JacobianProducts.scaleRows(v, c, columns, k));
       INDArray out = pool.uninitialized(nd(dtype), new long[] {p, k});
-      NativeBlas.gemm(w, false, x, false, out, p, k, q);
+      if ((long) p * q >= PARALLEL_PRODUCT && p >= 2 * PRODUCT_ROWS) {
+        // A large product is memory-bound: fixed row blocks on the common pool use every core's
+        // bandwidth, and the same blocks whatever the thread count keep the bits the same.
+        int blocks = (p + PRODUCT_ROWS - 1) / PRODUCT_ROWS;
+        IntStream.range(0, blocks).parallel().forEach(b -> NativeBlas.gemmRows(w, x, out,
+            b * PRODUCT_ROWS, Math.min(p, (b + 1) * PRODUCT_ROWS), k, q));
+      } else {
+        NativeBlas.gemm(w, false, x, false, out, p, k, q);
+      }
       pool.release(x);
       double[] y = NativeBlas.toHost(out);
       JacobianProducts.finish(y, r, spec.scale(), spec.identity(), v, rows, columns, k);
