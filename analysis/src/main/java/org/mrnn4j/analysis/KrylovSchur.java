@@ -63,6 +63,8 @@ final class KrylovSchur {
     // pairs are checked after every product, so a fast outlier stops the expansion early; the
     // Krylov decomposition holds at every length, not only at the full basis.
     int stride = n >= 1000 ? 1 : 5;
+    // after each pass: how many wanted pairs converged in order, and the next one's residual
+    List<double[]> history = new ArrayList<>();
     while (true) {
       int length = m;
       for (int j = kept; j < m; j++) {
@@ -102,7 +104,9 @@ final class KrylovSchur {
       Eigendecomposition ritz = full.values;
       Integer[] sorted = full.sorted;
       int wanted = full.wanted;
-      if (full.converged || products + (m - kept) > budget || wanted >= m - 1) {
+      history.add(new double[] {full.prefix, full.lead});
+      if (full.converged || products + (m - kept) > budget || wanted >= m - 1
+          || stagnated(history)) {
         return finish(op, v, m, ritz, sorted, wanted, products, scale, tolerance);
       }
       // restart with the best p Ritz vectors: p = wanted + half the rest, pairs kept whole
@@ -143,7 +147,31 @@ final class KrylovSchur {
 
   /** The Ritz pairs of the leading {@code len x len} block of the decomposition. */
   private record Ritz(double[][] h, double scale, Eigendecomposition values, Integer[] sorted,
-      int wanted, boolean converged) {}
+      int wanted, boolean converged, int prefix, double lead) {}
+
+  /** Restarts over which the next wanted residual must fall tenfold, or the run stops. */
+  static final int STAGNATION_WINDOW = 6;
+
+  /**
+   * Whether the wanted pairs stopped converging: the first unconverged one (in the wanted order)
+   * stayed the same over the last {@value #STAGNATION_WINDOW} restarts and its residual estimate
+   * fell less than tenfold. That is the mark of eigenvalues inside a dense bulk, where the budget
+   * would be spent for nothing; a converging pair gains digits at a steady rate.
+   */
+  private static boolean stagnated(List<double[]> history) {
+    int t = history.size();
+    if (t <= STAGNATION_WINDOW) {
+      return false;
+    }
+    double[] now = history.get(t - 1);
+    double[] then = history.get(t - 1 - STAGNATION_WINDOW);
+    for (int i = t - 1 - STAGNATION_WINDOW; i < t; i++) {
+      if (history.get(i)[0] != now[0]) {
+        return false;
+      }
+    }
+    return now[1] > then[1] / 10;
+  }
 
   private static Ritz ritz(double[][] h, int len, int k, Order order,
       java.util.function.Function<double[][], Eigendecomposition> eig, double target) {
@@ -156,14 +184,24 @@ final class KrylovSchur {
     Eigendecomposition values = eig.apply(hm);
     Integer[] sorted = sortedIndices(values, order);
     int wanted = withPartner(values, sorted, k);
+    int prefix = 0;
+    double lead = 0; // the residual of the first unconverged pair, in the wanted order
     boolean all = true;
-    for (int t = 0; t < wanted && all; t++) {
+    for (int t = 0; t < wanted; t++) {
       int i = sorted[t];
       double estimate = Math.abs(beta)
-          * Math.hypot(values.vectorReal(i)[len - 1], values.vectorImag(i)[len - 1]);
-      all = estimate <= target * Math.max(scale, Double.MIN_NORMAL);
+          * Math.hypot(values.vectorReal(i)[len - 1], values.vectorImag(i)[len - 1])
+          / Math.max(scale, Double.MIN_NORMAL);
+      if (estimate > target) {
+        if (all) {
+          lead = estimate;
+        }
+        all = false;
+      } else if (all) {
+        prefix++;
+      }
     }
-    return new Ritz(hm, scale, values, sorted, wanted, all);
+    return new Ritz(hm, scale, values, sorted, wanted, all, prefix, lead);
   }
 
   /** The wanted Ritz pairs as eigenpairs of A, with true residuals from one block product. */

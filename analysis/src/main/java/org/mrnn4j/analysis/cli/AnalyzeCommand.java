@@ -11,6 +11,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.analysis.LeadingOptions;
+import org.mrnn4j.analysis.LeadingSpectrum;
+import org.mrnn4j.analysis.Spectra;
 import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
@@ -51,6 +54,16 @@ import picocli.CommandLine.Spec;
     })
 final class AnalyzeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
+
+  /**
+   * From this many linearized units the default is the leading part of the spectrum: measured
+   * with JMH (LeadingEigenBenchmark against JacobianBenchmark.jacobianAndEigenvalues), the dense
+   * eigenvalues cost 60 ms at 512 units and 0.4 s at 1024, where the leading ones and their
+   * stability take a few milliseconds to a few hundred (README, Results).
+   */
+  static final int LEADING_FROM = 1024;
+  /** Leading eigenvalues computed per point by default above {@link #LEADING_FROM}. */
+  static final int DEFAULT_LEADING = 6;
 
   @Spec CommandSpec spec;
 
@@ -98,6 +111,18 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Leading eigenvalues shown per point (default: ${DEFAULT-VALUE}).")
   int top;
 
+  @Option(names = "--leading", paramLabel = "K",
+      description = "Compute only the K eigenvalues of largest modulus at each point (more if it"
+          + " takes more to count the unstable modes), by a Krylov-Schur iteration on"
+          + " Jacobian-vector products, never forming the Jacobian. Default: the whole spectrum"
+          + " below " + LEADING_FROM + " linearized units, the leading " + DEFAULT_LEADING
+          + " from there on.")
+  Integer leading;
+
+  @Option(names = "--full",
+      description = "Decompose the whole Jacobian (dense path) whatever its size.")
+  boolean full;
+
   @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the spectrum PNG.")
@@ -112,6 +137,12 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (top < 0) {
       throw new UserException("--top must be 0 or more, got " + top);
+    }
+    if (leading != null && leading < 1) {
+      throw new UserException("--leading must be 1 or more, got " + leading);
+    }
+    if (leading != null && full) {
+      throw new UserException("give either --leading or --full, not both");
     }
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = Backends.select(backend)) {
@@ -136,19 +167,42 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<OperatingPoint> points = states != null
         ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
 
-    List<StabilitySummary> summaries;
-    try (BatchLinearization batch = lin.batch(points)) {
-      summaries = batch.stability();
+    double dt = model.continuousTimeStep(coordinates);
+    boolean partial = leading != null || (!full && lin.size() >= LEADING_FROM);
+    List<StabilitySummary> summaries = new ArrayList<>();
+    List<LeadingSpectrum> leadings = new ArrayList<>();
+    if (partial) {
+      LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
+          : DEFAULT_LEADING);
+      for (int i = 0; i < points.size(); i++) {
+        LOG.info("leading eigenvalues at {} ({} of {})", labels.get(i), i + 1, points.size());
+        LeadingSpectrum l = lin.leadingStability(points.get(i), options);
+        leadings.add(l);
+        summaries.add(Double.isNaN(dt) ? StabilitySummary.of(l.eigenvalues())
+            : StabilitySummary.of(l.eigenvalues(), dt));
+      }
+    } else {
+      try (BatchLinearization batch = lin.batch(points)) {
+        summaries = batch.stability();
+      }
     }
 
     printHeader(stdout, b, loaded, model, lin, u);
-    printTable(stdout, labels, summaries, model.continuousTimeStep(coordinates));
+    if (partial) {
+      stdout.printf(Locale.ROOT, "eigenvalues  the leading %d by modulus per point (more where"
+          + " needed to count the unstable modes), by Krylov-Schur on Jacobian-vector products;"
+          + " --full for all %d%n%n", leading != null ? leading : DEFAULT_LEADING, lin.size());
+    }
+    printTable(stdout, labels, summaries, partial ? leadings : null, dt);
 
     String stem = output.stem(loaded);
     List<PointReport> reports = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
-      reports.add(PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
-          points.get(i).input()));
+      reports.add(partial
+          ? PointReport.of(labels.get(i), leadings.get(i), summaries.get(i),
+              points.get(i).state(), points.get(i).input())
+          : PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
+              points.get(i).input()));
     }
     // dt and tau mean something where the model is an Euler-discretised ODE
     boolean continuous = !Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()));
@@ -260,7 +314,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void printTable(PrintWriter out, List<String> labels, List<StabilitySummary> summaries,
-      double dt) {
+      List<LeadingSpectrum> leadings, double dt) {
     boolean ct = !Double.isNaN(dt);
     int labelWidth = Math.max(5, labels.stream().mapToInt(String::length).max().orElse(0));
     String head = "%-" + labelWidth + "s  %-15s  %-10s  %s%s%n";
@@ -269,17 +323,38 @@ final class AnalyzeCommand implements Callable<Integer> {
         "LEADING EIGENVALUES (by modulus)");
     for (int i = 0; i < summaries.size(); i++) {
       StabilitySummary s = summaries.get(i);
+      LeadingSpectrum l = leadings == null ? null : leadings.get(i);
       String unstable = s.unstableModes() + " of " + s.size();
+      String radius = num(s.spectralRadius());
+      if (l != null) {
+        unstable = switch (l.unstableCertainty()) {
+          case EXACT -> "";
+          case BULK_ESTIMATE -> "~";
+          case LOWER_BOUND -> ">=";
+        } + l.unstableModes() + " of " + l.dimension();
+        radius = Double.isNaN(l.spectralRadius()) ? "?" : num(l.spectralRadius());
+      }
       String tau = "";
       if (ct) {
         double slowest = s.slowestTimeConstant();
-        tau = String.format(Locale.ROOT, "%-16s  ", Double.isNaN(slowest) ? "-"
-            : Double.isInfinite(slowest) ? "inf" : num(slowest));
+        tau = String.format(Locale.ROOT, "%-16s  ", l != null ? "(--full)"
+            : Double.isNaN(slowest) ? "-" : Double.isInfinite(slowest) ? "inf" : num(slowest));
       }
-      out.printf(Locale.ROOT, head, labels.get(i), num(s.spectralRadius()), unstable, tau,
+      out.printf(Locale.ROOT, head, labels.get(i), radius, unstable, tau,
           leading(s.eigenvalues(), top));
     }
-    if (ct) {
+    if (leadings != null) {
+      out.println();
+      for (int i = 0; i < leadings.size(); i++) {
+        out.printf(Locale.ROOT, "%-" + labelWidth + "s  %s%n", labels.get(i),
+            leadings.get(i).describe());
+      }
+      out.printf(Locale.ROOT, "UNSTABLE: ~ rests on the Ritz values of an unconverged bulk inside"
+          + " |lambda| < %s; >= is a lower bound.%n", num(Spectra.BULK_MARGIN));
+    }
+    if (ct && leadings != null) {
+      out.printf(Locale.ROOT, "SLOWEST TAU needs the whole spectrum: --full.%n");
+    } else if (ct) {
       out.printf(Locale.ROOT, "%nSLOWEST TAU: the largest time constant -1/Re((lambda - 1)/dt)"
           + " of a decaying mode, in the units of dt.%n");
     }
