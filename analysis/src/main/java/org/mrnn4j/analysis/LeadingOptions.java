@@ -22,6 +22,18 @@ public final class LeadingOptions {
     REAL_PART
   }
 
+  /**
+   * From this many units the command line's default analysis, and {@link
+   * org.mrnn4j.analysis.fixedpoints.FixedPointOptions#AUTO}, compute the leading eigenvalues
+   * only: measured with JMH (LeadingEigenBenchmark.stability against
+   * JacobianBenchmark.jacobianAndEigenvalues, README Results), that is where the dense path
+   * starts to cost more than a fraction of a second while the leading part stays far cheaper.
+   */
+  public static final int LEADING_FROM = 1024;
+
+  /** The number of leading eigenvalues computed by default from {@link #LEADING_FROM} units. */
+  public static final int DEFAULT_COUNT = 6;
+
   /** Up to this many units, an unconverged Krylov run falls back to the dense path. */
   public static final int DEFAULT_DENSE_LIMIT = 4096;
 
@@ -46,7 +58,8 @@ public final class LeadingOptions {
 
   /** The defaults (see the class description). */
   public static LeadingOptions defaults() {
-    return new LeadingOptions(6, Order.MODULUS, false, 0, 0, Double.NaN, DEFAULT_DENSE_LIMIT);
+    return new LeadingOptions(DEFAULT_COUNT, Order.MODULUS, false, 0, 0, Double.NaN,
+        DEFAULT_DENSE_LIMIT);
   }
 
   /** The {@code k} eigenvalues of largest modulus, other settings by default. */

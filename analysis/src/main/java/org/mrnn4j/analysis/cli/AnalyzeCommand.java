@@ -55,15 +55,8 @@ import picocli.CommandLine.Spec;
 final class AnalyzeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
 
-  /**
-   * From this many linearized units the default is the leading part of the spectrum: measured
-   * with JMH (LeadingEigenBenchmark against JacobianBenchmark.jacobianAndEigenvalues), the dense
-   * eigenvalues cost 60 ms at 512 units and 0.4 s at 1024, where the leading ones and their
-   * stability take a few milliseconds to a few hundred (README, Results).
-   */
-  static final int LEADING_FROM = 1024;
-  /** Leading eigenvalues computed per point by default above {@link #LEADING_FROM}. */
-  static final int DEFAULT_LEADING = 6;
+  private static final int LEADING_FROM = LeadingOptions.LEADING_FROM;
+  private static final int DEFAULT_LEADING = LeadingOptions.DEFAULT_COUNT;
 
   @Spec CommandSpec spec;
 

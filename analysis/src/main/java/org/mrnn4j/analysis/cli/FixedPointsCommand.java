@@ -235,16 +235,16 @@ final class FixedPointsCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, row, "#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS");
     int k = 1;
     for (FixedPoint p : search.fixedPoints()) {
-      o.printf(Locale.ROOT, row, k++, p.describe(), p.unstableModes(),
-          AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
+      o.printf(Locale.ROOT, row, k++, p.describe(), p.unstableModesLabel(),
+          Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
           p.starts());
     }
     if (!search.slowPoints().isEmpty()) {
       o.println();
       o.println("slow points (local minima of q above the tolerance; not fixed points):");
       for (FixedPoint p : search.slowPoints()) {
-        o.printf(Locale.ROOT, row, k++, "slow point", p.unstableModes(),
-            AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
+        o.printf(Locale.ROOT, row, k++, "slow point", p.unstableModesLabel(),
+            Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
             p.starts());
       }
     }

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis.cli;
 
+import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.fixedpoints.FixedPointOptions;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,18 @@ final class SolverOptions {
       description = "Threads for the starts; 0 = all cores (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--leading", paramLabel = "K",
+      description = "Classify each fixed point from the K eigenvalues of largest modulus of its"
+          + " Jacobian (as many more as it takes to count the unstable modes), by Krylov-Schur"
+          + " instead of the whole spectrum. Default: the whole spectrum below "
+          + LeadingOptions.LEADING_FROM + " units, the leading " + LeadingOptions.DEFAULT_COUNT
+          + " from there on.")
+  Integer leading;
+
+  @Option(names = "--full", description = "Decompose each fixed point's whole Jacobian, whatever"
+      + " its size.")
+  boolean full;
+
   /**
    * Checks the values, naming the options that are out of range (before the library would,
    * with its parameter names).
@@ -48,6 +61,12 @@ final class SolverOptions {
     if (maxIterations < 1) {
       throw new UserException("--max-iterations must be at least 1, got " + maxIterations);
     }
+    if (leading != null && leading < 1) {
+      throw new UserException("--leading must be 1 or more, got " + leading);
+    }
+    if (leading != null && full) {
+      throw new UserException("give either --leading or --full, not both");
+    }
     if (threads < 0) {
       throw new UserException("--threads must be 0 (all cores) or more, got " + threads);
     }
@@ -57,6 +76,8 @@ final class SolverOptions {
   FixedPointOptions toOptions() {
     return FixedPointOptions.defaults().withTolQ(tolQ).withTolStep(tolStep)
         .withMaxIterations(maxIterations).withTolUnique(tolUnique)
-        .withOutlierDistanceScale(outlierScale).withParallelism(threads);
+        .withOutlierDistanceScale(outlierScale).withParallelism(threads)
+        .withLeading(full ? FixedPointOptions.FULL
+            : leading != null ? leading : FixedPointOptions.AUTO);
   }
 }

@@ -1,5 +1,6 @@
 package org.mrnn4j.analysis.fixedpoints;
 
+import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.core.Eigendecomposition;
 
 /**
@@ -18,6 +19,10 @@ import org.mrnn4j.core.Eigendecomposition;
  * @param starts how many starts ended at this point (within the uniqueness tolerance)
  * @param start the index of the start whose result is kept (the one with the lowest {@code q})
  * @param iterations that start's iterations
+ * @param leading how the eigenvalues were found when only the leading ones were computed (then
+ *     {@code eigen} holds those, {@code unstableModes} is as certain as
+ *     {@link LeadingSpectrum#unstableCertainty()} says, and a stable point is a focus when its
+ *     dominant modes are complex); null when {@code eigen} is the whole spectrum
  */
 public record FixedPoint(
     double[] state,
@@ -29,7 +34,8 @@ public record FixedPoint(
     Stability stability,
     int starts,
     int start,
-    int iterations) {
+    int iterations,
+    LeadingSpectrum leading) {
 
   /** A copy of the point over the included units. */
   @Override
@@ -53,9 +59,22 @@ public record FixedPoint(
     return out;
   }
 
-  /** The largest eigenvalue modulus. */
+  /** The largest eigenvalue modulus (NaN when only the leading part was sought and it did not converge). */
   public double spectralRadius() {
-    return eigen.spectralRadius();
+    return leading != null ? leading.spectralRadius() : eigen.spectralRadius();
+  }
+
+  /**
+   * The unstable count as printed: the number, prefixed {@code ~} when it rests on the Ritz values
+   * of an unconverged bulk and {@code >=} when it is a lower bound.
+   */
+  public String unstableModesLabel() {
+    String prefix = leading == null ? "" : switch (leading.unstableCertainty()) {
+      case EXACT -> "";
+      case BULK_ESTIMATE -> "~";
+      case LOWER_BOUND -> ">=";
+    };
+    return prefix + unstableModes;
   }
 
   /** For example {@code saddle (2 unstable)} or {@code stable focus}. */

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Capability;
+import org.mrnn4j.analysis.LeadingOptions;
+import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.analysis.Spectra;
+import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.analysis.StabilitySummary;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
@@ -262,16 +265,32 @@ public final class FixedPointFinder {
       }
     }
     boolean vectors = options.eigenvectors() && backend.supports(Capability.EIGENVECTORS);
-    List<Eigendecomposition> eigs;
+    int leadingCount = options.leadingFor(n);
+    List<Eigendecomposition> eigs = new ArrayList<>(k);
+    List<LeadingSpectrum> leadings = new ArrayList<>(k);
     try (Tensor batch = backend.fromArray(flat, k, n, n)) {
-      // the analysis' one eigen path: the backend's kernel, then the defective-cluster refinement
-      eigs = Spectra.eigBatch(batch, vectors);
+      if (leadingCount == 0) {
+        // the analysis' one eigen path: the backend's kernel, then the defective-cluster refinement
+        eigs = Spectra.eigBatch(batch, vectors);
+      } else {
+        // the leading part by Krylov-Schur on the map's Jacobian (products with it, no O(n^3))
+        LeadingOptions lo = LeadingOptions.largestModulus(leadingCount).withVectors(vectors);
+        for (int c = 0; c < k; c++) {
+          try (Tensor j = backend.select(batch, c)) {
+            LeadingSpectrum l = Spectra.stability(JacobianSpec.builder(j).build(), lo);
+            leadings.add(l);
+            eigs.add(l.eigenvalues());
+          }
+        }
+      }
     }
     List<FixedPoint> out = new ArrayList<>(k);
     for (int c = 0; c < k; c++) {
       Cluster cl = clusters.get(c);
       Eigendecomposition e = eigs.get(c);
-      int unstable = StabilitySummary.of(e).unstableModes();
+      LeadingSpectrum leading = leadingCount == 0 ? null : leadings.get(c);
+      int unstable = leading != null ? leading.unstableModes()
+          : StabilitySummary.of(e).unstableModes();
       boolean complex = false;
       for (int i = 0; i < e.size(); i++) {
         complex |= e.imag(i) != 0;
@@ -279,7 +298,7 @@ public final class FixedPointFinder {
       double[] s = cl.point;
       out.add(new FixedPoint(s.clone(), system.embed(s), cl.best.q(), jacobians[c], e, unstable,
           Stability.classify(unstable, n, complex), cl.members, cl.best.index(),
-          cl.best.iterations()));
+          cl.best.iterations(), leading));
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package org.mrnn4j.analysis.fixedpoints;
 
+import org.mrnn4j.analysis.LeadingOptions;
+
 /**
  * Settings of a {@link FixedPointFinder} search. Immutable; start from {@link #defaults()} and
  * change what you need with the {@code with...} methods.
@@ -24,6 +26,11 @@ package org.mrnn4j.analysis.fixedpoints;
  * @param midpoints whether to run a second round of starts at the midpoints of every pair of
  *     stable fixed points found in the first (where the saddles separating their basins lie);
  *     default true
+ * @param leading how each point's Jacobian is decomposed: {@link #FULL} (-1) the whole spectrum,
+ *     dense; {@code k > 0} its {@code k} leading eigenvalues by modulus, as many more as it takes
+ *     to count the unstable modes ({@link org.mrnn4j.analysis.Spectra#stability}); {@link #AUTO}
+ *     (0, the default) the whole spectrum below {@value org.mrnn4j.analysis.LeadingOptions#LEADING_FROM} units and the leading
+ *     {@value org.mrnn4j.analysis.LeadingOptions#DEFAULT_COUNT} from there on
  */
 public record FixedPointOptions(
     double tolQ,
@@ -35,7 +42,13 @@ public record FixedPointOptions(
     double outlierDistanceScale,
     int parallelism,
     boolean eigenvectors,
-    boolean midpoints) {
+    boolean midpoints,
+    int leading) {
+
+  /** {@link #leading()}: the whole spectrum, dense. */
+  public static final int FULL = -1;
+  /** {@link #leading()}: chosen by size. */
+  public static final int AUTO = 0;
 
   /** Validates every setting. */
   public FixedPointOptions {
@@ -49,6 +62,10 @@ public record FixedPointOptions(
     }
     if (polishSteps < 0) {
       throw new IllegalArgumentException("polishSteps must be >= 0, got " + polishSteps);
+    }
+    if (leading < FULL) {
+      throw new IllegalArgumentException(
+          "leading must be -1 (full), 0 (auto) or a count >= 1, got " + leading);
     }
     if (parallelism < 0) {
       throw new IllegalArgumentException(
@@ -64,66 +81,83 @@ public record FixedPointOptions(
 
   /** The default settings. */
   public static FixedPointOptions defaults() {
-    return new FixedPointOptions(1e-20, 1e-13, 1e-12, 200, 4, 1e-3, 10.0, 0, true, true);
+    return new FixedPointOptions(1e-20, 1e-13, 1e-12, 200, 4, 1e-3, 10.0, 0, true, true, 0);
   }
 
   /** These settings with another {@link #tolQ()}. */
   public FixedPointOptions withTolQ(double v) {
     return new FixedPointOptions(v, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #tolStep()}. */
   public FixedPointOptions withTolStep(double v) {
     return new FixedPointOptions(tolQ, v, tolGradient, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #tolGradient()}. */
   public FixedPointOptions withTolGradient(double v) {
     return new FixedPointOptions(tolQ, tolStep, v, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #maxIterations()}. */
   public FixedPointOptions withMaxIterations(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, v, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #polishSteps()}. */
   public FixedPointOptions withPolishSteps(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, v, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #tolUnique()}. */
   public FixedPointOptions withTolUnique(double v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, v,
-        outlierDistanceScale, parallelism, eigenvectors, midpoints);
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #outlierDistanceScale()} (infinity keeps every point). */
   public FixedPointOptions withOutlierDistanceScale(double v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
-        v, parallelism, eigenvectors, midpoints);
+        v, parallelism, eigenvectors, midpoints, leading);
   }
 
   /** These settings with another {@link #parallelism()}. */
   public FixedPointOptions withParallelism(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, v, eigenvectors, midpoints);
+        outlierDistanceScale, v, eigenvectors, midpoints, leading);
   }
 
   /** These settings with or without eigenvectors. */
   public FixedPointOptions withEigenvectors(boolean v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, v, midpoints);
+        outlierDistanceScale, parallelism, v, midpoints, leading);
   }
 
   /** These settings with or without the midpoint round. */
   public FixedPointOptions withMidpoints(boolean v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
-        outlierDistanceScale, parallelism, eigenvectors, v);
+        outlierDistanceScale, parallelism, eigenvectors, v, leading);
+  }
+
+  /** These settings with another {@link #leading()}: {@link #FULL}, {@link #AUTO} or a count. */
+  public FixedPointOptions withLeading(int v) {
+    return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
+        outlierDistanceScale, parallelism, eigenvectors, midpoints, v);
+  }
+
+  /** The number of leading eigenvalues to compute at {@code n} units, or 0 for the whole spectrum. */
+  public int leadingFor(int n) {
+    if (leading == FULL) {
+      return 0;
+    }
+    if (leading > 0) {
+      return leading;
+    }
+    return n >= LeadingOptions.LEADING_FROM ? LeadingOptions.DEFAULT_COUNT : 0;
   }
 }

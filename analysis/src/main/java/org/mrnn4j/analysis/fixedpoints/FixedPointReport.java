@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.mrnn4j.analysis.LeadingSpectrum;
 
 /**
  * The JSON report of a fixed-point search:
@@ -103,8 +104,22 @@ public final class FixedPointReport {
       ObjectNode o = out.addObject();
       o.put("stability", p.stability().label());
       o.put("unstable_modes", p.unstableModes());
+      LeadingSpectrum l = p.leading();
+      o.put("unstable_certainty", l == null ? "exact" : switch (l.unstableCertainty()) {
+        case EXACT -> "exact";
+        case BULK_ESTIMATE -> "bulk-estimate";
+        case LOWER_BOUND -> "lower-bound";
+      });
+      o.put("spectrum", l == null ? "full" : "leading");
+      if (l != null) {
+        o.put("eigen_method", l.describe());
+      }
       o.put("q", p.q());
-      o.put("spectral_radius", p.spectralRadius());
+      if (Double.isFinite(p.spectralRadius())) {
+        o.put("spectral_radius", p.spectralRadius());
+      } else {
+        o.putNull("spectral_radius");
+      }
       o.put("starts", p.starts());
       o.put("iterations", p.iterations());
       array(o.putArray("state"), p.state());

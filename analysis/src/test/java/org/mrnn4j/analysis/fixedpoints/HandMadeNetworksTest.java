@@ -93,6 +93,48 @@ class HandMadeNetworksTest {
    * unstable direction; at (+-h*, 0) it is diag(2 (1 - h*^2), 0.5): stable nodes.
    */
   @Test
+  void theLeadingPathClassifiesALargeSaddleAsTheFullSpectrumDoes() {
+    int n = 150;
+    java.util.Random random = new java.util.Random(31);
+    double[][] w = new double[n][n];
+    double[] u = new double[n];
+    for (int i = 0; i < n; i++) {
+      u[i] = random.nextGaussian() / Math.sqrt(n);
+    }
+    double norm = 0;
+    for (double x : u) {
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        // a bulk of radius 0.5 and one outlier at 3: the map's Jacobian 0.5 I + 0.5 W has one
+        // unstable mode (near 2) above a stable bulk around 0.5
+        w[i][j] = random.nextGaussian() * 0.5 / Math.sqrt(n) + 3 * u[i] * u[j] / (norm * norm);
+      }
+    }
+    double[] bias = new double[n];
+    java.util.Arrays.fill(bias, 0.1);
+    FixedPointSystem sys = TestSystems.builder(Form.LEAKY_X).activation(Activation.LINEAR)
+        .alpha(0.5).recurrentWeights(w).bias(bias).build();
+    List<double[]> starts = randomStarts(2, n, 1, 5);
+    FixedPoint full = new FixedPointFinder(backend,
+        FixedPointOptions.defaults().withLeading(FixedPointOptions.FULL)).find(sys, starts)
+        .fixedPoints().get(0);
+    FixedPoint leading = new FixedPointFinder(backend,
+        FixedPointOptions.defaults().withLeading(2)).find(sys, starts).fixedPoints().get(0);
+    assertEquals(null, full.leading());
+    assertTrue(leading.leading() != null, "the leading path was taken");
+    assertEquals(org.mrnn4j.analysis.LeadingSpectrum.Method.KRYLOV, leading.leading().method(),
+        leading.leading().describe());
+    assertEquals(1, full.unstableModes());
+    assertEquals(full.unstableModes(), leading.unstableModes(), leading.leading().describe());
+    assertEquals(Stability.SADDLE, leading.stability());
+    assertEquals(full.spectralRadius(), leading.spectralRadius(), 1e-10 * n);
+    assertEquals(full.eigen().real(0), leading.eigen().real(0), 1e-10 * n);
+  }
+
+  @Test
   void twoUnitTanhNetworkHasThreeFixedPoints() {
     double h = tanhRoot();
     double[][] w = {{2, 0}, {0, 0.5}};
