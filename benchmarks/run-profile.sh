@@ -13,12 +13,17 @@
 #   BACKENDS   comma-separated backends to measure (default: every available one)
 #   JVM_ARGS   extra options for the benchmark JVMs, e.g. "-Xmx8g"
 #   RUNS       which parts to run, comma-separated (default: all): jacobian, jacobian-1024,
-#              simulation, trajectory-64, trajectory-256, fixed-points
+#              simulation, trajectory-64, trajectory-256, fixed-points, leading (the Krylov
+#              eigenvalues at n = 512..4096 beside the dense ones), shared (8 threads on one backend)
 #   QUICK=1    one measured iteration each: checks that everything runs, numbers are not meaningful
 #
 # The benchmarks run from the repository root, where FixedPointBenchmark finds the conformance
 # checkpoint at ../shared/conformance; to use another copy, JVM_ARGS="-Dmrnn4j.conformance.dir=DIR".
 set -euo pipefail
+
+# ND4J sizes its native worker pool from OMP_NUM_THREADS when a JVM starts (the benchmark forks
+# inherit it); unset, its idle workers take a core from the library's parallel work.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/target/benchmarks.jar"
@@ -38,7 +43,7 @@ if [[ ! -f "$jar" ]]; then
   exit 1
 fi
 
-all_runs="jacobian,jacobian-1024,simulation,trajectory-64,trajectory-256,fixed-points"
+all_runs="jacobian,jacobian-1024,simulation,trajectory-64,trajectory-256,fixed-points,leading,shared"
 runs="${RUNS:-$all_runs}"
 for r in ${runs//,/ }; do
   if [[ ",$all_runs," != *",$r,"* ]]; then
@@ -112,6 +117,10 @@ run simulation 'SimulationBenchmark\.' -p n=64,256,512,1024 "${full[@]}"
 run trajectory-64 'BatchBenchmark\.' -p n=64 "${long[@]}"
 run trajectory-256 'BatchBenchmark\.' -p n=256 "${longest[@]}"
 run fixed-points 'FixedPointBenchmark\.' "${full[@]}"
+# the dense eigenvalues at 4096 take tens of seconds: one iteration is the measurement
+run leading 'LeadingEigenBenchmark\.|JacobianBenchmark\.jacobianAndEigenvalues' -p n=512,1024,2048,4096 \
+  "${longest[@]}"
+run shared 'SharedBackendBenchmark\.' "${long[@]}"
 
 results=()
 for f in "$out"/*.json; do

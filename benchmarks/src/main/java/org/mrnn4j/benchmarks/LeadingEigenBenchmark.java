@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 public class LeadingEigenBenchmark extends BackendBenchmark {
 
   /** The number of recurrent units. */
-  @Param({"512", "2048", "4096"})
+  @Param({"512", "1024", "2048", "4096"})
   public int n;
 
   private Linearization linearization;
@@ -55,6 +55,15 @@ public class LeadingEigenBenchmark extends BackendBenchmark {
   @Benchmark
   public LeadingSpectrum spectralRadius() {
     return linearization.leading(point, radius);
+  }
+
+  /**
+   * What {@code mrnn4j analyze} computes by default from {@link LeadingOptions#LEADING_FROM}
+   * units: the leading eigenvalues, as many as it takes to count the unstable modes.
+   */
+  @Benchmark
+  public LeadingSpectrum stability() {
+    return linearization.leadingStability(point, LeadingOptions.defaults());
   }
 
   /** The 10 eigenvalues of largest modulus (no eigenvectors). */

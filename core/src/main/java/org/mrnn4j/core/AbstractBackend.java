@@ -611,15 +611,22 @@ public abstract class AbstractBackend implements Backend {
     }
   }
 
-  /** Batched eigendecomposition; the default decomposes each matrix in turn. */
+  /**
+   * Batched eigendecomposition. The default decomposes the matrices concurrently on the common
+   * fork-join pool (bounded by the cores, however many threads call), in batch order: they are
+   * independent, and a backend is thread-safe by contract, so a batch uses every core whatever
+   * the backend's own kernels do.
+   */
   protected List<Eigendecomposition> doEigBatch(Tensor a, boolean vectors) {
-    List<Eigendecomposition> out = new ArrayList<>(a.dim(0));
-    for (int i = 0; i < a.dim(0); i++) {
-      try (Tensor m = doSelect(a, i)) {
-        out.add(doEig(m, vectors));
-      }
+    java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, a.dim(0));
+    if (a.dim(0) > 1) {
+      indices = indices.parallel();
     }
-    return out;
+    return indices.mapToObj(i -> {
+      try (Tensor m = doSelect(a, i)) {
+        return doEig(m, vectors);
+      }
+    }).toList();
   }
 
   // ------------------------------------------------------------------ holds
