@@ -26,7 +26,10 @@ public final class LeadingSpectrum {
     KRYLOV,
     /** The dense eigendecomposition, chosen up front (a small Jacobian, or asked for). */
     DENSE,
-    /** The dense eigendecomposition after the Krylov iteration ran out of products. */
+    /**
+     * The dense eigendecomposition after the Krylov iteration stopped unconverged (its budget
+     * spent, or its next wanted pair stagnating inside the bulk).
+     */
     DENSE_FALLBACK
   }
 
@@ -178,7 +181,8 @@ public final class LeadingSpectrum {
       case KRYLOV -> String.format(Locale.ROOT, "Krylov-Schur: %d of %d converged in %d products",
           converged(), wanted, products);
       case DENSE_FALLBACK -> String.format(Locale.ROOT,
-          "dense eigendecomposition after Krylov-Schur ran out of products (%d)", products);
+          "dense eigendecomposition, Krylov-Schur having stopped unconverged after %d products"
+              + " (the wanted eigenvalues lie in the bulk)", products);
     };
     if (method == Method.KRYLOV && !isComplete()) {
       head += String.format(Locale.ROOT,

@@ -8,6 +8,7 @@ import org.mrnn4j.core.DType;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.JacobianSpec;
+import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
 
@@ -35,13 +36,33 @@ import org.mrnn4j.core.TensorScope;
 public final class Spectra {
   private Spectra() {}
 
-  /** The eigendecomposition of the square matrix {@code j} (on its backend), refined. */
+  /**
+   * The eigendecomposition of the square matrix {@code j} (on its backend), refined.
+   *
+   * @throws MemoryGuard.TooLargeException if its working copies cannot fit the heap
+   */
   public static Eigendecomposition eig(Tensor j, boolean vectors) {
+    requireDenseRoom(j.dim(0), 1);
     return refineClusters(j.backend().eig(j, vectors), norm(j.toArray(), 0, (int) j.size()));
+  }
+
+  /**
+   * Refuses a dense eigendecomposition whose host copies (the matrix read back, LAPACK's
+   * column-major input and workspace, the eigenvectors: about 4 of order {@code n}) cannot fit.
+   */
+  private static void requireDenseRoom(int n, int batch) {
+    MemoryGuard.requireHeap("the dense eigendecomposition of " + (batch == 1 ? "a" : batch + "")
+        + " " + n + " x " + n + " Jacobian" + (batch == 1 ? "" : "s"),
+        MemoryGuard.squareMatrices(4, n) * Math.max(1, Math.min(batch,
+            Runtime.getRuntime().availableProcessors())),
+        "4 working copies of " + n + " x " + n + " float64 per concurrent decomposition",
+        "ask for the leading eigenvalues instead (--leading K, Linearization.leading), or raise"
+            + " the heap (-Xmx)");
   }
 
   /** The eigendecompositions of a batch {@code [B, d, d]}, in batch order, refined. */
   public static List<Eigendecomposition> eigBatch(Tensor js, boolean vectors) {
+    requireDenseRoom(js.dim(1), js.dim(0));
     List<Eigendecomposition> raw = js.backend().eigBatch(js, vectors);
     double[] all = js.toArray();
     int size = js.dim(1) * js.dim(2);

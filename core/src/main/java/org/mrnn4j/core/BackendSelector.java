@@ -218,6 +218,33 @@ public final class BackendSelector {
             : "none of the backends found can run here: " + summary());
   }
 
+  /**
+   * Below this many recurrent units, {@link #select(String, BackendOptions, int)} prefers a
+   * backend that loads no native code: loading ND4J's native libraries takes about 0.3 s per
+   * process, more than a whole analysis of such a network costs on the pure-Java backend.
+   */
+  public static final int NATIVE_FROM = 128;
+
+  /**
+   * {@link #select(String, BackendOptions)} for a problem of {@code units} recurrent units
+   * (negative when unknown): with no backend requested and fewer than {@link #NATIVE_FROM}
+   * units, the best available backend that loads no native code
+   * ({@link BackendProvider#loadsNativeCode()}); otherwise, and when there is none, the usual
+   * default. A requested backend is always honoured.
+   *
+   * @throws BackendUnavailableException as {@link #select(String, BackendOptions)}
+   */
+  public Backend select(String name, BackendOptions options, int units) {
+    if (requestedName(name).isEmpty() && units >= 0 && units < NATIVE_FROM) {
+      for (BackendProvider p : providers()) {
+        if (!p.loadsNativeCode() && probe(p).available()) {
+          return create(p, options);
+        }
+      }
+    }
+    return select(name, options);
+  }
+
   private static Backend create(BackendProvider p, BackendOptions options) {
     try {
       Backend b = p.create(options == null ? BackendOptions.none() : options);

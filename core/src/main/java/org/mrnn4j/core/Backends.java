@@ -47,6 +47,15 @@ public final class Backends {
     return selector().select(name, BackendOptions.none());
   }
 
+  /**
+   * The backend called {@code name}, or for a default the best one for a network of
+   * {@code units} recurrent units (see {@link BackendSelector#select(String, BackendOptions, int)}:
+   * small networks skip backends that load native code).
+   */
+  public static Backend select(String name, int units) {
+    return selector().select(name, BackendOptions.none(), units);
+  }
+
   /** The backend called {@code name}, created with {@code options}. */
   public static Backend select(String name, BackendOptions options) {
     return selector().select(name, options);

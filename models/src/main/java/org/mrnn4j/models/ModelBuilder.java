@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.models.io.MrnnConfig;
@@ -395,6 +396,13 @@ public final class ModelBuilder<M extends RecurrentModel> {
     }
     ModelSpec spec = spec();
     ModelParameters p = parameters;
+    // the host copies of W_rec while building: the raw weights, mask and signs, the effective
+    // weights and their row-major copy for the backend
+    int n = spec.numUnits();
+    MemoryGuard.requireHeap("building the recurrent weights of a " + n + "-unit network",
+        MemoryGuard.squareMatrices(5, n), "5 host copies of " + n + " x " + n + " float64",
+        "raise it (java -Xmx..., or MRNN4J_JAVA_OPTS=-Xmx... for the mrnn4j launcher); README,"
+            + " 'What fits'");
     if (p == null) {
       p = Initializer.initialise(spec, seed);
       if (spec.spectralRadiusOption().isPresent()) {

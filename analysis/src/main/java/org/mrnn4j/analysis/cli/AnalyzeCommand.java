@@ -138,7 +138,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new UserException("give either --leading or --full, not both");
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = Backends.select(backend)) {
+    try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());
       ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
       try (RecurrentModel model = loaded.model()) {

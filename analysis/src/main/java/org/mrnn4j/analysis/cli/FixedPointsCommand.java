@@ -109,7 +109,7 @@ final class FixedPointsCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     validate();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = Backends.select(backend)) {
+    try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());
       ModelSource.Loaded loaded = modelFiles.load(files, start.seed, b);
       try (RecurrentModel model = loaded.model()) {

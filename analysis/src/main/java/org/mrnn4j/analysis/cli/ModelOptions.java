@@ -30,6 +30,15 @@ final class ModelOptions {
    *
    * @param seed the seed for a config given without weights
    */
+  /**
+   * The backend {@code name} asks for, or by default the best one for the model these files
+   * describe: a network under {@link org.mrnn4j.core.BackendSelector#NATIVE_FROM} units gets a
+   * backend that loads no native code (its start-up would cost more than the work).
+   */
+  Backend backend(String name, List<Path> files) {
+    return org.mrnn4j.core.Backends.select(name, ModelSource.units(config, files, checkpoint));
+  }
+
   ModelSource.Loaded load(List<Path> files, long seed, Backend backend) throws IOException {
     return ModelSource.load(config, files, checkpoint, prefix, seed, backend);
   }

@@ -62,6 +62,44 @@ final class ModelSource {
   }
 
   /**
+   * The number of recurrent units of the model the files describe, read cheaply from the config
+   * (or the bundled example) to choose a backend before loading; -1 when it cannot be told so (a
+   * saved model, a file that does not parse: {@link #load} then reports the problem).
+   */
+  static int units(Path configOption, List<Path> files, Path checkpointOption) {
+    try {
+      Path json = configOption;
+      Path checkpoint = checkpointOption;
+      for (Path f : files) {
+        if (isZip(f)) {
+          checkpoint = f;
+        } else {
+          json = f;
+        }
+      }
+      JsonNode root;
+      Object source;
+      if (json == null && checkpoint == null) {
+        try (var in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
+          root = MAPPER.readTree(in);
+        }
+        source = EXAMPLE_RESOURCE;
+      } else {
+        json = json != null ? json : besideConfig(checkpoint);
+        root = readJson(json);
+        source = json;
+      }
+      if (ModelFiles.FORMAT.equals(root.path("format").asText(null))) {
+        return -1;
+      }
+      return MrnnConfig.fromJson(root, source).recurrentRegions().stream()
+          .mapToInt(org.mrnn4j.models.RecurrentRegion::units).sum();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Loads the model the files describe: up to one JSON file (mRNNTorch config or saved mrnn4j
    * model) and up to one checkpoint, told apart by their content. A checkpoint alone is paired
    * with the config of the same name beside it ({@code net.pth} with {@code net.json}).

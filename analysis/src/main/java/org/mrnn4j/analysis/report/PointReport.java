@@ -14,7 +14,7 @@ import org.mrnn4j.core.Eigendecomposition;
  * @param spectrum {@code "full"} (every eigenvalue, the dense path) or {@code "leading"} (the
  *     converged leading eigenvalues only, by a Krylov method)
  * @param method {@code "dense"}, {@code "krylov"} or {@code "dense-fallback"} (dense after the
- *     Krylov iteration ran out of products)
+ *     Krylov iteration stopped unconverged)
  * @param unstableCertainty {@code "exact"}, {@code "bulk-estimate"} (the unstable outliers
  *     converged and the unconverged bulk's Ritz values lie inside the unit circle) or
  *     {@code "lower-bound"}

@@ -36,6 +36,12 @@ public final class CudaBackendProvider implements BackendProvider {
   /** Does no work; see {@link #probe()}. */
   public CudaBackendProvider() {}
 
+  /** Native libraries: passed over for small networks by the size-aware default. */
+  @Override
+  public boolean loadsNativeCode() {
+    return true;
+  }
+
   @Override
   public String name() {
     return NAME;

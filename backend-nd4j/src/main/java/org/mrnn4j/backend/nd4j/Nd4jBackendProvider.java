@@ -85,6 +85,12 @@ public final class Nd4jBackendProvider implements BackendProvider {
     this.answer = answer;
   }
 
+  /** Native libraries: passed over for small networks by the size-aware default. */
+  @Override
+  public boolean loadsNativeCode() {
+    return true;
+  }
+
   @Override
   public String name() {
     return NAME;

@@ -36,6 +36,16 @@ public interface BackendProvider {
   Availability probe();
 
   /**
+   * Whether the backend runs native code that costs time to load (native libraries, a device
+   * context). {@link org.mrnn4j.core.BackendSelector#select(String, BackendOptions, int)} passes
+   * over such backends for small problems, where loading them costs more than they save. False
+   * by default.
+   */
+  default boolean loadsNativeCode() {
+    return false;
+  }
+
+  /**
    * What a user can do when this backend fails the known-answer self-test that the selector runs
    * after {@link #probe()} ({@link org.mrnn4j.core.BackendSelfTest}), for example which library
    * setting to change; appended to the reason. Empty by default: the reason then only advises
