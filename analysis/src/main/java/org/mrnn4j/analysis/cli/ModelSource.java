@@ -169,6 +169,8 @@ final class ModelSource {
       RecurrentModel model;
       try {
         model = builder.seed(seed).build(backend);
+      } catch (org.mrnn4j.core.MemoryGuard.TooLargeException e) {
+        throw new UserException(json + ": " + e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {
         // a spectral radius the weights cannot reach
         throw new ModelFormatException(json, "model.spectral_radius", e.getMessage(), e);
@@ -181,6 +183,8 @@ final class ModelSource {
     RecurrentModel model;
     try {
       model = builder.parameters(parameters).build(backend);
+    } catch (org.mrnn4j.core.MemoryGuard.TooLargeException e) {
+      throw new UserException(checkpoint + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
     }
