@@ -66,7 +66,6 @@ final class KrylovSchur {
     // after each pass: how many wanted pairs converged in order, and the next one's residual
     List<double[]> history = new ArrayList<>();
     while (true) {
-      int length = m;
       for (int j = kept; j < m; j++) {
         double[] w = op.apply(v[j]);
         products++;
@@ -97,7 +96,7 @@ final class KrylovSchur {
           }
         }
       }
-      Ritz full = ritz(h, length, k, order, eig, target);
+      Ritz full = ritz(h, m, k, order, eig, target);
       double[][] hm = full.h;
       double scale = full.scale;
       double betaM = h[m][m - 1];

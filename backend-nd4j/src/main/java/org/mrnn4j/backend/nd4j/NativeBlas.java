@@ -197,6 +197,24 @@ final class NativeBlas {
     return new FloatPointer(x.data().addressPointer());
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean DEFAULT_APPLIED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Once per JVM, before the first backend computes: one OpenBLAS thread per calling thread,
+   * unless {@code OPENBLAS_NUM_THREADS} says otherwise. The library parallelises across
+   * independent problems instead (batched eigendecompositions on the common pool), and callers
+   * from many threads then never oversubscribe the cores: OpenBLAS's own pool gains nothing here
+   * (dgeev's Hessenberg QR is sequential; the simulation benchmark at n = 1024 took 271 ms with 1
+   * thread and with 2) and, shared by concurrent callers, it spin-waits: 8 threads calling dgeev
+   * through one 2-thread pool ran 40 times slower than with 1 thread each.
+   */
+  static void applyDefaultThreads() {
+    if (DEFAULT_APPLIED.compareAndSet(false, true) && System.getenv("OPENBLAS_NUM_THREADS") == null) {
+      setThreads(1);
+    }
+  }
+
   /** Sets the number of OpenBLAS threads (process-wide). */
   static void setThreads(int threads) {
     openblas_nolapack.blas_set_num_threads(threads);

@@ -90,6 +90,7 @@ public final class Nd4jBackend extends AbstractBackend {
       throw new IllegalArgumentException("the buffer pool size must be >= 0 MiB, got " + poolMiB);
     }
     Nd4jBackendProvider.requireAvailable();
+    NativeBlas.applyDefaultThreads();
     this.pool = new BufferPool((long) poolMiB << 20);
   }
 

@@ -231,20 +231,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
       Nd4j.getEnvironment().setMaxMasterThreads(1);
       Nd4j.getEnvironment().setMaxThreads(1);
     }
-    if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
-      // One OpenBLAS thread per calling thread: the library parallelises across independent
-      // problems instead (batched eigendecompositions on the common pool), and callers from many
-      // threads then never oversubscribe the cores. OpenBLAS's own pool gains nothing here
-      // (dgeev's Hessenberg QR is sequential; the simulation benchmark at n = 1024 took 271 ms
-      // with 1 thread and with 2) and, shared by concurrent callers, it spin-waits: 8 threads
-      // calling dgeev through one 2-thread pool ran 40 times slower than with 1 thread each.
-      NativeBlas.setThreads(1);
-    }
+    // ND4J's BLAS wrapper, made on first use, sets OpenBLAS to one thread per core: make it now,
+    // then apply the library's default, so that neither the detail below nor the first backend
+    // sees the wrapper's count
+    Nd4j.factory().blas();
+    NativeBlas.applyDefaultThreads();
     String version = nd4jVersion();
-    org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
-        + "; " + OpenBlasRuntime.describe(System::getenv) + ", " + blas.getMaxThreads()
-        + " threads; ND4J ops with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
+        + "; " + OpenBlasRuntime.describe(System::getenv) + ", " + NativeBlas.threads()
+        + " thread(s) per caller; ND4J ops with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
         + Nd4j.getEnvironment().maxThreads() + " threads; " + NativeMemory.describe()
         + ompAdvice(System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
   }
