@@ -92,7 +92,10 @@ class MainTest {
     JsonNode report = JSON.readTree(json.toFile());
     assertEquals("leaky", report.get("kind").asText());
     assertEquals(32, report.get("units").asInt());
-    assertEquals(defaultBackend(), report.get("backend").asText());
+    // 32 units: the size-aware default (BackendSelector's rules, tested in core)
+    try (org.mrnn4j.core.Backend expected = org.mrnn4j.core.Backends.select(null, 32)) {
+      assertEquals(expected.name(), report.get("backend").asText());
+    }
     JsonNode points = report.get("points");
     assertEquals(2, points.size());
     for (JsonNode p : points) {
