@@ -21,10 +21,6 @@
 # checkpoint at ../shared/conformance; to use another copy, JVM_ARGS="-Dmrnn4j.conformance.dir=DIR".
 set -euo pipefail
 
-# ND4J sizes its native worker pool from OMP_NUM_THREADS when a JVM starts (the benchmark forks
-# inherit it); unset, its idle workers take a core from the library's parallel work.
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/target/benchmarks.jar"
 if [[ -n "${JAVA:-}" ]]; then

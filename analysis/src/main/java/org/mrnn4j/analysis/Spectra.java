@@ -2,6 +2,7 @@ package org.mrnn4j.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Capability;
 import org.mrnn4j.core.DType;
@@ -66,11 +67,11 @@ public final class Spectra {
     List<Eigendecomposition> raw = js.backend().eigBatch(js, vectors);
     double[] all = js.toArray();
     int size = js.dim(1) * js.dim(2);
-    List<Eigendecomposition> out = new ArrayList<>(raw.size());
-    for (int k = 0; k < raw.size(); k++) {
-      out.add(refineClusters(raw.get(k), norm(all, k * size, size)));
-    }
-    return out;
+    // Independent per point, and a tenth of a dense solve each: on the cores that just solved
+    // them, so that a batch is not serialised behind its own post-processing.
+    return IntStream.range(0, raw.size()).parallel()
+        .mapToObj(k -> refineClusters(raw.get(k), norm(all, k * size, size)))
+        .toList();
   }
 
   // ------------------------------------------------------------------ leading eigenvalues
@@ -382,11 +383,17 @@ public final class Spectra {
     double scale = Math.max(1.0, norm);
     double floor = 1e3 * Math.ulp(1.0) * scale;
     boolean changed = false;
+    Integer[] byReal = byRealPart(re);
     for (double relative : CLUSTER_RADII) {
-      for (List<Integer> c : clusters(re, im, relative * scale)) {
+      boolean moved = false;
+      for (List<Integer> c : clusters(re, im, byReal, relative * scale)) {
         if (c.size() >= 3 && collapse(c, re, im, floor)) {
-          changed = true;
+          moved = true;
         }
+      }
+      if (moved) {
+        byReal = byRealPart(re); // collapsed members moved: the sweep needs the new order
+        changed = true;
       }
     }
     if (!changed) {
@@ -404,20 +411,28 @@ public final class Spectra {
     return Eigendecomposition.of(re, im, vr, vi);
   }
 
-  /** Single-linkage clusters of the eigenvalues within {@code radius} of each other. */
+  /** The indices of {@code re} in increasing order of value. */
+  private static Integer[] byRealPart(double[] re) {
+    Integer[] byReal = new Integer[re.length];
+    for (int i = 0; i < re.length; i++) {
+      byReal[i] = i;
+    }
+    java.util.Arrays.sort(byReal, java.util.Comparator.comparingDouble(k -> re[k]));
+    return byReal;
+  }
+
+  /**
+   * Single-linkage clusters of the eigenvalues within {@code radius} of each other;
+   * {@code byReal} is {@link #byRealPart} of {@code re}.
+   */
   private static java.util.Collection<List<Integer>> clusters(double[] re, double[] im,
-      double radius) {
+      Integer[] byReal, double radius) {
     int n = re.length;
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
       parent[i] = i;
     }
     // sweep in order of real part: only neighbours within the radius along it are compared
-    Integer[] byReal = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      byReal[i] = i;
-    }
-    java.util.Arrays.sort(byReal, java.util.Comparator.comparingDouble(k -> re[k]));
     for (int a = 0; a < n; a++) {
       int i = byReal[a];
       for (int b = a + 1; b < n && re[byReal[b]] - re[i] <= radius; b++) {

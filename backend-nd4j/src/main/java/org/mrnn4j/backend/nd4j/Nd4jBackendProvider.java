@@ -240,23 +240,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     return "ND4J " + (version == null ? "" : version + " ") + backend + " on " + platform()
         + "; " + OpenBlasRuntime.describe(System::getenv) + ", " + NativeBlas.threads()
         + " thread(s) per caller; ND4J ops with " + Nd4j.getEnvironment().maxMasterThreads() + " master of "
-        + Nd4j.getEnvironment().maxThreads() + " threads; " + NativeMemory.describe()
-        + ompAdvice(System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
-  }
-
-  /**
-   * The advice on {@code OMP_NUM_THREADS}, or "" when it is set or there is one core. ND4J sizes
-   * its native worker pool from it when the JVM loads the library, and nothing later changes that
-   * pool (not {@code setMaxThreads}, not {@code omp_set_num_threads} per thread): unset, its idle
-   * workers keep a core busy, and 64 eigendecompositions of 256 x 256 run concurrently on 2 cores
-   * took 30 ms each instead of 15.
-   */
-  static String ompAdvice(String omp, int cores) {
-    if (omp != null || cores < 2) {
-      return "";
-    }
-    return "; OMP_NUM_THREADS is unset, so ND4J's native workers take a core from concurrent"
-        + " work: set OMP_NUM_THREADS=1 before the JVM starts (the mrnn4j launcher does)";
+        + Nd4j.getEnvironment().maxThreads() + " threads; " + NativeMemory.describe();
   }
 
   /** ND4J's version from its jar's Maven metadata, or null. */
