@@ -182,6 +182,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
   // ------------------------------------------------------------------ the real check
 
   private static String startNatives(String[] step) {
+    Slf4jDefault.quietWhenUnbound(); // before ND4J's first logger
     if (System.getProperty(LOG_INITIALIZATION) == null) {
       System.setProperty(LOG_INITIALIZATION, "false");
     }

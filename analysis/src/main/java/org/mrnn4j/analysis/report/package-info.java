@@ -1,2 +1,0 @@
-/** The outputs of {@code mrnn4j analyze}: the JSON report and the eigenvalue spectrum plot. */
-package org.mrnn4j.analysis.report;

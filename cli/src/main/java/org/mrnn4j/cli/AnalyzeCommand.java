@@ -1,0 +1,388 @@
+package org.mrnn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.analysis.LeadingOptions;
+import org.mrnn4j.analysis.LeadingSpectrum;
+import org.mrnn4j.analysis.Spectra;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.analysis.Linearization;
+import org.mrnn4j.analysis.OperatingPoint;
+import org.mrnn4j.analysis.StabilitySummary;
+import org.mrnn4j.cli.report.AnalysisReport;
+import org.mrnn4j.cli.report.PointReport;
+import org.mrnn4j.cli.report.SpectrumPlot;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
+import org.mrnn4j.core.Eigendecomposition;
+import org.mrnn4j.models.RecurrentModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mrnn4j analyze}: loads a model, picks operating points, linearizes there, prints a table,
+ * writes a JSON report and a PNG of the eigenvalue spectra.
+ */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Linearize a model at operating points and report the stability of each: spectral radius,"
+          + " unstable modes (|lambda| > 1), leading eigenvalues and, for the leaky model, the"
+          + " continuous-time eigenvalues (lambda - 1) / dt and time constants.",
+      "Prints a table, writes DIR/NAME-analysis.json and draws the spectra with the unit circle in"
+          + " DIR/NAME-spectrum.png.",
+      "",
+      "With no FILE it analyses the bundled example network (leaky, tanh, excitatory and"
+          + " inhibitory regions, fixed seed)."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
+
+  private static final int LEADING_FROM = LeadingOptions.LEADING_FROM;
+  private static final int DEFAULT_LEADING = LeadingOptions.DEFAULT_COUNT;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "FILE",
+      description = {
+        "The model: an mRNNTorch JSON config (with a \"model\" block: type, activation, dt, tau,"
+            + " ...) and optionally its PyTorch .pth checkpoint, in any order; a checkpoint alone"
+            + " uses the .json of the same name beside it; or a model saved by mrnn4j."
+            + " Default: the bundled example."
+      })
+  List<Path> files = new ArrayList<>();
+
+  @Mixin ModelOptions modelFiles;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
+  String backend;
+
+  @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
+      description = "Linearize over these recurrent (or parent) regions only, comma-separated, in"
+          + " any order; the others are held static. Default: all.")
+  List<String> regions = new ArrayList<>();
+
+  @Option(names = "--dh",
+      description = "Leaky model: linearize the activation update h -> h' (mRNNTorch's dh=True)"
+          + " instead of the pre-activation update x -> x'.")
+  boolean dh;
+
+  @Option(names = {"-s", "--steps"}, split = ",", paramLabel = "N",
+      description = "Operating points: the state after N steps from the initial condition under"
+          + " the constant input; 0 is the initial condition (default: 0,200).")
+  List<Integer> steps;
+
+  @Mixin ConstantInput input;
+
+  @Option(names = "--states", paramLabel = "FILE",
+      description = "Operating points from a file instead: CSV (one state per line: N values,"
+          + " optionally followed by the I input values) or JSON ([[...], ...] or"
+          + " {\"states\": [[...]], \"inputs\": [[...]]}). States are x (leaky) or h (Elman).")
+  Path states;
+
+  @Option(names = {"-k", "--top"}, paramLabel = "K", defaultValue = "3",
+      description = "Leading eigenvalues shown per point (default: ${DEFAULT-VALUE}).")
+  int top;
+
+  @Option(names = "--leading", paramLabel = "K",
+      description = "Compute only the K eigenvalues of largest modulus at each point (more if it"
+          + " takes more to count the unstable modes), by a Krylov-Schur iteration on"
+          + " Jacobian-vector products, never forming the Jacobian. Default: the whole spectrum"
+          + " below " + LEADING_FROM + " linearized units, the leading " + DEFAULT_LEADING
+          + " from there on.")
+  Integer leading;
+
+  @Option(names = "--full",
+      description = "Decompose the whole Jacobian (dense path) whatever its size.")
+  boolean full;
+
+  @Mixin OutputOptions output;
+
+  @Option(names = "--no-plot", description = "Do not draw the spectrum PNG.")
+  boolean noPlot;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Seed of the random initialisation of a config given without weights"
+          + " (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    if (top < 0) {
+      throw new UserException("--top must be 0 or more, got " + top);
+    }
+    if (leading != null && leading < 1) {
+      throw new UserException("--leading must be 1 or more, got " + leading);
+    }
+    if (leading != null && full) {
+      throw new UserException("give either --leading or --full, not both");
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Backend b = modelFiles.backend(backend, files)) {
+      LOG.info("backend {}", b.name());
+      ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
+      try (RecurrentModel model = loaded.model()) {
+        return analyze(stdout, b, loaded, model);
+      }
+    }
+  }
+
+  private int analyze(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model) throws IOException {
+    Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
+    if (!model.coordinates().contains(coordinates)) {
+      throw new UserException("--dh: the " + model.describe() + " offers only "
+          + model.coordinates() + " coordinates");
+    }
+    Linearization lin = Linearization.of(model, coordinates, regions);
+    double[] u = input.vector(model.numInputs());
+    List<String> labels = new ArrayList<>();
+    List<OperatingPoint> points = states != null
+        ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
+
+    double dt = model.continuousTimeStep(coordinates);
+    boolean partial = leading != null || (!full && lin.size() >= LEADING_FROM);
+    List<StabilitySummary> summaries = new ArrayList<>();
+    List<LeadingSpectrum> leadings = new ArrayList<>();
+    if (partial) {
+      LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
+          : DEFAULT_LEADING);
+      for (int i = 0; i < points.size(); i++) {
+        LOG.info("leading eigenvalues at {} ({} of {})", labels.get(i), i + 1, points.size());
+        LeadingSpectrum l = lin.leadingStability(points.get(i), options);
+        leadings.add(l);
+        summaries.add(Double.isNaN(dt) ? StabilitySummary.of(l.eigenvalues())
+            : StabilitySummary.of(l.eigenvalues(), dt));
+      }
+    } else {
+      try (BatchLinearization batch = lin.batch(points)) {
+        summaries = batch.stability();
+      }
+    }
+
+    printHeader(stdout, b, loaded, model, lin, u);
+    if (partial) {
+      stdout.printf(Locale.ROOT, "eigenvalues  the leading %d by modulus per point (more where"
+          + " needed to count the unstable modes), by Krylov-Schur on Jacobian-vector products;"
+          + " --full for all %d%n%n", leading != null ? leading : DEFAULT_LEADING, lin.size());
+    }
+    printTable(stdout, labels, summaries, partial ? leadings : null, dt);
+
+    String stem = output.stem(loaded);
+    List<PointReport> reports = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      reports.add(partial
+          ? PointReport.of(labels.get(i), leadings.get(i), summaries.get(i),
+              points.get(i).state(), points.get(i).input())
+          : PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
+              points.get(i).input()));
+    }
+    // dt and tau mean something where the model is an Euler-discretised ODE
+    boolean continuous = !Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()));
+    AnalysisReport report = new AnalysisReport(loaded.description(), loaded.checkpoint(),
+        loaded.weights(), model.kind().label(), model.activation().label(), model.numUnits(),
+        model.numInputs(), continuous ? model.spec().dt() : null,
+        continuous ? model.spec().tau() : null,
+        b.name(), coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h", lin.regions(),
+        lin.excludedRegions(), reports);
+    Path json = output.file(stem, "-analysis.json");
+    report.write(json);
+    stdout.println();
+    stdout.println("wrote " + json);
+    if (!noPlot) {
+      SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the Jacobian: " + stem
+          + (lin.excludedRegions().isEmpty() ? "" : " (" + String.join(", ", lin.regions()) + ")"));
+      for (int i = 0; i < points.size(); i++) {
+        plot.add(labels.get(i), summaries.get(i).eigenvalues());
+      }
+      Path png = output.file(stem, "-spectrum.png");
+      plot.writePng(png);
+      stdout.println("wrote " + png);
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ operating points
+
+  private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
+      List<String> labels) {
+    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 200));
+    int n = model.numUnits();
+    double[] x0 = model.initialCondition().toArray();
+    int horizon = sorted.last();
+    double[] xs = null;
+    double[] hs = null;
+    if (horizon > 0) {
+      LOG.info("simulating {} steps", horizon);
+      ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
+      xs = run.xs();
+      hs = run.hs();
+    }
+    List<OperatingPoint> points = new ArrayList<>();
+    for (int s : sorted) {
+      if (s == 0) {
+        labels.add("initial condition");
+        points.add(OperatingPoint.of(x0, u));
+        continue;
+      }
+      labels.add("after " + s + " steps");
+      double[] x = Arrays.copyOfRange(xs, (s - 1) * n, s * n);
+      double[] h = Arrays.copyOfRange(hs, (s - 1) * n, s * n);
+      points.add(model.naturalCoordinates() == Coordinates.PRE_ACTIVATION
+          ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
+    }
+    return points;
+  }
+
+  private List<OperatingPoint> pointsFromFile(RecurrentModel model, double[] u,
+      List<String> labels) throws IOException {
+    if (steps != null && !steps.isEmpty()) {
+      throw new UserException("give either --steps or --states, not both");
+    }
+    List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
+    List<OperatingPoint> points = new ArrayList<>();
+    String file = states.getFileName().toString();
+    for (int i = 0; i < entries.size(); i++) {
+      StatesFile.Entry e = entries.get(i);
+      labels.add("state " + (i + 1) + " of " + file);
+      points.add(OperatingPoint.of(e.state(), e.input() != null ? e.input() : u));
+    }
+    return points;
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  private static void printHeader(PrintWriter out, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model, Linearization lin, double[] u) {
+    String regionList = model.layout().recurrentRegionNames().stream()
+        .map(r -> r + " " + model.layout().recurrentRange(r).size())
+        .collect(Collectors.joining(", "));
+    String inputList = model.layout().inputRegionNames().stream()
+        .map(r -> r + " " + model.layout().inputRange(r).size())
+        .collect(Collectors.joining(", "));
+    out.printf(Locale.ROOT, "model        %s%n", loaded.description());
+    out.printf(Locale.ROOT, "             %s mRNN, %s, %d units (%s), %d inputs (%s)%n",
+        model.kind().label(), model.activation().label(), model.numUnits(), regionList,
+        model.numInputs(), inputList);
+    out.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
+    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
+      out.printf(Locale.ROOT, "dynamics     dt %s, tau %s, alpha %s%n", num(model.spec().dt()),
+          num(model.spec().tau()), num(model.spec().alpha()));
+    }
+    for (String warning : model.spec().warnings()) {
+      out.printf(Locale.ROOT, "warning      %s%n", warning);
+    }
+    out.printf(Locale.ROOT, "backend      %s%n", b.name());
+    out.printf(Locale.ROOT, "linearized   %s, %s%n",
+        lin.excludedRegions().isEmpty() ? "all regions (" + lin.size() + " units)"
+            : "regions " + String.join(", ", lin.regions()) + " (" + lin.size()
+                + " units; held static: " + String.join(", ", lin.excludedRegions()) + ")",
+        lin.coordinates() == Coordinates.PRE_ACTIVATION
+            ? "in pre-activation coordinates x (dh = false)"
+            : model.coordinates().contains(Coordinates.PRE_ACTIVATION)
+                ? "in activation coordinates h (dh = true)" : "in h");
+    out.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
+    out.println();
+  }
+
+  private void printTable(PrintWriter out, List<String> labels, List<StabilitySummary> summaries,
+      List<LeadingSpectrum> leadings, double dt) {
+    boolean ct = !Double.isNaN(dt);
+    int labelWidth = Math.max(5, labels.stream().mapToInt(String::length).max().orElse(0));
+    String head = "%-" + labelWidth + "s  %-15s  %-10s  %s%s%n";
+    out.printf(Locale.ROOT, head, "POINT", "SPECTRAL RADIUS", "UNSTABLE",
+        ct ? String.format(Locale.ROOT, "%-16s  ", "SLOWEST TAU") : "",
+        "LEADING EIGENVALUES (by modulus)");
+    for (int i = 0; i < summaries.size(); i++) {
+      StabilitySummary s = summaries.get(i);
+      LeadingSpectrum l = leadings == null ? null : leadings.get(i);
+      String unstable = s.unstableModes() + " of " + s.size();
+      String radius = num(s.spectralRadius());
+      if (l != null) {
+        unstable = switch (l.unstableCertainty()) {
+          case EXACT -> "";
+          case BULK_ESTIMATE -> "~";
+          case LOWER_BOUND -> ">=";
+        } + l.unstableModes() + " of " + l.dimension();
+        radius = Double.isNaN(l.spectralRadius()) ? "?" : num(l.spectralRadius());
+      }
+      String tau = "";
+      if (ct) {
+        double slowest = s.slowestTimeConstant();
+        tau = String.format(Locale.ROOT, "%-16s  ", l != null ? "(--full)"
+            : Double.isNaN(slowest) ? "-" : Double.isInfinite(slowest) ? "inf" : num(slowest));
+      }
+      out.printf(Locale.ROOT, head, labels.get(i), radius, unstable, tau,
+          leading(s.eigenvalues(), top));
+    }
+    if (leadings != null) {
+      out.println();
+      for (int i = 0; i < leadings.size(); i++) {
+        out.printf(Locale.ROOT, "%-" + labelWidth + "s  %s%n", labels.get(i),
+            leadings.get(i).describe());
+      }
+      out.printf(Locale.ROOT, "UNSTABLE: ~ rests on the Ritz values of an unconverged bulk inside"
+          + " |lambda| < %s; >= is a lower bound.%n", num(Spectra.BULK_MARGIN));
+    }
+    if (ct && leadings != null) {
+      out.printf(Locale.ROOT, "SLOWEST TAU needs the whole spectrum: --full.%n");
+    } else if (ct) {
+      out.printf(Locale.ROOT, "%nSLOWEST TAU: the largest time constant -1/Re((lambda - 1)/dt)"
+          + " of a decaying mode, in the units of dt.%n");
+    }
+  }
+
+  private static String leading(Eigendecomposition e, int k) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, e.size()); i++) {
+      parts.add(complex(e.real(i), e.imag(i)));
+    }
+    if (e.size() > k && k > 0) {
+      parts.add("...");
+    }
+    return String.join(", ", parts);
+  }
+
+  static String complex(double re, double im) {
+    if (im == 0.0) {
+      return num(re);
+    }
+    return num(re) + (im < 0 ? " - " : " + ") + num(Math.abs(im)) + "i";
+  }
+
+  static String num(double v) {
+    if (v == 0.0) {
+      return "0";
+    }
+    double a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e6) {
+      String s = String.format(Locale.ROOT, "%.6g", v);
+      if (s.contains(".") && !s.contains("e")) {
+        s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+      }
+      return s;
+    }
+    return String.format(Locale.ROOT, "%.4e", v);
+  }
+}

@@ -1,0 +1,301 @@
+package org.mrnn4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mrnn4j.analysis.fixedpoints.FixedPoint;
+import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
+import org.mrnn4j.cli.report.FixedPointPlot;
+import org.mrnn4j.cli.report.FixedPointReport;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
+import org.mrnn4j.analysis.fixedpoints.StartStatus;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
+import org.mrnn4j.models.RecurrentModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mrnn4j fixed-points}: loads a model as {@code analyze} does, finds its fixed points at a
+ * constant input, prints a table, writes a JSON report and a PNG of the points on the first two
+ * principal components of the visited states.
+ */
+@Command(
+    name = "fixed-points",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Find the fixed points of a model at a constant input: Levenberg-Marquardt and Newton steps"
+          + " on the exact Jacobian from many starts (sampled from simulated trajectories, plus"
+          + " any given), then duplicates merged, outliers dropped, and each point classified by"
+          + " the eigenvalues of its Jacobian (stable node/focus, saddle with k unstable modes,"
+          + " unstable). Starts that stop at a local minimum of q above the tolerance are listed"
+          + " apart as slow points.",
+      "q = 1/2 |F(s) - s|^2 (F one step of the network), as mRNNTorch reports it.",
+      "Prints a table, writes DIR/NAME-fixed-points.json and DIR/NAME-fixed-points.png.",
+      "",
+      "With no FILE it searches the bundled example network."
+    })
+final class FixedPointsCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(FixedPointsCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "FILE",
+      description = {
+        "The model, as for 'analyze': an mRNNTorch JSON config and optionally its PyTorch .pth"
+            + " checkpoint, in any order; a checkpoint alone uses the .json of the same name"
+            + " beside it; or a model saved by mrnn4j. Default: the bundled example."
+      })
+  List<Path> files = new ArrayList<>();
+
+  @Mixin ModelOptions modelFiles;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend for the eigendecompositions (see 'mrnn4j backends');"
+          + " default: the best available. The searches run on the host's cores.")
+  String backend;
+
+  @Mixin ConstantInput input;
+
+  @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
+      description = "Search over these recurrent (or parent) regions only, comma-separated; the"
+          + " others are held at --held. Default: all.")
+  List<String> regions = new ArrayList<>();
+
+  @Option(names = "--held", split = ",", paramLabel = "VALUE",
+      description = "With --regions: a full state (one value per unit, x or h as searched) whose"
+          + " entries at the excluded units are held fixed (default: 0).")
+  List<Double> held;
+
+  @Option(names = "--dh",
+      description = "Leaky model: search in the activations h instead of the pre-activations x"
+          + " (the same points, h = act(x)).")
+  boolean dh;
+
+  @Mixin StartOptions start;
+
+  @Mixin SolverOptions solver;
+
+  @Option(names = "--eigenvectors",
+      description = "Also write each point's eigenvectors to the JSON report (N x N complex"
+          + " values per point).")
+  boolean eigenvectors;
+
+  @Mixin OutputOptions output;
+
+  @Option(names = "--no-plot", description = "Do not draw the PNG.")
+  boolean noPlot;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Backend b = modelFiles.backend(backend, files)) {
+      LOG.info("backend {}", b.name());
+      ModelSource.Loaded loaded = modelFiles.load(files, start.seed, b);
+      try (RecurrentModel model = loaded.model()) {
+        return search(stdout, b, loaded, model);
+      }
+    }
+  }
+
+  private int search(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model) throws IOException {
+    Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
+    if (!model.coordinates().contains(coordinates)) {
+      throw new UserException("--dh: the " + model.describe() + " offers only "
+          + model.coordinates() + " coordinates");
+    }
+    double[] u = input.vector(model.numInputs());
+    FixedPointSystem system =
+        FixedPointSystems.of(model, coordinates, u, regions, heldState(model.numUnits()));
+
+    StartOptions.Starts starts = start.draw(system);
+    // A line rewritten in place only makes sense on a terminal; in a pipe or log it stays quiet.
+    Progress progress =
+        System.console() != null ? new Progress(spec.commandLine().getErr()) : null;
+    FixedPointSearch search =
+        new FixedPointFinder(b, solver.toOptions()).find(system, starts.states(), progress);
+    if (progress != null) {
+      progress.finish();
+    }
+
+    printHeader(stdout, b, loaded, model, system, u);
+    printTable(stdout, search, starts.states().size());
+
+    String stem = output.stem(loaded);
+    ObjectNode report = FixedPointReport.toJson(search, system, eigenvectors);
+    ObjectNode m = report.putObject("model");
+    m.put("source", loaded.description());
+    m.put("checkpoint", loaded.checkpoint());
+    m.put("weights", loaded.weights());
+    m.put("kind", model.kind().label());
+    m.put("activation", model.activation().label());
+    m.put("units", model.numUnits());
+    m.put("inputs", model.numInputs());
+    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
+      m.put("dt", model.spec().dt());
+      m.put("tau", model.spec().tau());
+    }
+    report.put("backend", b.name());
+    ArrayNode in = report.putArray("input");
+    Arrays.stream(u).forEach(in::add);
+    ArrayNode rs = report.putArray("regions");
+    regions.forEach(rs::add);
+    start.writeTo(report.putObject("sampling"));
+    Path json = output.file(stem, "-fixed-points.json");
+    FixedPointReport.write(report, json);
+    stdout.println();
+    stdout.println("wrote " + json);
+    if (!noPlot) {
+      Path png = output.file(stem, "-fixed-points.png");
+      boolean zero = Arrays.stream(u).allMatch(v -> v == 0);
+      FixedPointPlot.write(png, "Fixed points of " + stem + ", "
+          + (zero ? "zero input" : "input " + ConstantInput.describe(u)), search,
+          starts.trajectories());
+      stdout.println("wrote " + png);
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  private void validate() {
+    start.validate();
+    solver.validate();
+    if (held != null && !held.isEmpty() && regions.isEmpty()) {
+      throw new UserException("--held needs --regions: it gives the values of the units left out"
+          + " of the search");
+    }
+  }
+
+  private double[] heldState(int units) {
+    if (held == null || held.isEmpty()) {
+      return null;
+    }
+    if (held.size() != units) {
+      throw new UserException("--held has " + held.size() + " values; the model has " + units
+          + " units: give the full state (the searched units' values are ignored)");
+    }
+    return held.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  private void printHeader(PrintWriter o, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model, FixedPointSystem system, double[] u) {
+    o.printf(Locale.ROOT, "model        %s%n", loaded.description());
+    for (String warning : loaded.model().spec().warnings()) {
+      o.printf(Locale.ROOT, "warning      %s%n", warning);
+    }
+    o.printf(Locale.ROOT, "             %s mRNN, %s, %d units, %d inputs%n",
+        model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs());
+    o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
+    o.printf(Locale.ROOT, "backend      %s%n", b.name());
+    o.printf(Locale.ROOT, "searched     %s, in %s%n",
+        regions.isEmpty() ? "all units (" + system.dimension() + ")"
+            : "regions " + String.join(", ", regions) + " (" + system.dimension()
+                + " units; the others held " + (held == null || held.isEmpty() ? "at 0"
+                    : "at --held") + ")",
+        system.coordinates() == Coordinates.PRE_ACTIVATION ? "pre-activations x"
+            : dh ? "activations h (--dh)" : "h");
+    o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
+    o.println();
+  }
+
+  private static void printTable(PrintWriter o, FixedPointSearch search, int given) {
+    int midpoints = search.starts().size() - given;
+    o.printf(Locale.ROOT, "starts       %d%s, searched in %.2f s%n", search.starts().size(),
+        midpoints == 0 ? "" : " (" + given + " + " + midpoints + " midway between stable points)",
+        search.seconds());
+    o.printf(Locale.ROOT, "             %d converged, %d at slow points, %d at the iteration cap,"
+            + " %d diverged%n", search.count(StartStatus.CONVERGED),
+        search.count(StartStatus.SLOW_POINT), search.count(StartStatus.MAX_ITERATIONS),
+        search.count(StartStatus.DIVERGED));
+    o.println();
+    String row = "%4s  %-22s  %8s  %15s  %10s  %6s%n";
+    o.printf(Locale.ROOT, row, "#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS");
+    int k = 1;
+    for (FixedPoint p : search.fixedPoints()) {
+      o.printf(Locale.ROOT, row, k++, p.describe(), p.unstableModesLabel(),
+          Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
+          p.starts());
+    }
+    if (!search.slowPoints().isEmpty()) {
+      o.println();
+      o.println("slow points (local minima of q above the tolerance; not fixed points):");
+      for (FixedPoint p : search.slowPoints()) {
+        o.printf(Locale.ROOT, row, k++, "slow point", p.unstableModesLabel(),
+            Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
+            p.starts());
+      }
+    }
+    o.println();
+    long stable = search.stableCount();
+    o.printf(Locale.ROOT, "%s (%d stable, %d with unstable modes), max q %.2e; %s; %s"
+            + " dropped%n", count(search.fixedPoints().size(), "fixed point"), stable,
+        search.fixedPoints().size() - stable, search.maxQ(),
+        count(search.slowPoints().size(), "slow point"),
+        count(search.outliers().size(), "outlier"));
+    if (search.fixedPoints().isEmpty()) {
+      o.println("no fixed point found" + (search.slowPoints().isEmpty() ? ""
+          : "; the slow points are where the dynamics come closest to stopping"));
+    }
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /**
+   * A progress line on standard error, rewritten in place, shown only once a search has run half
+   * a second (short searches print nothing).
+   */
+  private static final class Progress implements FixedPointFinder.ProgressListener {
+    private final PrintWriter err;
+    private final long start = System.nanoTime();
+    private long last;
+    private boolean shown;
+
+    Progress(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void progress(int done, int total) {
+      long now = System.nanoTime();
+      if (now - start < 500_000_000L || (now - last < 100_000_000L && done < total)) {
+        return;
+      }
+      last = now;
+      shown = true;
+      err.printf(Locale.ROOT, "\rfixed points: %d/%d starts", done, total);
+      err.flush();
+    }
+
+    synchronized void finish() {
+      if (shown) {
+        err.println();
+        err.flush();
+      }
+    }
+  }
+}

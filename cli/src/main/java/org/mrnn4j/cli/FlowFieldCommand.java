@@ -1,0 +1,587 @@
+package org.mrnn4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.mrnn4j.analysis.Pca;
+import org.mrnn4j.analysis.fixedpoints.FixedPoint;
+import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
+import org.mrnn4j.cli.report.FixedPointReport;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
+import org.mrnn4j.analysis.fixedpoints.StartSampler;
+import org.mrnn4j.analysis.flowfields.FlowField;
+import org.mrnn4j.analysis.flowfields.FlowFieldFinder;
+import org.mrnn4j.cli.report.FlowFieldPlot;
+import org.mrnn4j.analysis.flowfields.FlowGrid;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.io.ModelFormatException;
+import org.mrnn4j.models.io.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mrnn4j flow-field}: loads a model as {@code analyze} does, computes the nonlinear and
+ * linear flow fields on a plane through state space at chosen states, prints a table, writes a
+ * JSON report and one PNG per state.
+ */
+@Command(
+    name = "flow-field",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Flow fields on a 2-D plane through state space (mRNNTorch's mFlowFieldFinder and"
+          + " emFlowFieldFinder): where one step of the network (nonlinear) and of its"
+          + " linearization at the state (linear) moves each point of a grid on the plane.",
+      "The plane is the first two principal components of the trajectory (the simulated one, or"
+          + " the states of --states), over the --regions' units, or one given with --plane.",
+      "Prints a table, writes DIR/NAME-flow-field.json and one DIR/NAME-flow-field-LABEL.png per"
+          + " state.",
+      "",
+      "With no FILE it uses the bundled example network."
+    })
+final class FlowFieldCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(FlowFieldCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "FILE",
+      description = {
+        "The model, as for 'analyze': an mRNNTorch JSON config and optionally its PyTorch .pth"
+            + " checkpoint, in any order; a checkpoint alone uses the .json of the same name"
+            + " beside it; or a model saved by mrnn4j. Default: the bundled example."
+      })
+  List<Path> files = new ArrayList<>();
+
+  @Mixin ModelOptions modelFiles;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
+  String backend;
+
+  @Mixin ConstantInput input;
+
+  @Option(names = {"-s", "--steps"}, split = ",", paramLabel = "N",
+      description = "The states: after N steps of the simulation from the model's initial"
+          + " condition under the constant input; 0 is the initial condition (default: 0,20,200)."
+          + " The trajectory runs to the largest N.")
+  List<Integer> steps;
+
+  @Option(names = "--states", paramLabel = "FILE",
+      description = "The states from a file instead, in order (they are also the trajectory"
+          + " drawn and, without --plane, the states the plane is fitted on): CSV (N values per"
+          + " line, optionally followed by the I input values) or JSON ([[...], ...] or"
+          + " {\"states\": [[...]], \"inputs\": [[...]]}); x (leaky) or h (Elman).")
+  Path states;
+
+  @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
+      description = "The plane spans these recurrent (or parent) regions' units; the others are"
+          + " held at each state's values (or silenced with --cancel-others). Default: all.")
+  List<String> regions = new ArrayList<>();
+
+  @Option(names = "--cancel-others",
+      description = "With --regions: silence the other regions (zero) instead of holding them.")
+  boolean cancelOthers;
+
+  @Option(names = {"-g", "--grid"}, paramLabel = "P", defaultValue = "20",
+      description = "Grid points per axis (default: ${DEFAULT-VALUE}).")
+  int grid;
+
+  @Option(names = "--offset", split = ",", paramLabel = "D",
+      description = "Half-widths of the grid along the two axes (one value for both, or two);"
+          + " default: the trajectory's half-extent plus 20%%.")
+  List<Double> offset;
+
+  @Option(names = "--center", split = ",", paramLabel = "C",
+      description = "A fixed grid centred at these two plane coordinates (default: the centre"
+          + " of the trajectory's extent).")
+  List<Double> center;
+
+  @Option(names = "--follow",
+      description = "Centre the grid on each state instead (mRNNTorch's follow_traj).")
+  boolean follow;
+
+  @Option(names = "--linear", description = "Only the linear field.")
+  boolean linearOnly;
+
+  @Option(names = "--nonlinear", description = "Only the nonlinear field.")
+  boolean nonlinearOnly;
+
+  @Option(names = "--plane", paramLabel = "FILE",
+      description = "The plane from a JSON file {\"mean\": [...], \"components\": [[...], [...]]}"
+          + " over the --regions' units (in the model's order); orthonormal directions.")
+  Path planeFile;
+
+  @Option(names = "--fixed-points",
+      description = "Also find the network's fixed points at the constant input (over all"
+          + " units, 256 starts sampled as 'fixed-points' does) and mark them on the plane.")
+  boolean fixedPoints;
+
+  @Mixin OutputOptions output;
+
+  @Option(names = "--no-plot", description = "Do not draw the PNGs.")
+  boolean noPlot;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Seed of the fixed-point starts and of the random initialisation of a config"
+          + " given without weights (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  /** The states, their inputs, labels, and the trajectory they lie on. */
+  private record Picked(double[][] states, double[][] inputs, List<String> labels,
+      List<String> fileLabels, double[][] trajectory) {}
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Backend b = modelFiles.backend(backend, files)) {
+      LOG.info("backend {}", b.name());
+      ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
+      try (RecurrentModel model = loaded.model()) {
+        return run(stdout, b, loaded, model);
+      }
+    }
+  }
+
+  private void validate() {
+    if (grid < 2) {
+      throw new UserException("--grid must be at least 2 points per axis, got " + grid);
+    }
+    if (linearOnly && nonlinearOnly) {
+      throw new UserException("--linear and --nonlinear each ask for one field only; give"
+          + " neither for both");
+    }
+    if (follow && center != null) {
+      throw new UserException("--center fixes the grid; --follow centres it on each state:"
+          + " give one");
+    }
+    if (center != null && center.size() != 2) {
+      throw new UserException("--center takes two plane coordinates, got " + center.size());
+    }
+    if (offset != null && (offset.isEmpty() || offset.size() > 2
+        || offset.stream().anyMatch(v -> !(v > 0) || Double.isInfinite(v)))) {
+      throw new UserException("--offset takes one or two positive half-widths, got " + offset);
+    }
+    if (cancelOthers && regions.isEmpty()) {
+      throw new UserException("--cancel-others needs --regions: without them no region is"
+          + " left out of the plane");
+    }
+    if (states != null && steps != null && !steps.isEmpty()) {
+      throw new UserException("give either --steps or --states, not both");
+    }
+  }
+
+  private int run(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model) throws IOException {
+    double[] u = input.vector(model.numInputs());
+    Picked picked = states != null ? fromFile(model, u) : simulated(model, u);
+    FlowFieldFinder.Builder builder = FlowFieldFinder.on(model).regions(regions)
+        .cancelOtherRegions(cancelOthers);
+    if (planeFile != null) {
+      builder.plane(readPlane(planeFile, model.layout().recurrentIndices(regions).size()));
+    } else {
+      if (picked.trajectory().length < 2) {
+        throw new UserException("fitting the plane needs at least 2 states; --states gave "
+            + picked.trajectory().length + " (or give --plane)");
+      }
+      builder.planeFittedOn(picked.trajectory());
+    }
+    // the grid's extent from the trajectory on the plane (a first build just to project)
+    FlowFieldFinder probe = builder.grid(FlowGrid.following(2, 1, 1)).build();
+    double[][] path = new double[picked.trajectory().length][];
+    for (int t = 0; t < path.length; t++) {
+      path[t] = probe.project(picked.trajectory()[t]);
+    }
+    double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+    double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (double[] c : path) {
+      for (int a = 0; a < 2; a++) {
+        lo[a] = Math.min(lo[a], c[a]);
+        hi[a] = Math.max(hi[a], c[a]);
+      }
+    }
+    double[] half = new double[2];
+    for (int a = 0; a < 2; a++) {
+      half[a] = offset != null ? offset.get(Math.min(a, offset.size() - 1))
+          : Math.max(0.6 * (hi[a] - lo[a]), 0.05 * Math.max(Math.abs(hi[a]), 1.0));
+    }
+    FlowGrid flowGrid = follow ? FlowGrid.following(grid, half[0], half[1])
+        : center != null ? FlowGrid.fixed(grid, half[0], half[1], center.get(0), center.get(1))
+        : FlowGrid.fixed(grid, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2);
+    // the probe's plane, so that PCA is fitted once
+    FlowFieldFinder finder = builder.plane(probe.plane()).grid(flowGrid).build();
+
+    long start = System.nanoTime();
+    List<FlowField> nonlinear = linearOnly ? null
+        : finder.nonlinear(picked.states(), picked.inputs());
+    List<FlowField> linear = nonlinearOnly ? null
+        : finder.linear(picked.states(), picked.inputs(), null, null);
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    List<FixedPoint> points = List.of();
+    List<FlowFieldPlot.MarkedPoint> marked = new ArrayList<>();
+    if (fixedPoints) {
+      FixedPointSystem system = FixedPointSystems.of(model, model.naturalCoordinates(), u,
+          null, null);
+      Random rng = new Random(seed);
+      List<double[][]> trajs = StartSampler.simulate(system, 64, 50, 1.0, rng);
+      List<double[]> starts = StartSampler.sample(StartSampler.flatten(trajs), 256, 0.5, rng);
+      FixedPointSearch search = new FixedPointFinder(b).find(system, starts);
+      points = search.fixedPoints();
+      for (int k = 0; k < points.size(); k++) {
+        double[] c = finder.project(points.get(k).fullState());
+        marked.add(new FlowFieldPlot.MarkedPoint(k + 1, c[0], c[1],
+            points.get(k).stability().isStable()));
+      }
+    }
+
+    Pca plane = finder.plane();
+    double[] explained = explained(plane, picked.trajectory(), path, finder);
+    printHeader(stdout, b, loaded, model, finder, u, explained);
+    printTable(stdout, picked, nonlinear, linear, seconds);
+    if (fixedPoints) {
+      printFixedPoints(stdout, points, marked);
+    }
+
+    String stem = output.stem(loaded);
+    ObjectNode report = report(loaded, model, b, u, finder, explained, picked, path, nonlinear,
+        linear, points, marked);
+    Path json = output.file(stem, "-flow-field.json");
+    FixedPointReport.write(report, json);
+    stdout.println();
+    stdout.println("wrote " + json);
+    if (!noPlot) {
+      String xLabel = axisLabel(planeFile == null ? "PC1" : "plane axis 1", explained[0]);
+      String yLabel = axisLabel(planeFile == null ? "PC2" : "plane axis 2", explained[1]);
+      for (int k = 0; k < picked.states().length; k++) {
+        List<FlowFieldPlot.Panel> panels = new ArrayList<>();
+        if (nonlinear != null) {
+          panels.add(new FlowFieldPlot.Panel("nonlinear", nonlinear.get(k)));
+        }
+        if (linear != null) {
+          panels.add(new FlowFieldPlot.Panel("linear at the state", linear.get(k)));
+        }
+        Path png = output.file(stem, "-flow-field-" + picked.fileLabels().get(k) + ".png");
+        FlowFieldPlot.write(png, stem + ", " + picked.labels().get(k), xLabel, yLabel, panels,
+            path, marked);
+        stdout.println("wrote " + png);
+      }
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ states
+
+  private Picked simulated(RecurrentModel model, double[] u) {
+    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 20, 200));
+    int n = model.numUnits();
+    int horizon = Math.max(sorted.last(), 1);
+    double[][] path = new double[horizon + 1][];
+    path[0] = model.initialCondition().toArray(); // x0 (leaky) or h0 (Elman)
+    LOG.info("simulating {} steps", horizon);
+    // the natural state: x for the leaky model, h for the Elman model
+    boolean pre = model.naturalCoordinates() == Coordinates.PRE_ACTIVATION;
+    ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
+    double[] all = pre ? run.xs() : run.hs();
+    for (int t = 1; t <= horizon; t++) {
+      path[t] = Arrays.copyOfRange(all, (t - 1) * n, t * n);
+    }
+    int count = sorted.size();
+    double[][] picked = new double[count][];
+    double[][] inputs = new double[count][];
+    List<String> labels = new ArrayList<>();
+    List<String> fileLabels = new ArrayList<>();
+    int k = 0;
+    int width = String.valueOf(sorted.last()).length();
+    for (int s : sorted) {
+      picked[k] = path[s];
+      inputs[k] = u.clone();
+      labels.add(s == 0 ? "initial condition" : "after " + s + " steps");
+      fileLabels.add(String.format(Locale.ROOT, "step%0" + width + "d", s));
+      k++;
+    }
+    return new Picked(picked, inputs, labels, fileLabels, path);
+  }
+
+  private Picked fromFile(RecurrentModel model, double[] u) throws IOException {
+    List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
+    int count = entries.size();
+    double[][] picked = new double[count][];
+    double[][] inputs = new double[count][];
+    List<String> labels = new ArrayList<>();
+    List<String> fileLabels = new ArrayList<>();
+    String file = states.getFileName().toString();
+    int width = String.valueOf(count).length();
+    for (int i = 0; i < count; i++) {
+      picked[i] = entries.get(i).state();
+      inputs[i] = entries.get(i).input() != null ? entries.get(i).input() : u.clone();
+      labels.add("state " + (i + 1) + " of " + file);
+      fileLabels.add(String.format(Locale.ROOT, "state%0" + width + "d", i + 1));
+    }
+    return new Picked(picked, inputs, labels, fileLabels, picked);
+  }
+
+  /** {@code {"mean": [...], "components": [[...], [...]]}}, checked against {@code d}. */
+  static Pca readPlane(Path file, int d) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode root = Json.read(file, "a flow-field plane");
+    double[] mean = vector(file, root.path("mean"), "mean", d);
+    com.fasterxml.jackson.databind.JsonNode comps = root.path("components");
+    if (!comps.isArray() || comps.size() != 2) {
+      throw new ModelFormatException(file, "components", "expected an array of 2 directions of "
+          + d + " numbers each" + (comps.isArray() ? ", got " + comps.size() + " directions"
+              : ""));
+    }
+    double[][] c = {vector(file, comps.get(0), "components[0]", d),
+        vector(file, comps.get(1), "components[1]", d)};
+    try {
+      return Pca.of(mean, c);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, null, e.getMessage());
+    }
+  }
+
+  private static double[] vector(Path file, com.fasterxml.jackson.databind.JsonNode node,
+      String field, int d) throws ModelFormatException {
+    if (!node.isArray() || node.size() != d) {
+      throw new ModelFormatException(file, field, "expected " + d + " numbers (one per unit of"
+          + " the plane's regions)" + (node.isArray() ? ", got " + node.size() : ""));
+    }
+    double[] v = new double[d];
+    for (int i = 0; i < d; i++) {
+      if (!node.get(i).isNumber() || !Double.isFinite(node.get(i).asDouble())) {
+        throw new ModelFormatException(file, field + "[" + i + "]",
+            "expected a finite number, got " + node.get(i));
+      }
+      v[i] = node.get(i).asDouble();
+    }
+    return v;
+  }
+
+  /**
+   * The fraction of the trajectory's variance (over the plane's units) along each plane axis:
+   * the PCA's own for a fitted plane; for a given plane, the projected variance over the total.
+   *
+   * @param proj the trajectory's plane coordinates
+   */
+  private static double[] explained(Pca plane, double[][] trajectory, double[][] proj,
+      FlowFieldFinder finder) {
+    if (!Double.isNaN(plane.totalVariance())) {
+      return new double[] {plane.explainedFraction(0), plane.explainedFraction(1)};
+    }
+    if (trajectory.length < 2) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    int[] idx = finder.units().ranges().stream()
+        .flatMapToInt(r -> java.util.stream.IntStream.range(r.start(), r.end())).toArray();
+    double[] mean = new double[idx.length];
+    for (double[] s : trajectory) {
+      for (int a = 0; a < idx.length; a++) {
+        mean[a] += s[idx[a]] / trajectory.length;
+      }
+    }
+    double total = 0;
+    double[] along = new double[2];
+    double[] pm = new double[2];
+    for (int t = 0; t < trajectory.length; t++) {
+      pm[0] += proj[t][0] / trajectory.length;
+      pm[1] += proj[t][1] / trajectory.length;
+      for (int a = 0; a < idx.length; a++) {
+        double v = trajectory[t][idx[a]] - mean[a];
+        total += v * v;
+      }
+    }
+    for (double[] c : proj) {
+      along[0] += (c[0] - pm[0]) * (c[0] - pm[0]);
+      along[1] += (c[1] - pm[1]) * (c[1] - pm[1]);
+    }
+    return total > 0 ? new double[] {along[0] / total, along[1] / total}
+        : new double[] {Double.NaN, Double.NaN};
+  }
+
+  private static String axisLabel(String name, double fraction) {
+    return Double.isNaN(fraction) ? name
+        : String.format(Locale.ROOT, "%s (%.1f%% of the trajectory's variance)", name,
+            100 * fraction);
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  private void printHeader(PrintWriter o, Backend b, ModelSource.Loaded loaded,
+      RecurrentModel model, FlowFieldFinder finder, double[] u, double[] explained) {
+    o.printf(Locale.ROOT, "model        %s%n", loaded.description());
+    for (String warning : loaded.model().spec().warnings()) {
+      o.printf(Locale.ROOT, "warning      %s%n", warning);
+    }
+    o.printf(Locale.ROOT, "             %s mRNN, %s, %d units, %d inputs%n",
+        model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs());
+    o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
+    o.printf(Locale.ROOT, "backend      %s%n", b.name());
+    o.printf(Locale.ROOT, "plane        %s over %s%s%n",
+        planeFile == null ? "PCA of the trajectory" : "from " + planeFile,
+        regions.isEmpty() ? "all units (" + finder.units().size() + ")"
+            : "regions " + String.join(", ", regions) + " (" + finder.units().size()
+                + " units; the others " + (cancelOthers ? "silenced" : "held at each state's"
+                    + " values") + ")",
+        Double.isNaN(explained[0]) ? "" : String.format(Locale.ROOT,
+            "; explains %.1f%% + %.1f%% of its variance", 100 * explained[0],
+            100 * explained[1]));
+    FlowGrid g = finder.grid();
+    o.printf(Locale.ROOT, "grid         %d x %d, half-widths %s x %s, %s%n", g.points(),
+        g.points(), AnalyzeCommand.num(g.xOffset()), AnalyzeCommand.num(g.yOffset()),
+        g.follow() ? "centred on each state" : "centred at (" + AnalyzeCommand.num(g.xCenter())
+            + ", " + AnalyzeCommand.num(g.yCenter()) + ")");
+    o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
+    o.println();
+  }
+
+  private static void printTable(PrintWriter o, Picked picked, List<FlowField> nonlinear,
+      List<FlowField> linear, double seconds) {
+    String row = "%-28s  %11s  %11s  %15s  %15s%n";
+    o.printf(Locale.ROOT, row, "STATE", "AXIS 1", "AXIS 2", "MAX |V| NONLIN", "MAX |V| LINEAR");
+    for (int k = 0; k < picked.states().length; k++) {
+      FlowField any = nonlinear != null ? nonlinear.get(k) : linear.get(k);
+      o.printf(Locale.ROOT, row, picked.labels().get(k), AnalyzeCommand.num(any.center()[0]),
+          AnalyzeCommand.num(any.center()[1]),
+          nonlinear == null ? "-" : AnalyzeCommand.num(nonlinear.get(k).maxSpeed()),
+          linear == null ? "-" : AnalyzeCommand.num(linear.get(k).maxSpeed()));
+    }
+    o.printf(Locale.ROOT, "%nfields computed in %.3f s (|v|: plane displacement per step)%n",
+        seconds);
+  }
+
+  private static void printFixedPoints(PrintWriter o, List<FixedPoint> points,
+      List<FlowFieldPlot.MarkedPoint> marked) {
+    o.println();
+    if (points.isEmpty()) {
+      o.println("no fixed point found at this input");
+      return;
+    }
+    String row = "%4s  %-22s  %8s  %11s  %11s%n";
+    o.printf(Locale.ROOT, row, "#", "FIXED POINT", "UNSTABLE", "AXIS 1", "AXIS 2");
+    for (int k = 0; k < points.size(); k++) {
+      o.printf(Locale.ROOT, row, k + 1, points.get(k).describe(), points.get(k).unstableModes(),
+          AnalyzeCommand.num(marked.get(k).x()), AnalyzeCommand.num(marked.get(k).y()));
+    }
+  }
+
+  // ------------------------------------------------------------------ report
+
+  private ObjectNode report(ModelSource.Loaded loaded, RecurrentModel model, Backend b,
+      double[] u, FlowFieldFinder finder, double[] explained, Picked picked, double[][] path,
+      List<FlowField> nonlinear, List<FlowField> linear, List<FixedPoint> points,
+      List<FlowFieldPlot.MarkedPoint> marked) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode root = f.objectNode();
+    ObjectNode m = root.putObject("model");
+    m.put("source", loaded.description());
+    m.put("checkpoint", loaded.checkpoint());
+    m.put("weights", loaded.weights());
+    m.put("kind", model.kind().label());
+    m.put("activation", model.activation().label());
+    m.put("units", model.numUnits());
+    m.put("inputs", model.numInputs());
+    root.put("backend", b.name());
+    ArrayNode in = root.putArray("input");
+    Arrays.stream(u).forEach(in::add);
+    ArrayNode rs = root.putArray("regions");
+    finder.regions().forEach(rs::add);
+    root.put("cancel_other_regions", cancelOthers);
+    ObjectNode plane = root.putObject("plane");
+    plane.put("source", planeFile == null ? "pca of the trajectory" : planeFile.toString());
+    putArray(plane.putArray("mean"), finder.plane().mean());
+    ArrayNode comps = plane.putArray("components");
+    putArray(comps.addArray(), finder.plane().component(0));
+    putArray(comps.addArray(), finder.plane().component(1));
+    putArray(plane.putArray("explained_variance_ratio"), explained);
+    FlowGrid g = finder.grid();
+    ObjectNode gn = root.putObject("grid");
+    gn.put("points", g.points());
+    gn.put("x_offset", g.xOffset());
+    gn.put("y_offset", g.yOffset());
+    gn.put("follow", g.follow());
+    if (!g.follow()) {
+      gn.put("x_center", g.xCenter());
+      gn.put("y_center", g.yCenter());
+    }
+    ArrayNode traj = root.putArray("trajectory");
+    for (double[] c : path) {
+      putArray(traj.addArray(), c);
+    }
+    ArrayNode list = root.putArray("states");
+    for (int k = 0; k < picked.states().length; k++) {
+      ObjectNode s = list.addObject();
+      s.put("label", picked.labels().get(k));
+      putArray(s.putArray("input"), picked.inputs()[k]);
+      FlowField any = nonlinear != null ? nonlinear.get(k) : linear.get(k);
+      putArray(s.putArray("center"), any.center());
+      putArray(s.putArray("x_axis"), any.xAxis());
+      putArray(s.putArray("y_axis"), any.yAxis());
+      if (nonlinear != null) {
+        field(s.putObject("nonlinear"), nonlinear.get(k));
+      }
+      if (linear != null) {
+        field(s.putObject("linear"), linear.get(k));
+      }
+    }
+    if (fixedPoints) {
+      ArrayNode fps = root.putArray("fixed_points");
+      for (int k = 0; k < points.size(); k++) {
+        ObjectNode p = fps.addObject();
+        p.put("number", k + 1);
+        p.put("type", points.get(k).describe());
+        p.put("unstable_modes", points.get(k).unstableModes());
+        p.put("q", points.get(k).q());
+        putArray(p.putArray("plane"), new double[] {marked.get(k).x(), marked.get(k).y()});
+        putArray(p.putArray("state"), points.get(k).fullState());
+      }
+    }
+    return root;
+  }
+
+  private static void field(ObjectNode node, FlowField f) {
+    node.put("max_speed", f.maxSpeed());
+    putMatrix(node.putArray("x_vels"), f.xVelocity());
+    putMatrix(node.putArray("y_vels"), f.yVelocity());
+    putMatrix(node.putArray("speeds"), f.speed());
+  }
+
+  private static void putMatrix(ArrayNode a, double[][] m) {
+    for (double[] row : m) {
+      putArray(a.addArray(), row);
+    }
+  }
+
+  private static void putArray(ArrayNode a, double[] v) {
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        a.add(x);
+      } else {
+        a.addNull();
+      }
+    }
+  }
+}

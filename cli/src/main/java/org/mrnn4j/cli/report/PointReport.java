@@ -1,0 +1,111 @@
+package org.mrnn4j.cli.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mrnn4j.analysis.LeadingSpectrum;
+import org.mrnn4j.analysis.StabilitySummary;
+import org.mrnn4j.core.Eigendecomposition;
+
+/**
+ * The analysis at one operating point, as the JSON report holds it. Non-finite numbers (an
+ * infinite time constant) are written as {@code null}.
+ *
+ * @param label what the point is ("initial condition", "after 200 steps", "row 3 of states.csv")
+ * @param spectrum {@code "full"} (every eigenvalue, the dense path) or {@code "leading"} (the
+ *     converged leading eigenvalues only, by a Krylov method)
+ * @param method {@code "dense"}, {@code "krylov"} or {@code "dense-fallback"} (dense after the
+ *     Krylov iteration stopped unconverged)
+ * @param unstableCertainty {@code "exact"}, {@code "bulk-estimate"} (the unstable outliers
+ *     converged and the unconverged bulk's Ritz values lie inside the unit circle) or
+ *     {@code "lower-bound"}
+ * @param products Jacobian-vector products spent (0 on the dense path)
+ * @param residuals {@code |J v - lambda v| / |v|} of each listed eigenvalue, measured on J (Krylov
+ *     answers); null on the dense path
+ * @param spectralRadius {@code max |lambda|}, null when the leading pair did not converge
+ * @param leadingReal real part of the eigenvalue of largest modulus
+ * @param leadingImag its imaginary part
+ * @param unstableModes number of eigenvalues with {@code |lambda| > 1}
+ * @param eigenvaluesReal real parts, descending modulus
+ * @param eigenvaluesImag imaginary parts, same order
+ * @param continuousReal real parts of {@code (lambda - 1) / dt} (leaky model, pre-activation
+ *     coordinates; else null)
+ * @param continuousImag imaginary parts of {@code (lambda - 1) / dt}, or null
+ * @param timeConstants {@code -1 / Re((lambda - 1) / dt)}, in the units of dt, or null
+ * @param state the state at the point (x for the leaky model, h for the Elman model)
+ * @param input the input at the point
+ */
+public record PointReport(
+    String label,
+    String spectrum,
+    String method,
+    String unstableCertainty,
+    int products,
+    List<Double> residuals,
+    Double spectralRadius,
+    Double leadingReal,
+    Double leadingImag,
+    int unstableModes,
+    List<Double> eigenvaluesReal,
+    List<Double> eigenvaluesImag,
+    List<Double> continuousReal,
+    List<Double> continuousImag,
+    List<Double> timeConstants,
+    List<Double> state,
+    List<Double> input) {
+
+  /** The report of a point from its stability summary over the full spectrum. */
+  public static PointReport of(String label, StabilitySummary s, double[] state, double[] input) {
+    Eigendecomposition e = s.eigenvalues();
+    boolean ct = s.hasContinuousTime();
+    return new PointReport(label, "full", "dense", "exact", 0, null, finite(s.spectralRadius()),
+        finite(s.leadingReal()), finite(s.leadingImag()),
+        s.unstableModes(), list(e.realParts()), list(e.imagParts()),
+        ct ? list(s.continuousReal()) : null, ct ? list(s.continuousImag()) : null,
+        ct ? list(s.timeConstants()) : null, list(state), list(input));
+  }
+
+  /**
+   * The report of a point from its leading eigenvalues; {@code s} summarises those same
+   * eigenvalues (for the continuous-time view).
+   */
+  public static PointReport of(String label, LeadingSpectrum leading, StabilitySummary s,
+      double[] state, double[] input) {
+    Eigendecomposition e = leading.eigenvalues();
+    boolean ct = s.hasContinuousTime();
+    boolean dense = leading.method() == LeadingSpectrum.Method.DENSE;
+    String method = switch (leading.method()) {
+      case DENSE -> "dense";
+      case KRYLOV -> "krylov";
+      case DENSE_FALLBACK -> "dense-fallback";
+    };
+    String certainty = switch (leading.unstableCertainty()) {
+      case EXACT -> "exact";
+      case BULK_ESTIMATE -> "bulk-estimate";
+      case LOWER_BOUND -> "lower-bound";
+    };
+    double radius = leading.spectralRadius();
+    return new PointReport(label, "leading", method, certainty, leading.products(),
+        dense || leading.method() == LeadingSpectrum.Method.DENSE_FALLBACK ? null
+            : list(leading.residuals()),
+        finite(radius), e.size() == 0 ? null : e.real(0),
+        e.size() == 0 ? null : e.imag(0), leading.unstableModes(),
+        list(e.realParts()), list(e.imagParts()),
+        ct ? list(s.continuousReal()) : null, ct ? list(s.continuousImag()) : null,
+        ct ? list(s.timeConstants()) : null, list(state), list(input));
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  static List<Double> list(double[] values) {
+    if (values == null) {
+      return null;
+    }
+    List<Double> out = new ArrayList<>(values.length);
+    for (double v : values) {
+      out.add(Double.isFinite(v) ? v : null);
+    }
+    return out;
+  }
+}
