@@ -137,6 +137,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (leading != null && full) {
       throw new UserException("give either --leading or --full, not both");
     }
+    output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.BackendInfo;
+import org.mrnn4j.core.BackendSelector;
 import org.mrnn4j.core.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,33 @@ final class BackendsCommand implements Callable<Integer> {
           info.rank() == Integer.MIN_VALUE ? "-" : Integer.toString(info.rank()), detail);
     }
     out.flush();
-    return 0;
+    return requested.map(name -> warnIfUnusable(name, infos)).orElse(0);
+  }
+
+  /**
+   * Warns on standard error when the default named by the property or the environment cannot be
+   * used (every command without {@code --backend} would fail): {@link Main#FAILURE} then.
+   */
+  private int warnIfUnusable(String name, List<BackendInfo> infos) {
+    String from = System.getProperty(BackendSelector.PROPERTY) != null
+        && !System.getProperty(BackendSelector.PROPERTY).isBlank()
+        ? "the system property " + BackendSelector.PROPERTY
+        : "the environment variable " + BackendSelector.ENVIRONMENT;
+    Optional<BackendInfo> named = infos.stream().filter(i -> i.name().equals(name)).findFirst();
+    String problem;
+    if (named.isEmpty()) {
+      problem = "no backend of that name is on the class path (found: " + String.join(", ",
+          infos.stream().map(BackendInfo::name).toList()) + ")";
+    } else if (!named.get().available()) {
+      problem = "it cannot run here";
+    } else {
+      return 0;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("mrnn4j: " + from + " names the default backend '" + name + "', but " + problem
+        + ": every command without --backend will fail");
+    err.flush();
+    return Main.FAILURE;
   }
 
   private static String nullToEmpty(String s) {

@@ -108,6 +108,7 @@ final class FixedPointsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     validate();
+    output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());

@@ -156,6 +156,7 @@ final class FlowFieldCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     validate();
+    output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());

@@ -1,5 +1,8 @@
 package org.mrnn4j.cli;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -15,6 +18,32 @@ final class OutputOptions {
   @Option(names = "--name", paramLabel = "NAME",
       description = "Stem of the output files (default: the model file's name, or 'example').")
   String name;
+
+  /**
+   * Creates the output directory if needed and checks that a file can be written in it, before
+   * any work: a run that cannot keep its results is refused at once, not after the computation.
+   *
+   * @throws UserException naming the directory and what is wrong with it
+   */
+  void requireWritable() {
+    Path dir = out.toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+    } catch (FileSystemException e) {
+      throw new UserException("cannot create the output directory " + out + " (-o): "
+          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
+    } catch (IOException e) {
+      throw new UserException("cannot create the output directory " + out + " (-o): "
+          + e.getMessage(), e);
+    }
+    try {
+      Files.delete(Files.createTempFile(dir, ".mrnn4j-write-check", ".tmp"));
+    } catch (IOException e) {
+      throw new UserException("cannot write to the output directory " + out + " (-o): "
+          + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+              : e.getClass().getSimpleName()), e);
+    }
+  }
 
   /** The stem of the output files: {@code --name}, or else the model's base name. */
   String stem(ModelSource.Loaded loaded) {

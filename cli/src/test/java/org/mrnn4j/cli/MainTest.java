@@ -197,6 +197,45 @@ class MainTest {
   }
 
   @Test
+  void backendsWarnsOfADefaultThatDoesNotExist() {
+    String before = System.getProperty(org.mrnn4j.core.BackendSelector.PROPERTY);
+    System.setProperty(org.mrnn4j.core.BackendSelector.PROPERTY, "nosuch");
+    try {
+      Run r = run("backends");
+      assertEquals(Main.FAILURE, r.status(), r.err());
+      assertTrue(r.out().contains("ejml"), r.out()); // the list is still printed
+      assertTrue(r.out().lines().noneMatch(l -> l.startsWith("*")), r.out());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.err().startsWith("mrnn4j: the system property mrnn4j.backend names the default"
+          + " backend 'nosuch', but no backend of that name is on the class path (found: "), r.err());
+    } finally {
+      if (before == null) {
+        System.clearProperty(org.mrnn4j.core.BackendSelector.PROPERTY);
+      } else {
+        System.setProperty(org.mrnn4j.core.BackendSelector.PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void anOutputDirectoryThatCannotBeWrittenIsRefusedBeforeAnyWork(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    for (String command : List.of("analyze", "fixed-points", "flow-field")) {
+      Run r = run(command, "-o", file.resolve("out").toString());
+      assertEquals(2, r.status(), command + ": " + r.err());
+      assertEquals(1, r.errLines().size(), command + ": " + r.err());
+      assertTrue(r.err().startsWith("mrnn4j: cannot create the output directory " + file.resolve("out")
+          + " (-o): "), command + ": " + r.err());
+      assertEquals("", r.out(), command + " worked before refusing: " + r.out());
+    }
+    Run r = run("analyze", "-o", "/proc/nope");
+    assertTrue(r.err().startsWith("mrnn4j: cannot create the output directory /proc/nope (-o): "),
+        r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
   void verboseAddsTheStackTrace() {
     Run r = run("analyze", "--backend", "nosuch", "--verbose");
     assertEquals(2, r.status());
