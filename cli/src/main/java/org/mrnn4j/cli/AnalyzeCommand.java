@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;
-import org.mrnn4j.cli.report.AnalysisReport;
 import org.mrnn4j.cli.report.PointReport;
 import org.mrnn4j.cli.report.SpectrumPlot;
 import org.mrnn4j.core.Backend;
@@ -53,6 +53,9 @@ import picocli.CommandLine.Spec;
           + " inhibitory regions, fixed seed)."
     })
 final class AnalyzeCommand implements Callable<Integer> {
+  /** The value of the analysis report's {@code format} key. */
+  static final String FORMAT = "mrnn4j-analysis";
+
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
 
   private static final int LEADING_FROM = LeadingOptions.LEADING_FROM;
@@ -190,24 +193,24 @@ final class AnalyzeCommand implements Callable<Integer> {
     printTable(stdout, labels, summaries, partial ? leadings : null, dt);
 
     String stem = output.stem(loaded);
+    // one step of the map, whatever the coordinates: dt of an Euler-discretised ODE, else a step
+    double naturalDt = model.continuousTimeStep(model.naturalCoordinates());
+    double stepTime = Double.isNaN(naturalDt) ? 1 : naturalDt;
     List<PointReport> reports = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       reports.add(partial
-          ? PointReport.of(labels.get(i), leadings.get(i), summaries.get(i),
+          ? PointReport.of(labels.get(i), leadings.get(i), summaries.get(i), stepTime,
               points.get(i).state(), points.get(i).input())
-          : PointReport.of(labels.get(i), summaries.get(i), points.get(i).state(),
+          : PointReport.of(labels.get(i), summaries.get(i), stepTime, points.get(i).state(),
               points.get(i).input()));
     }
-    // dt and tau mean something where the model is an Euler-discretised ODE
-    boolean continuous = !Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()));
-    AnalysisReport report = new AnalysisReport(loaded.description(), loaded.checkpoint(),
-        loaded.weights(), model.kind().label(), model.activation().label(), model.numUnits(),
-        model.numInputs(), continuous ? model.spec().dt() : null,
-        continuous ? model.spec().tau() : null,
-        b.name(), coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h", lin.regions(),
-        lin.excludedRegions(), reports);
+    ObjectNode report = Reports.header(FORMAT, loaded, model, b);
+    report.put("coordinates", coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h");
+    report.set("regions", Reports.MAPPER.valueToTree(lin.regions()));
+    report.set("excluded_regions", Reports.MAPPER.valueToTree(lin.excludedRegions()));
+    report.set("points", Reports.MAPPER.valueToTree(reports));
     Path json = output.file(stem, "-analysis.json");
-    report.write(json);
+    Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
     if (!noPlot) {

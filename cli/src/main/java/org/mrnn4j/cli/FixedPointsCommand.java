@@ -144,27 +144,15 @@ final class FixedPointsCommand implements Callable<Integer> {
     printTable(stdout, search, starts.states().size());
 
     String stem = output.stem(loaded);
-    ObjectNode report = FixedPointReport.toJson(search, system, eigenvectors);
-    ObjectNode m = report.putObject("model");
-    m.put("source", loaded.description());
-    m.put("checkpoint", loaded.checkpoint());
-    m.put("weights", loaded.weights());
-    m.put("kind", model.kind().label());
-    m.put("activation", model.activation().label());
-    m.put("units", model.numUnits());
-    m.put("inputs", model.numInputs());
-    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
-      m.put("dt", model.spec().dt());
-      m.put("tau", model.spec().tau());
-    }
-    report.put("backend", b.name());
+    ObjectNode report = FixedPointReport.fill(
+        Reports.header(FixedPointReport.FORMAT, loaded, model, b), search, system, eigenvectors);
     ArrayNode in = report.putArray("input");
     Arrays.stream(u).forEach(in::add);
     ArrayNode rs = report.putArray("regions");
     regions.forEach(rs::add);
     start.writeTo(report.putObject("sampling"));
     Path json = output.file(stem, "-fixed-points.json");
-    FixedPointReport.write(report, json);
+    Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
     if (!noPlot) {

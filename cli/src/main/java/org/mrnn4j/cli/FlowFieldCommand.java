@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import org.mrnn4j.analysis.Pca;
 import org.mrnn4j.analysis.fixedpoints.FixedPoint;
 import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
-import org.mrnn4j.cli.report.FixedPointReport;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
@@ -61,6 +60,9 @@ import picocli.CommandLine.Spec;
       "With no FILE it uses the bundled example network."
     })
 final class FlowFieldCommand implements Callable<Integer> {
+  /** The value of the flow-field report's {@code format} key. */
+  static final String FORMAT = "mrnn4j-flow-field";
+
   private static final Logger LOG = LoggerFactory.getLogger(FlowFieldCommand.class);
 
   @Spec CommandSpec spec;
@@ -271,7 +273,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     ObjectNode report = report(loaded, model, b, u, finder, explained, picked, path, nonlinear,
         linear, points, marked);
     Path json = output.file(stem, "-flow-field.json");
-    FixedPointReport.write(report, json);
+    Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
     if (!noPlot) {
@@ -496,16 +498,7 @@ final class FlowFieldCommand implements Callable<Integer> {
       List<FlowField> nonlinear, List<FlowField> linear, List<FixedPoint> points,
       List<FlowFieldPlot.MarkedPoint> marked) {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    ObjectNode m = root.putObject("model");
-    m.put("source", loaded.description());
-    m.put("checkpoint", loaded.checkpoint());
-    m.put("weights", loaded.weights());
-    m.put("kind", model.kind().label());
-    m.put("activation", model.activation().label());
-    m.put("units", model.numUnits());
-    m.put("inputs", model.numInputs());
-    root.put("backend", b.name());
+    ObjectNode root = Reports.header(FORMAT, loaded, model, b);
     ArrayNode in = root.putArray("input");
     Arrays.stream(u).forEach(in::add);
     ArrayNode rs = root.putArray("regions");

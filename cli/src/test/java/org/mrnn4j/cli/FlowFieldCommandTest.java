@@ -62,6 +62,9 @@ class FlowFieldCommandTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("stable focus"), r.out());
     JsonNode json = JSON.readTree(dir.resolve("flip_flop_rnn_leaky-flow-field.json").toFile());
+    assertEquals("mrnn4j-flow-field", json.get("format").asText());
+    assertEquals(1, json.get("version").asInt());
+    assertEquals("leaky", json.get("model").get("kind").asText());
     JsonNode plane = json.get("plane");
     double[] mean = array(plane.get("mean"));
     double[] c0 = array(plane.get("components").get(0));

@@ -90,8 +90,11 @@ class MainTest {
     assertTrue(r.out().contains("wrote " + png), r.out());
 
     JsonNode report = JSON.readTree(json.toFile());
-    assertEquals("leaky", report.get("kind").asText());
-    assertEquals(32, report.get("units").asInt());
+    assertEquals("mrnn4j-analysis", report.get("format").asText());
+    assertEquals(1, report.get("version").asInt());
+    assertEquals("leaky", report.get("model").get("kind").asText());
+    assertEquals(32, report.get("model").get("units").asInt());
+    assertEquals(10.0, report.get("model").get("dt").asDouble());
     // 32 units: the size-aware default (BackendSelector's rules, tested in core)
     try (org.mrnn4j.core.Backend expected = org.mrnn4j.core.Backends.select(null, 32)) {
       assertEquals(expected.name(), report.get("backend").asText());
@@ -103,14 +106,29 @@ class MainTest {
       double radius = 0;
       int unstable = 0;
       for (int k = 0; k < 32; k++) {
-        double m = Math.hypot(p.get("eigenvaluesReal").get(k).asDouble(),
-            p.get("eigenvaluesImag").get(k).asDouble());
+        double m = Math.hypot(p.get("eigenvalues").get("real").get(k).asDouble(),
+            p.get("eigenvalues").get("imag").get(k).asDouble());
         radius = Math.max(radius, m);
         unstable += m > 1 ? 1 : 0;
       }
-      assertEquals(radius, p.get("spectralRadius").asDouble(), 1e-15);
-      assertEquals(unstable, p.get("unstableModes").asInt());
-      assertEquals(32, p.get("timeConstants").size());
+      assertEquals(radius, p.get("spectral_radius").asDouble(), 1e-15);
+      assertEquals(unstable, p.get("unstable_modes").asInt());
+      // each mode decays or grows in the map by |lambda| per step of dt = 10: its e-fold time
+      for (int k = 0; k < 32; k++) {
+        double m = Math.hypot(p.get("eigenvalues").get("real").get(k).asDouble(),
+            p.get("eigenvalues").get("imag").get(k).asDouble());
+        double mu = (p.get("eigenvalues").get("real").get(k).asDouble() - 1) / 10.0;
+        assertEquals(mu, p.get("continuous_eigenvalues").get("real").get(k).asDouble(), 1e-12);
+        JsonNode decay = p.get("decay_times").get(k);
+        JsonNode growth = p.get("growth_times").get(k);
+        if (m < 1) {
+          assertEquals(10.0 / -Math.log(m), decay.asDouble(), 1e-9 * decay.asDouble());
+          assertTrue(growth.isNull());
+        } else {
+          assertEquals(10.0 / Math.log(m), growth.asDouble(), 1e-9 * growth.asDouble());
+          assertTrue(decay.isNull());
+        }
+      }
     }
     byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
     assertEquals("\u0089PNG", new String(head, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -138,8 +156,8 @@ class MainTest {
     for (int k = 0; k < ref.eigenvaluesReal().length; k++) {
       expected = Math.max(expected, Math.hypot(ref.eigenvaluesReal()[k], ref.eigenvaluesImag()[k]));
     }
-    assertEquals(expected, point.get("spectralRadius").asDouble(), 1e-4); // float32 reference
-    assertEquals(30, point.get("eigenvaluesReal").size());
+    assertEquals(expected, point.get("spectral_radius").asDouble(), 1e-4); // float32 reference
+    assertEquals(30, point.get("eigenvalues").get("real").size());
   }
 
   @Test
@@ -153,7 +171,7 @@ class MainTest {
     assertTrue(r.out().contains("after 50 steps"), r.out());
     JsonNode report = JSON.readTree(dir.resolve("flip_flop_rnn_leaky-analysis.json").toFile());
     assertEquals("h", report.get("coordinates").asText());
-    assertEquals(9, report.get("points").get(1).get("eigenvaluesReal").size());
+    assertEquals(9, report.get("points").get(1).get("eigenvalues").get("imag").size());
     assertTrue(Files.exists(dir.resolve("flip_flop_rnn_leaky-spectrum.png")));
   }
 

@@ -16,27 +16,14 @@ import org.mrnn4j.analysis.fixedpoints.StartRecord;
 import org.mrnn4j.analysis.fixedpoints.StartStatus;
 
 /**
- * The JSON report of a fixed-point search:
+ * The results part of the JSON report of a fixed-point search (format {@value #FORMAT}): after the
+ * header that every report starts with, {@code coordinates}, {@code units}, {@code q},
+ * {@code summary}, {@code fixed_points}, {@code slow_points}, {@code outliers} and
+ * {@code searches}. Every key is described in the README's "Reports" section.
  *
- * <pre>
- * { "format": "mrnn4j-fixed-points", "version": 1,
- *   "form": "LEAKY_X", "coordinates": "x", "units": [...included unit indices...],
- *   "q": "1/2 |F(s) - s|^2 per state, F one step of the map (the reference's qstar)",
- *   "summary": { "starts", "converged", "slow_point_starts", "max_iterations", "diverged",
- *                "fixed_points", "stable", "with_unstable_modes", "slow_points", "outliers",
- *                "max_q", "seconds" },
- *   "fixed_points": [ { "stability", "unstable_modes", "q", "spectral_radius", "starts",
- *                       "iterations", "state", "full_state",
- *                       "eigenvalues": { "real": [...], "imag": [...] },
- *                       "eigenvectors": { "real": [[...]], "imag": [[...]] } } ],
- *   "slow_points": [ ...same... ], "outliers": [ ...same... ],
- *   "searches": [ { "start", "status", "q", "iterations" } ] }
- * </pre>
- *
- * The eigenvalues are in the library's canonical order (descending modulus); {@code
+ * <p>The eigenvalues are in the library's canonical order (descending modulus); {@code
  * eigenvectors} (only when asked for, and when the backend computed them) holds one row per
- * eigenvalue, in the same order. Callers may add their own fields (model, input, options) to the
- * object {@link #toJson} returns.
+ * eigenvalue, in the same order.
  */
 public final class FixedPointReport {
   /** The value of the {@code format} field. */
@@ -46,21 +33,15 @@ public final class FixedPointReport {
 
   private FixedPointReport() {}
 
-  /** The report as a JSON tree, without eigenvectors. */
-  public static ObjectNode toJson(FixedPointSearch search, FixedPointSystem system) {
-    return toJson(search, system, false);
-  }
-
   /**
-   * The report as a JSON tree.
+   * Adds the search's results to {@code root} (a report whose {@code format}, {@code version},
+   * {@code model} and {@code backend} the caller has put first).
    *
    * @param eigenvectors whether to include each point's eigenvectors (where computed)
+   * @return {@code root}
    */
-  public static ObjectNode toJson(FixedPointSearch search, FixedPointSystem system,
+  public static ObjectNode fill(ObjectNode root, FixedPointSearch search, FixedPointSystem system,
       boolean eigenvectors) {
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("version", 1);
     root.put("coordinates",
         system.coordinates() == org.mrnn4j.core.dynamics.Coordinates.ACTIVATION ? "h" : "x");
     ArrayNode units = root.putArray("units");
@@ -81,9 +62,11 @@ public final class FixedPointReport {
     summary.put("outliers", search.outliers().size());
     summary.put("max_q", search.maxQ());
     summary.put("seconds", search.seconds());
-    points(root.putArray("fixed_points"), search.fixedPoints(), eigenvectors);
-    points(root.putArray("slow_points"), search.slowPoints(), eigenvectors);
-    points(root.putArray("outliers"), search.outliers(), eigenvectors);
+    // numbered as the printed table and the plot number them: fixed points, then slow points
+    points(root.putArray("fixed_points"), search.fixedPoints(), eigenvectors, 1);
+    points(root.putArray("slow_points"), search.slowPoints(), eigenvectors,
+        1 + search.fixedPoints().size());
+    points(root.putArray("outliers"), search.outliers(), eigenvectors, 0);
     ArrayNode starts = root.putArray("searches");
     for (StartRecord r : search.starts()) {
       ObjectNode s = starts.addObject();
@@ -95,18 +78,17 @@ public final class FixedPointReport {
     return root;
   }
 
-  /** Writes {@code root} to {@code file}, creating its directory. */
-  public static void write(ObjectNode root, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    MAPPER.writeValue(file.toFile(), root);
-  }
-
-  private static void points(ArrayNode out, List<FixedPoint> points, boolean eigenvectors) {
+  /** Adds {@code points}, numbered from {@code first} (0: not numbered, the number is null). */
+  private static void points(ArrayNode out, List<FixedPoint> points, boolean eigenvectors,
+      int first) {
+    int number = first;
     for (FixedPoint p : points) {
       ObjectNode o = out.addObject();
+      if (first > 0) {
+        o.put("number", number++);
+      } else {
+        o.putNull("number");
+      }
       o.put("stability", p.stability().label());
       o.put("unstable_modes", p.unstableModes());
       LeadingSpectrum l = p.leading();

@@ -25,12 +25,16 @@ import org.mrnn4j.core.Eigendecomposition;
  * @param leadingReal real part of the eigenvalue of largest modulus
  * @param leadingImag its imaginary part
  * @param unstableModes number of eigenvalues with {@code |lambda| > 1}
- * @param eigenvaluesReal real parts, descending modulus
- * @param eigenvaluesImag imaginary parts, same order
- * @param continuousReal real parts of {@code (lambda - 1) / dt} (leaky model, pre-activation
- *     coordinates; else null)
- * @param continuousImag imaginary parts of {@code (lambda - 1) / dt}, or null
- * @param timeConstants {@code -1 / Re((lambda - 1) / dt)}, in the units of dt, or null
+ * @param eigenvalues the eigenvalues {@code lambda}, descending modulus
+ * @param continuousEigenvalues {@code mu = (lambda - 1) / dt}, same order (leaky model,
+ *     pre-activation coordinates; else null)
+ * @param decayTimes for each mode that decays in the map ({@code |lambda| < 1}), the time over
+ *     which its amplitude shrinks by a factor e: {@code dt / -ln|lambda|}, in the units of dt
+ *     (steps for a model without dt); null for a mode that does not decay. For a slow mode this is
+ *     the ODE time constant {@code -1 / Re(mu)}; unlike that, it is never given to a mode that
+ *     grows in the map (lambda = -1.14 has {@code Re(mu) < 0} but grows)
+ * @param growthTimes for each mode that grows ({@code |lambda| > 1}), the time over which it grows
+ *     by a factor e: {@code dt / ln|lambda|}; null for a mode that does not grow
  * @param state the state at the point (x for the leaky model, h for the Elman model)
  * @param input the input at the point
  */
@@ -45,31 +49,38 @@ public record PointReport(
     Double leadingReal,
     Double leadingImag,
     int unstableModes,
-    List<Double> eigenvaluesReal,
-    List<Double> eigenvaluesImag,
-    List<Double> continuousReal,
-    List<Double> continuousImag,
-    List<Double> timeConstants,
+    Complex eigenvalues,
+    Complex continuousEigenvalues,
+    List<Double> decayTimes,
+    List<Double> growthTimes,
     List<Double> state,
     List<Double> input) {
 
-  /** The report of a point from its stability summary over the full spectrum. */
-  public static PointReport of(String label, StabilitySummary s, double[] state, double[] input) {
+  /**
+   * The report of a point from its stability summary over the full spectrum.
+   *
+   * @param stepTime the time one step of the map stands for (dt; 1 for a model without one)
+   */
+  public static PointReport of(String label, StabilitySummary s, double stepTime,
+      double[] state, double[] input) {
     Eigendecomposition e = s.eigenvalues();
     boolean ct = s.hasContinuousTime();
     return new PointReport(label, "full", "dense", "exact", 0, null, finite(s.spectralRadius()),
         finite(s.leadingReal()), finite(s.leadingImag()),
-        s.unstableModes(), list(e.realParts()), list(e.imagParts()),
-        ct ? list(s.continuousReal()) : null, ct ? list(s.continuousImag()) : null,
-        ct ? list(s.timeConstants()) : null, list(state), list(input));
+        s.unstableModes(), new Complex(list(e.realParts()), list(e.imagParts())),
+        ct ? new Complex(list(s.continuousReal()), list(s.continuousImag())) : null,
+        eFoldTimes(e, stepTime, -1), eFoldTimes(e, stepTime, 1),
+        list(state), list(input));
   }
 
   /**
    * The report of a point from its leading eigenvalues; {@code s} summarises those same
    * eigenvalues (for the continuous-time view).
+   *
+   * @param stepTime the time one step of the map stands for (dt; 1 for a model without one)
    */
   public static PointReport of(String label, LeadingSpectrum leading, StabilitySummary s,
-      double[] state, double[] input) {
+      double stepTime, double[] state, double[] input) {
     Eigendecomposition e = leading.eigenvalues();
     boolean ct = s.hasContinuousTime();
     boolean dense = leading.method() == LeadingSpectrum.Method.DENSE;
@@ -89,9 +100,31 @@ public record PointReport(
             : list(leading.residuals()),
         finite(radius), e.size() == 0 ? null : e.real(0),
         e.size() == 0 ? null : e.imag(0), leading.unstableModes(),
-        list(e.realParts()), list(e.imagParts()),
-        ct ? list(s.continuousReal()) : null, ct ? list(s.continuousImag()) : null,
-        ct ? list(s.timeConstants()) : null, list(state), list(input));
+        new Complex(list(e.realParts()), list(e.imagParts())),
+        ct ? new Complex(list(s.continuousReal()), list(s.continuousImag())) : null,
+        eFoldTimes(e, stepTime, -1), eFoldTimes(e, stepTime, 1),
+        list(state), list(input));
+  }
+
+  /**
+   * Complex numbers as two lists, as every report writes them.
+   *
+   * @param real the real parts
+   * @param imag the imaginary parts, same order
+   */
+  public record Complex(List<Double> real, List<Double> imag) {}
+
+  /**
+   * {@code stepTime / |ln|lambda||} for the modes that decay ({@code sign = -1}, {@code |lambda| <
+   * 1}) or grow ({@code sign = 1}, {@code |lambda| > 1}); null for the others.
+   */
+  private static List<Double> eFoldTimes(Eigendecomposition e, double stepTime, int sign) {
+    List<Double> out = new ArrayList<>(e.size());
+    for (int k = 0; k < e.size(); k++) {
+      double log = Math.log(Math.hypot(e.real(k), e.imag(k)));
+      out.add(sign * log > 0 ? finite(stepTime / Math.abs(log)) : null);
+    }
+    return out;
   }
 
   private static Double finite(double v) {

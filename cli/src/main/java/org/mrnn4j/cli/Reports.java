@@ -1,0 +1,63 @@
+package org.mrnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.models.RecurrentModel;
+
+/**
+ * What every JSON report of the command line shares (README, "Reports"): snake_case keys, and
+ * first {@code format} (which report), {@code version} (of that format), {@code model} (where it
+ * came from and what it is) and {@code backend}.
+ */
+final class Reports {
+  /** The version every report format is at; raised for a change that breaks a reader. */
+  static final int VERSION = 1;
+
+  /** Writes records with snake_case keys, indented. */
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Reports() {}
+
+  /** A report's first keys: {@code format}, {@code version}, {@code model}, {@code backend}. */
+  static ObjectNode header(String format, ModelSource.Loaded loaded, RecurrentModel model,
+      Backend backend) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", format);
+    root.put("version", VERSION);
+    ObjectNode m = root.putObject("model");
+    m.put("source", loaded.description());
+    m.put("checkpoint", loaded.checkpoint());
+    m.put("weights", loaded.weights());
+    m.put("kind", model.kind().label());
+    m.put("activation", model.activation().label());
+    m.put("units", model.numUnits());
+    m.put("inputs", model.numInputs());
+    // dt and tau mean something where the model is an Euler-discretised ODE
+    if (!Double.isNaN(model.continuousTimeStep(model.naturalCoordinates()))) {
+      m.put("dt", model.spec().dt());
+      m.put("tau", model.spec().tau());
+    } else {
+      m.putNull("dt");
+      m.putNull("tau");
+    }
+    root.put("backend", backend.name());
+    return root;
+  }
+
+  /** Writes {@code report} as indented JSON to {@code file}, creating its directory. */
+  static void write(ObjectNode report, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    MAPPER.writeValue(file.toFile(), report);
+  }
+}
