@@ -100,8 +100,17 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--states", paramLabel = "FILE",
       description = "Operating points from a file instead: CSV (one state per line: N values,"
           + " optionally followed by the I input values) or JSON ([[...], ...] or"
-          + " {\"states\": [[...]], \"inputs\": [[...]]}). States are x (leaky) or h (Elman).")
+          + " {\"states\": [[...]], \"inputs\": [[...]]}), or NumPy: .npy of shape [N], [T, N] or"
+          + " [B, T, N] (as 'mrnn4j simulate' writes xs.npy), .npz with xs (or states) and"
+          + " optionally inputs. States are x (leaky) or h (Elman).")
   Path states;
+
+  @Option(names = "--npy",
+      description = "Also write NumPy arrays for Python (np.load), one row per operating point in"
+          + " the table's order: STEM-jacobians.npy [P, d, d], STEM-input-jacobians.npy [P, d, I],"
+          + " STEM-eigenvalues.npy (complex) [P, k] and, on the full spectrum,"
+          + " STEM-eigenvectors.npy (complex) [P, d, d] with eigenvector k in column k.")
+  boolean npy;
 
   @Option(names = {"-k", "--top"}, paramLabel = "K", defaultValue = "3",
       description = "Leading eigenvalues shown per point (default: ${DEFAULT-VALUE}).")
@@ -167,6 +176,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     double dt = model.continuousTimeStep(coordinates);
     boolean partial = leading != null || (!full && lin.size() >= LEADING_FROM);
     List<StabilitySummary> summaries = new ArrayList<>();
+    List<Path> npyFiles = List.of();
     List<LeadingSpectrum> leadings = new ArrayList<>();
     if (partial) {
       LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
@@ -180,8 +190,19 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
     } else {
       try (BatchLinearization batch = lin.batch(points)) {
-        summaries = batch.stability();
+        if (npy) {
+          List<Eigendecomposition> es = batch.eigendecompositions();
+          summaries = es.stream().map(e -> Double.isNaN(dt) ? StabilitySummary.of(e)
+              : StabilitySummary.of(e, dt)).toList();
+          npyFiles = NumpyReports.writeAnalysis(output, output.stem(loaded), batch, es);
+        } else {
+          summaries = batch.stability();
+        }
       }
+    }
+    if (npy && partial) {
+      npyFiles = NumpyReports.writeLeadingAnalysis(output, output.stem(loaded), lin, points,
+          leadings);
     }
 
     printHeader(stdout, b, loaded, model, lin, u);
@@ -213,6 +234,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
+    for (Path f : npyFiles) {
+      stdout.println("wrote " + f);
+    }
     if (!noPlot) {
       SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the Jacobian: " + stem
           + (lin.excludedRegions().isEmpty() ? "" : " (" + String.join(", ", lin.regions()) + ")"));

@@ -100,6 +100,12 @@ final class FixedPointsCommand implements Callable<Integer> {
           + " values per point).")
   boolean eigenvectors;
 
+  @Option(names = "--npy",
+      description = "Also write NumPy arrays, one row per fixed point in the table's order:"
+          + " STEM-fixed-points.npy [F, N] (every unit's state), STEM-fixed-point-jacobians.npy"
+          + " [F, d, d] and STEM-fixed-point-eigenvalues.npy (complex) [F, k].")
+  boolean npy;
+
   @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the PNG.")
@@ -155,6 +161,12 @@ final class FixedPointsCommand implements Callable<Integer> {
     Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
+    if (npy) {
+      for (Path f : NumpyReports.writeFixedPoints(output, stem, search.fixedPoints(),
+          model.numUnits(), system.units().length)) {
+        stdout.println("wrote " + f);
+      }
+    }
     if (!noPlot) {
       Path png = output.file(stem, "-fixed-points.png");
       boolean zero = Arrays.stream(u).allMatch(v -> v == 0);

@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       AnalyzeCommand.class,
       FixedPointsCommand.class,
       FlowFieldCommand.class,
+      SimulateCommand.class,
       BackendsCommand.class,
       ConformanceCommand.class,
       CommandLine.HelpCommand.class

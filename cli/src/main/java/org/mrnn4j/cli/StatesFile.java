@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.mrnn4j.models.io.ModelFormatException;
+import org.mrnn4j.models.io.NumpyArrays;
 
 /**
  * Operating points read from a file, for {@code mrnn4j analyze --states}:
@@ -22,6 +24,12 @@ import org.mrnn4j.models.io.ModelFormatException;
  *   <li>JSON: an array of states ({@code [[...], ...]}), a single state ({@code [...]}), or an
  *       object {@code {"states": [[...]], "inputs": [[...]] or [...]}} (inputs optional: one per
  *       state, or one for all).
+ *   <li>NumPy {@code .npy}: an array {@code [N]} (one state), {@code [T, N]} (T states) or
+ *       {@code [B, T, N]} (B trajectories, as {@code mrnn4j simulate} writes {@code xs}), read in
+ *       that order; float32 or float64.
+ *   <li>NumPy {@code .npz}: the states under {@code xs} (or {@code states}), as above, and
+ *       optionally {@code inputs}: {@code [I]} for all, or one per state with the same leading
+ *       dimensions ({@code [T, I]}, {@code [B, T, I]}).
  * </ul>
  *
  * The state is {@code x} for the leaky model and {@code h} for the Elman model.
@@ -41,6 +49,10 @@ final class StatesFile {
     if (!Files.exists(file)) {
       throw new java.nio.file.NoSuchFileException(file.toString());
     }
+    String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".npy") || lower.endsWith(".npz")) {
+      return readNumpy(file, n, inputs);
+    }
     String text = Files.readString(file);
     String trimmed = text.stripLeading();
     List<Entry> out = trimmed.startsWith("[") || trimmed.startsWith("{")
@@ -48,6 +60,44 @@ final class StatesFile {
     if (out.isEmpty()) {
       throw new ModelFormatException(file, null, "holds no state; expected rows of " + n
           + " numbers");
+    }
+    return out;
+  }
+
+  private static List<Entry> readNumpy(Path file, int n, int inputs) throws IOException {
+    Map<String, NumpyArrays.NdArray> arrays = NumpyArrays.read(file);
+    boolean npz = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz");
+    String key = !npz ? "arr_0" : arrays.containsKey("xs") ? "xs" : "states";
+    NumpyArrays.NdArray states = arrays.get(key);
+    if (states == null) {
+      throw new ModelFormatException(file, null, "holds " + arrays.keySet()
+          + "; expected the states under 'xs' or 'states'");
+    }
+    String where = npz ? key : "shape";
+    int[] shape = states.shape();
+    if (shape.length < 1 || shape.length > 3 || shape[shape.length - 1] != n) {
+      throw new ModelFormatException(file, where, "is " + states.shapeText() + "; expected"
+          + " [" + n + "], [T, " + n + "] or [B, T, " + n + "] (one value per recurrent unit last)");
+    }
+    int count = states.data().length / n;
+    NumpyArrays.NdArray u = npz ? arrays.get("inputs") : null;
+    if (u != null) {
+      int[] us = u.shape();
+      boolean one = us.length == 1 && us[0] == inputs;
+      boolean each = us.length == shape.length && us[us.length - 1] == inputs
+          && java.util.Arrays.equals(java.util.Arrays.copyOf(us, us.length - 1),
+              java.util.Arrays.copyOf(shape, shape.length - 1));
+      if (!one && !each) {
+        throw new ModelFormatException(file, "inputs", "is " + u.shapeText() + "; expected ["
+            + inputs + "] for every state, or the states' leading dimensions then " + inputs);
+      }
+    }
+    List<Entry> out = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      double[] x = java.util.Arrays.copyOfRange(states.data(), k * n, (k + 1) * n);
+      double[] in = u == null ? null : u.shape().length == 1 ? u.data()
+          : java.util.Arrays.copyOfRange(u.data(), k * inputs, (k + 1) * inputs);
+      out.add(new Entry(x, in));
     }
     return out;
   }

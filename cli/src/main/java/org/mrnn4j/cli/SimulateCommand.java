@@ -1,0 +1,246 @@
+package org.mrnn4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Tensor;
+import org.mrnn4j.core.TensorScope;
+import org.mrnn4j.models.Layout;
+import org.mrnn4j.models.ModelKind;
+import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.Simulation;
+import org.mrnn4j.models.Trajectory;
+import org.mrnn4j.models.io.ModelFormatException;
+import org.mrnn4j.models.io.NumpyArrays;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mrnn4j simulate}: runs the model over an input sequence (a constant, or a NumPy file) and
+ * writes the pre-activations and activations as NumPy arrays, with a JSON report.
+ */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulate the model from its initial condition (or --x0) under a constant input for --steps"
+          + " steps, or under the input sequence of a NumPy file (--inputs), optionally with"
+          + " seeded noise, and write the states as NumPy arrays: STEM-xs.npy (pre-activations x)"
+          + " and STEM-hs.npy (activations h), shape [B, T, N] (batch first) or [T, B, N]"
+          + " (--time-first), B = 1 for a constant input; plus STEM-simulation.json.",
+      "xs.npy is what 'mrnn4j analyze --states' reads back.",
+      "With no FILE it uses the bundled example network."
+    })
+final class SimulateCommand implements Callable<Integer> {
+  /** The value of the simulation report's {@code format} key. */
+  static final String FORMAT = "mrnn4j-simulation";
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "0..2", paramLabel = "FILE",
+      description = "The model, as for 'mrnn4j analyze': a config and/or its checkpoint, or a"
+          + " saved model. Default: the bundled example.")
+  List<Path> files = new ArrayList<>();
+
+  @Mixin ModelOptions modelFiles;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
+  String backend;
+
+  @Option(names = {"-s", "--steps"}, paramLabel = "T", defaultValue = "200",
+      description = "Steps under the constant input (default: ${DEFAULT-VALUE}); ignored with"
+          + " --inputs, whose length counts.")
+  int steps;
+
+  @Mixin ConstantInput input;
+
+  @Option(names = "--inputs", paramLabel = "FILE",
+      description = "The input sequence: a .npy of shape [T, I] or [B, T, I] ([T, B, I] with"
+          + " --time-first), or an .npz holding it under 'inputs'.")
+  Path inputs;
+
+  @Option(names = "--x0", paramLabel = "FILE",
+      description = "The initial state, a .npy of shape [N] or [B, N]: x0 for the leaky model"
+          + " (pre-activations), h0 for the Elman model. Default: the model's initial condition.")
+  Path x0;
+
+  @Option(names = "--noise",
+      description = "Add noise at the model's noise levels (its config's noise_level_act and"
+          + " noise_level_inp).")
+  boolean noise;
+
+  @Option(names = "--noise-levels", split = ",", paramLabel = "ACT,INP",
+      description = "Add noise at these levels instead (mRNNTorch's noise_level_act,"
+          + " noise_level_inp).")
+  double[] noiseLevels;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Seed of the noise (default: ${DEFAULT-VALUE}); the same seed gives the same"
+          + " states.")
+  long seed;
+
+  @Option(names = "--time-first",
+      description = "Time-first layout for --inputs and the written states: [T, B, ...].")
+  boolean timeFirst;
+
+  @Option(names = "--model-seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Seed of the random initialisation of a config given without weights"
+          + " (default: ${DEFAULT-VALUE}).")
+  long modelSeed;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() throws IOException {
+    if (inputs == null && steps < 1) {
+      throw new UserException("--steps must be 1 or more, got " + steps);
+    }
+    if (noiseLevels != null && noiseLevels.length != 2) {
+      throw new UserException("--noise-levels takes two values, ACT,INP; got "
+          + noiseLevels.length);
+    }
+    if (noise && noiseLevels != null) {
+      throw new UserException("give either --noise or --noise-levels, not both");
+    }
+    output.requireWritable();
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Backend b = modelFiles.backend(backend, files)) {
+      ModelSource.Loaded loaded = modelFiles.load(files, modelSeed, b);
+      try (RecurrentModel model = loaded.model(); TensorScope scope = new TensorScope()) {
+        return run(stdout, b, loaded, model, scope);
+      }
+    }
+  }
+
+  private int run(PrintWriter stdout, Backend b, ModelSource.Loaded loaded, RecurrentModel model,
+      TensorScope scope) throws IOException {
+    int n = model.numUnits();
+    int in = model.numInputs();
+    Tensor u;
+    int batch;
+    int length;
+    if (inputs != null) {
+      NumpyArrays.NdArray a = inputArray(inputs);
+      int[] s = a.shape();
+      if (s.length == 2 && s[1] == in) {
+        batch = 1;
+        length = s[0];
+        u = scope.track(b.fromArray(a.data(), 1, length, in));
+      } else if (s.length == 3 && s[2] == in) {
+        batch = timeFirst ? s[1] : s[0];
+        length = timeFirst ? s[0] : s[1];
+        u = scope.track(b.fromArray(a.data(), s[0], s[1], in));
+      } else {
+        throw new ModelFormatException(inputs, "shape", "is " + a.shapeText() + "; expected"
+            + " [T, " + in + "] or " + (timeFirst ? "[T, B, " : "[B, T, ") + in + "]");
+      }
+      if (length < 1) {
+        throw new ModelFormatException(inputs, "shape", "is " + a.shapeText()
+            + "; expected at least one step");
+      }
+      if (s.length == 2 && timeFirst) {
+        u = scope.track(b.reshape(u, length, 1, in)); // [T, I] is one sequence either way
+      }
+    } else {
+      double[] c = input.vector(in);
+      batch = 1;
+      length = steps;
+      double[] seq = new double[length * in];
+      for (int t = 0; t < length; t++) {
+        System.arraycopy(c, 0, seq, t * in, in);
+      }
+      u = scope.track(timeFirst ? b.fromArray(seq, length, 1, in) : b.fromArray(seq, 1, length,
+          in));
+    }
+    Simulation sim = Simulation.of(u).layout(timeFirst ? Layout.TIME_FIRST : Layout.BATCH_FIRST);
+    if (x0 != null) {
+      NumpyArrays.NdArray a = NumpyArrays.readNpy(x0);
+      int[] s = a.shape();
+      if (!(s.length == 1 && s[0] == n) && !(s.length == 2 && s[1] == n && s[0] == batch)) {
+        throw new ModelFormatException(x0, "shape", "is " + a.shapeText() + "; expected [" + n
+            + "] or [" + batch + ", " + n + "] (one state per batch row)");
+      }
+      Tensor state = scope.track(s.length == 1 ? b.fromArray(a.data(), n)
+          : b.fromArray(a.data(), batch, n));
+      sim = model.kind() == ModelKind.ELMAN ? sim.h0(state) : sim.x0(state);
+    }
+    if (noise) {
+      sim = sim.noise(seed);
+    } else if (noiseLevels != null) {
+      sim = sim.noise(noiseLevels[0], noiseLevels[1], seed);
+    }
+    String stem = output.stem(loaded);
+    Path xsFile = output.file(stem, "-xs.npy");
+    Path hsFile = output.file(stem, "-hs.npy");
+    int[] shape = timeFirst ? new int[] {length, batch, n} : new int[] {batch, length, n};
+    try (Trajectory t = model.simulate(sim)) {
+      NumpyArrays.writeNpy(xsFile, shape, t.xs().toArray());
+      NumpyArrays.writeNpy(hsFile, shape, t.hs().toArray());
+    }
+
+    ObjectNode report = Reports.header(FORMAT, loaded, model, b);
+    report.put("layout", timeFirst ? "time-first" : "batch-first");
+    report.put("batch", batch);
+    report.put("steps", length);
+    if (inputs != null) {
+      report.put("inputs", inputs.toString());
+    } else {
+      ArrayNode c = report.putArray("input");
+      Arrays.stream(input.vector(in)).forEach(c::add);
+    }
+    report.put("x0", x0 == null ? null : x0.toString());
+    ObjectNode noiseNode = report.putObject("noise");
+    noiseNode.put("on", noise || noiseLevels != null);
+    noiseNode.put("level_act", noiseLevels != null ? noiseLevels[0]
+        : noise ? model.spec().noiseLevelAct() : 0);
+    noiseNode.put("level_inp", noiseLevels != null ? noiseLevels[1]
+        : noise ? model.spec().noiseLevelInp() : 0);
+    noiseNode.put("seed", seed);
+    ObjectNode written = report.putObject("files");
+    written.put("xs", xsFile.getFileName().toString());
+    written.put("hs", hsFile.getFileName().toString());
+    report.set("shape", Reports.MAPPER.valueToTree(shape));
+    Path json = output.file(stem, "-simulation.json");
+    Reports.write(report, json);
+
+    stdout.printf("simulated %d step%s of %s%s%s%n", length, length == 1 ? "" : "s",
+        model.describe(), batch > 1 ? " for " + batch + " sequences" : "",
+        noise || noiseLevels != null ? ", with noise (seed " + seed + ")" : "");
+    stdout.println("wrote " + xsFile + "  " + shapeText(shape) + " pre-activations x");
+    stdout.println("wrote " + hsFile + "  " + shapeText(shape) + " activations h");
+    stdout.println("wrote " + json);
+    stdout.flush();
+    return 0;
+  }
+
+  /** The input array of {@code file}: a .npy, or the {@code inputs} array of an .npz. */
+  private static NumpyArrays.NdArray inputArray(Path file) throws IOException {
+    Map<String, NumpyArrays.NdArray> arrays = NumpyArrays.read(file);
+    if (arrays.containsKey("arr_0") && arrays.size() == 1) {
+      return arrays.get("arr_0");
+    }
+    NumpyArrays.NdArray a = arrays.get("inputs");
+    if (a == null) {
+      throw new ModelFormatException(file, null, "holds " + arrays.keySet()
+          + "; expected the input sequence under 'inputs'");
+    }
+    return a;
+  }
+
+  private static String shapeText(int[] shape) {
+    return Arrays.toString(shape);
+  }
+}
