@@ -181,12 +181,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (partial) {
       LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
           : DEFAULT_LEADING);
-      for (int i = 0; i < points.size(); i++) {
-        LOG.info("leading eigenvalues at {} ({} of {})", labels.get(i), i + 1, points.size());
-        LeadingSpectrum l = lin.leadingStability(points.get(i), options);
-        leadings.add(l);
-        summaries.add(Double.isNaN(dt) ? StabilitySummary.of(l.eigenvalues())
-            : StabilitySummary.of(l.eigenvalues(), dt));
+      try (TerminalProgress progress = TerminalProgress.start("leading eigenvalues",
+          points.size())) {
+        for (int i = 0; i < points.size(); i++) {
+          LOG.info("leading eigenvalues at {} ({} of {})", labels.get(i), i + 1, points.size());
+          LeadingSpectrum l = lin.leadingStability(points.get(i), options);
+          leadings.add(l);
+          summaries.add(Double.isNaN(dt) ? StabilitySummary.of(l.eigenvalues())
+              : StabilitySummary.of(l.eigenvalues(), dt));
+          progress.update(i + 1);
+        }
       }
     } else {
       try (BatchLinearization batch = lin.batch(points)) {

@@ -137,13 +137,11 @@ final class FixedPointsCommand implements Callable<Integer> {
         FixedPointSystems.of(model, coordinates, u, regions, heldState(model.numUnits()));
 
     StartOptions.Starts starts = start.draw(system);
-    // A line rewritten in place only makes sense on a terminal; in a pipe or log it stays quiet.
-    Progress progress =
-        System.console() != null ? new Progress(spec.commandLine().getErr()) : null;
-    FixedPointSearch search =
-        new FixedPointFinder(b, solver.toOptions()).find(system, starts.states(), progress);
-    if (progress != null) {
-      progress.finish();
+    FixedPointSearch search;
+    try (TerminalProgress progress = TerminalProgress.start("fixed points",
+        starts.states().size())) {
+      search = new FixedPointFinder(b, solver.toOptions()).find(system, starts.states(),
+          progress::update);
     }
 
     printHeader(stdout, b, loaded, model, system, u);
@@ -264,39 +262,5 @@ final class FixedPointsCommand implements Callable<Integer> {
 
   private static String count(int n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
-  }
-
-  /**
-   * A progress line on standard error, rewritten in place, shown only once a search has run half
-   * a second (short searches print nothing).
-   */
-  private static final class Progress implements FixedPointFinder.ProgressListener {
-    private final PrintWriter err;
-    private final long start = System.nanoTime();
-    private long last;
-    private boolean shown;
-
-    Progress(PrintWriter err) {
-      this.err = err;
-    }
-
-    @Override
-    public synchronized void progress(int done, int total) {
-      long now = System.nanoTime();
-      if (now - start < 500_000_000L || (now - last < 100_000_000L && done < total)) {
-        return;
-      }
-      last = now;
-      shown = true;
-      err.printf(Locale.ROOT, "\rfixed points: %d/%d starts", done, total);
-      err.flush();
-    }
-
-    synchronized void finish() {
-      if (shown) {
-        err.println();
-        err.flush();
-      }
-    }
   }
 }

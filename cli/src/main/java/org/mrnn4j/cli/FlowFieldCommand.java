@@ -252,7 +252,10 @@ final class FlowFieldCommand implements Callable<Integer> {
       Random rng = new Random(seed);
       List<double[][]> trajs = StartSampler.simulate(system, 64, 50, 1.0, rng);
       List<double[]> starts = StartSampler.sample(StartSampler.flatten(trajs), 256, 0.5, rng);
-      FixedPointSearch search = new FixedPointFinder(b).find(system, starts);
+      FixedPointSearch search;
+      try (TerminalProgress progress = TerminalProgress.start("fixed points", starts.size())) {
+        search = new FixedPointFinder(b).find(system, starts, progress::update);
+      }
       points = search.fixedPoints();
       for (int k = 0; k < points.size(); k++) {
         double[] c = finder.project(points.get(k).fullState());

@@ -67,6 +67,12 @@ public final class Main implements Callable<Integer> {
       description = "Log progress, and show the stack trace of an error.")
   boolean verbose;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      scope = ScopeType.INHERIT,
+      description = "No progress bars (they show only on a terminal, for work over a second).")
+  boolean quiet;
+
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
     configureLogging(isVerbose(args));
@@ -83,6 +89,8 @@ public final class Main implements Callable<Integer> {
    * embedding; it never calls {@link System#exit}).
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    TerminalProgress.quiet = args != null
+        && Arrays.stream(args).anyMatch(a -> a.equals("-q") || a.equals("--quiet"));
     return commandLine(out, err, isVerbose(args)).execute(args);
   }
 
