@@ -216,6 +216,9 @@ final class AnalyzeCommand implements Callable<Integer> {
           + " --full for all %d%n%n", leading != null ? leading : DEFAULT_LEADING, lin.size());
     }
     printTable(stdout, labels, summaries, partial ? leadings : null, dt);
+    if (states == null) {
+      printUnmoved(stdout, labels, points);
+    }
 
     String stem = output.stem(loaded);
     // one step of the map, whatever the coordinates: dt of an Euler-discretised ODE, else a step
@@ -253,6 +256,31 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     stdout.flush();
     return 0;
+  }
+
+  /**
+   * Says which simulated points are the state of the point before them (to rounding): their rows
+   * and their eigenvalues in the plot coincide, and the reason is worth knowing (a fixed point).
+   */
+  private static void printUnmoved(PrintWriter out, List<String> labels,
+      List<OperatingPoint> points) {
+    for (int i = 1; i < points.size(); i++) {
+      double[] a = points.get(i - 1).state();
+      double[] b = points.get(i).state();
+      double diff = 0;
+      double scale = 1;
+      for (int k = 0; k < a.length; k++) {
+        diff = Math.max(diff, Math.abs(a[k] - b[k]));
+        scale = Math.max(scale, Math.abs(a[k]));
+      }
+      if (diff <= 1e-12 * scale) {
+        out.printf(Locale.ROOT, "%s: the state has not moved since %s (max |difference| %.1e):"
+            + " %s%n", labels.get(i), i == 1 && labels.get(0).equals("initial condition")
+                ? "the initial condition" : labels.get(i - 1), diff, i == 1 && labels.get(0)
+                .equals("initial condition") ? "the initial condition is a fixed point under"
+                + " this input" : "a fixed point under this input");
+      }
+    }
   }
 
   // ------------------------------------------------------------------ operating points

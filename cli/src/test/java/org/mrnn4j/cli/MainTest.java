@@ -254,6 +254,28 @@ class MainTest {
   }
 
   @Test
+  void aStateThatDidNotMoveIsSaidAndStaysVisibleInThePlot(@TempDir Path dir) throws IOException {
+    Path ckpts = ConformanceDirectory.checkpoints();
+    // the flip-flop network's initial state (all zero) is a fixed point under zero input
+    Run r = run("analyze", ckpts.resolve("flip_flop_rnn_leaky.pth").toString(), "-o",
+        dir.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("after 200 steps: the state has not moved since the initial"
+        + " condition (max |difference| 0.0e+00): the initial condition is a fixed point under"
+        + " this input"), r.out());
+    java.awt.image.BufferedImage single = javax.imageio.ImageIO.read(
+        dir.resolve("flip_flop_rnn_leaky-spectrum.png").toFile());
+    assertEquals(800, single.getWidth()); // eigenvalues spread over the plane: one panel
+    // cbgtcl: every eigenvalue crowds near 0.9, so a magnified second panel is drawn beside
+    Run c = run("analyze", ckpts.resolve("cbgtcl-leaky.pth").toString(), "-o", dir.toString(),
+        "--steps", "0");
+    assertEquals(0, c.status(), c.err());
+    java.awt.image.BufferedImage two = javax.imageio.ImageIO.read(
+        dir.resolve("cbgtcl-leaky-spectrum.png").toFile());
+    assertEquals(1600, two.getWidth());
+  }
+
+  @Test
   void verboseAddsTheStackTrace() {
     Run r = run("analyze", "--backend", "nosuch", "--verbose");
     assertEquals(2, r.status());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -98,6 +99,29 @@ public final class FixedPointPlot {
         SeriesMarkers.CROSS, UNSTABLE);
     addPoints(chart, "slow points (" + search.slowPoints().size() + ")", search.slowPoints(), pca,
         dims, SeriesMarkers.TRIANGLE_UP, SLOW);
+    // numbers beside the points, as the printed table and the JSON number them: fixed points,
+    // then slow points; offset by a small fraction of the plotted range
+    double[] xr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double[] yr = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (XYSeries series : chart.getSeriesMap().values()) {
+      for (double v : series.getXData()) {
+        xr[0] = Math.min(xr[0], v);
+        xr[1] = Math.max(xr[1], v);
+      }
+      for (double v : series.getYData()) {
+        yr[0] = Math.min(yr[0], v);
+        yr[1] = Math.max(yr[1], v);
+      }
+    }
+    double dx = 0.012 * Math.max(xr[1] - xr[0], 1e-12);
+    double dy = 0.012 * Math.max(yr[1] - yr[0], 1e-12);
+    List<FixedPoint> numbered = new ArrayList<>(search.fixedPoints());
+    numbered.addAll(search.slowPoints());
+    for (int k = 0; k < numbered.size(); k++) {
+      double[] p = pca.project(numbered.get(k).state());
+      chart.addAnnotation(new AnnotationText(Integer.toString(k + 1), p[0] + dx,
+          (dims > 1 ? p[1] : 0) + dy, false));
+    }
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {
       Files.createDirectories(dir);
