@@ -73,7 +73,11 @@ public final class Main implements Callable<Integer> {
       description = "No progress bars (they show only on a terminal, for work over a second).")
   boolean quiet;
 
-  /** Runs the command line and exits with its status. */
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the command and its options, as {@code mrnn4j --help} lists them
+   */
   public static void main(String[] args) {
     configureLogging(isVerbose(args));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -87,6 +91,11 @@ public final class Main implements Callable<Integer> {
   /**
    * Runs the command line with the given streams and returns the exit status (for tests and
    * embedding; it never calls {@link System#exit}).
+   *
+   * @param out where tables and "wrote" lines go
+   * @param err where errors, warnings and progress go
+   * @param args the command and its options
+   * @return 0 on success, {@link #USER_ERROR} for bad input, {@link #FAILURE} otherwise
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     TerminalProgress.quiet = args != null

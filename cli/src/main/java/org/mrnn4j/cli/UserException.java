@@ -7,12 +7,21 @@ package org.mrnn4j.cli;
 public final class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An error with this message. */
+  /**
+   * An error with this message.
+   *
+   * @param message what was wrong, in one line
+   */
   public UserException(String message) {
     super(message);
   }
 
-  /** An error with this message, caused by {@code cause} (shown with {@code --verbose}). */
+  /**
+   * An error with this message and its cause.
+   *
+   * @param message what was wrong, in one line
+   * @param cause the underlying error (shown with {@code --verbose})
+   */
   public UserException(String message, Throwable cause) {
     super(message, cause);
   }

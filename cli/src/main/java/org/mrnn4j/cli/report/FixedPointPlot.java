@@ -43,6 +43,7 @@ public final class FixedPointPlot {
    * @param search the search's outcome
    * @param trajectories the visited states, one array of states per trajectory (at least one
    *     state in all), in the search's coordinates
+   * @throws IOException if the PNG cannot be written
    */
   public static void write(Path file, String title, FixedPointSearch search,
       List<double[][]> trajectories) throws IOException {

@@ -37,6 +37,9 @@ public final class FixedPointReport {
    * Adds the search's results to {@code root} (a report whose {@code format}, {@code version},
    * {@code model} and {@code backend} the caller has put first).
    *
+   * @param root the report, its header already in place
+   * @param search the search's outcome
+   * @param system the searched system (its coordinates and units)
    * @param eigenvectors whether to include each point's eigenvectors (where computed)
    * @return {@code root}
    */

@@ -75,6 +75,7 @@ public final class FlowFieldPlot {
    * @param trajectory the trajectory's plane coordinates, {@code [T][2]}, or empty
    * @param fixedPoints fixed points to mark, or empty
    * @throws IllegalArgumentException if there is no panel
+   * @throws IOException if the PNG cannot be written
    */
   public static void write(Path file, String title, String xLabel, String yLabel,
       List<Panel> panels, double[][] trajectory, List<MarkedPoint> fixedPoints)

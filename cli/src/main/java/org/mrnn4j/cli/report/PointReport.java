@@ -59,7 +59,12 @@ public record PointReport(
   /**
    * The report of a point from its stability summary over the full spectrum.
    *
+   * @param label what the point is, as the table shows it
+   * @param s the stability summary of the point's whole spectrum
    * @param stepTime the time one step of the map stands for (dt; 1 for a model without one)
+   * @param state the state at the point
+   * @param input the input at the point
+   * @return the point's report
    */
   public static PointReport of(String label, StabilitySummary s, double stepTime,
       double[] state, double[] input) {
@@ -77,7 +82,13 @@ public record PointReport(
    * The report of a point from its leading eigenvalues; {@code s} summarises those same
    * eigenvalues (for the continuous-time view).
    *
+   * @param label what the point is, as the table shows it
+   * @param leading the leading eigenvalues and how they were found
+   * @param s the stability summary of those eigenvalues
    * @param stepTime the time one step of the map stands for (dt; 1 for a model without one)
+   * @param state the state at the point
+   * @param input the input at the point
+   * @return the point's report
    */
   public static PointReport of(String label, LeadingSpectrum leading, StabilitySummary s,
       double stepTime, double[] state, double[] input) {

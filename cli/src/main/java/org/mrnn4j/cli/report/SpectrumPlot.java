@@ -38,19 +38,33 @@ public final class SpectrumPlot {
   private final List<String> labels = new ArrayList<>();
   private final List<Eigendecomposition> spectra = new ArrayList<>();
 
-  /** An empty plot with this title. */
+  /**
+   * An empty plot.
+   *
+   * @param title the chart's title
+   */
   public SpectrumPlot(String title) {
     this.title = title;
   }
 
-  /** Adds the eigenvalues of one operating point. */
+  /**
+   * Adds the eigenvalues of one operating point.
+   *
+   * @param label the point's name in the legend
+   * @param eigenvalues its eigenvalues
+   * @return this plot
+   */
   public SpectrumPlot add(String label, Eigendecomposition eigenvalues) {
     labels.add(label);
     spectra.add(eigenvalues);
     return this;
   }
 
-  /** The chart of the whole plane (square, equal axes, unit circle, one series per point). */
+  /**
+   * The chart of the whole plane.
+   *
+   * @return a square chart with equal axes, the unit circle and one series per point
+   */
   public XYChart chart() {
     double extent = 1.0;
     for (Eigendecomposition e : spectra) {
@@ -176,7 +190,13 @@ public final class SpectrumPlot {
     return name;
   }
 
-  /** Writes the PNG to {@code file}, creating its directory. */
+  /**
+   * Writes the PNG, with a magnified second panel near {@code lambda = 1} when the eigenvalues
+   * crowd there.
+   *
+   * @param file the PNG (its directory is created)
+   * @throws IOException if it cannot be written
+   */
   public void writePng(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
