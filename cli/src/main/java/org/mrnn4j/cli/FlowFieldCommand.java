@@ -141,6 +141,12 @@ final class FlowFieldCommand implements Callable<Integer> {
           + " units, 256 starts sampled as 'fixed-points' does) and mark them on the plane.")
   boolean fixedPoints;
 
+  @Option(names = "--npy",
+      description = "Also write NumPy arrays, one row per state: STEM-flow-axes.npy [S, 2, P]"
+          + " (the grid's x and y axis values), STEM-flow-nonlinear.npy and STEM-flow-linear.npy"
+          + " [S, 2, P, P] (the x and y velocities at (x_axis[i], y_axis[j]) in [s, :, i, j]).")
+  boolean npy;
+
   @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the PNGs.")
@@ -279,6 +285,11 @@ final class FlowFieldCommand implements Callable<Integer> {
     Reports.write(report, json);
     stdout.println();
     stdout.println("wrote " + json);
+    if (npy) {
+      for (Path f : NumpyReports.writeFlowFields(output, stem, nonlinear, linear)) {
+        stdout.println("wrote " + f);
+      }
+    }
     if (!noPlot) {
       String xLabel = axisLabel(planeFile == null ? "PC1" : "plane axis 1", explained[0]);
       String yLabel = axisLabel(planeFile == null ? "PC2" : "plane axis 2", explained[1]);

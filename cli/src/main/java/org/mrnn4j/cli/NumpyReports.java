@@ -116,6 +116,50 @@ final class NumpyReports {
     return files;
   }
 
+  /**
+   * The grids' axes and the nonlinear and linear fields (either may be null: not computed).
+   *
+   * @return the files written
+   */
+  static List<Path> writeFlowFields(OutputOptions output, String stem,
+      List<org.mrnn4j.analysis.flowfields.FlowField> nonlinear,
+      List<org.mrnn4j.analysis.flowfields.FlowField> linear) throws IOException {
+    List<org.mrnn4j.analysis.flowfields.FlowField> any = nonlinear != null ? nonlinear : linear;
+    int states = any.size();
+    int p = any.get(0).points();
+    double[] axes = new double[states * 2 * p];
+    for (int s = 0; s < states; s++) {
+      System.arraycopy(any.get(s).xAxis(), 0, axes, (2 * s) * p, p);
+      System.arraycopy(any.get(s).yAxis(), 0, axes, (2 * s + 1) * p, p);
+    }
+    List<Path> files = new ArrayList<>();
+    files.add(write(output.file(stem, "-flow-axes.npy"), new int[] {states, 2, p}, axes));
+    if (nonlinear != null) {
+      files.add(write(output.file(stem, "-flow-nonlinear.npy"), new int[] {states, 2, p, p},
+          velocities(nonlinear, p)));
+    }
+    if (linear != null) {
+      files.add(write(output.file(stem, "-flow-linear.npy"), new int[] {states, 2, p, p},
+          velocities(linear, p)));
+    }
+    return files;
+  }
+
+  /** {@code [s, c, i, j]}: velocity component c (0: x, 1: y) at grid point (i, j) of state s. */
+  private static double[] velocities(List<org.mrnn4j.analysis.flowfields.FlowField> fields,
+      int p) {
+    double[] out = new double[fields.size() * 2 * p * p];
+    for (int s = 0; s < fields.size(); s++) {
+      double[][][] both = {fields.get(s).xVelocity(), fields.get(s).yVelocity()};
+      for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < p; i++) {
+          System.arraycopy(both[c][i], 0, out, ((s * 2 + c) * p + i) * p, p);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Eigenvalues as complex {@code [P, k]}, NaN-padded past each row's own count. */
   static Path eigenvalues(Path file, List<Eigendecomposition> eigen, int k) throws IOException {
     double[] re = new double[eigen.size() * k];

@@ -155,4 +155,32 @@ class NumpyCommandsTest {
       }
     }
   }
+
+  @Test
+  void flowFieldArraysHoldTheReportsFields(@TempDir Path dir) throws Exception {
+    MainTest.Run r = MainTest.run("flow-field", flipFlop().toString(), "-u", "1,0,0", "--steps",
+        "0,3", "--npy", "--no-plot", "-o", dir.toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode states = JSON.readTree(dir.resolve("flip_flop_rnn_leaky-flow-field.json").toFile())
+        .get("states");
+    NdArray axes = NumpyArrays.readNpy(dir.resolve("flip_flop_rnn_leaky-flow-axes.npy"));
+    NdArray nonlinear = NumpyArrays.readNpy(dir.resolve("flip_flop_rnn_leaky-flow-nonlinear.npy"));
+    NdArray linear = NumpyArrays.readNpy(dir.resolve("flip_flop_rnn_leaky-flow-linear.npy"));
+    int p = axes.shape()[2];
+    assertArrayEquals(new int[] {2, 2, p}, axes.shape());
+    assertArrayEquals(new int[] {2, 2, p, p}, nonlinear.shape());
+    for (int s = 0; s < 2; s++) {
+      JsonNode st = states.get(s);
+      for (int i = 0; i < p; i++) {
+        assertEquals(st.get("x_axis").get(i).asDouble(), axes.data()[(2 * s) * p + i], 0.0);
+        assertEquals(st.get("y_axis").get(i).asDouble(), axes.data()[(2 * s + 1) * p + i], 0.0);
+        for (int j = 0; j < p; j++) {
+          assertEquals(st.get("nonlinear").get("x_vels").get(i).get(j).asDouble(),
+              nonlinear.data()[((s * 2) * p + i) * p + j], 0.0);
+          assertEquals(st.get("linear").get("y_vels").get(i).get(j).asDouble(),
+              linear.data()[((s * 2 + 1) * p + i) * p + j], 0.0);
+        }
+      }
+    }
+  }
 }
