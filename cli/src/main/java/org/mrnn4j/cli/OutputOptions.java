@@ -29,20 +29,33 @@ final class OutputOptions {
     Path dir = out.toAbsolutePath();
     try {
       Files.createDirectories(dir);
-    } catch (FileSystemException e) {
-      throw new UserException("cannot create the output directory " + out + " (-o): "
-          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
     } catch (IOException e) {
       throw new UserException("cannot create the output directory " + out + " (-o): "
-          + e.getMessage(), e);
+          + reason(e), e);
     }
     try {
       Files.delete(Files.createTempFile(dir, ".mrnn4j-write-check", ".tmp"));
     } catch (IOException e) {
       throw new UserException("cannot write to the output directory " + out + " (-o): "
-          + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-              : e.getClass().getSimpleName()), e);
+          + reason(e), e);
     }
+  }
+
+  /** Why a file operation failed, in words. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException f) {
+      return "no directory can be made at " + f.getFile();
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /** The stem of the output files: {@code --name}, or else the model's base name. */
