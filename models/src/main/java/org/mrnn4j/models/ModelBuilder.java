@@ -75,17 +75,30 @@ public final class ModelBuilder<M extends RecurrentModel> {
     this.factory = factory;
   }
 
-  /** A builder of {@link LeakyMRNN}. */
+  /**
+   * A builder of {@link LeakyMRNN}.
+   *
+   * @return a new builder, with mRNNTorch's defaults
+   */
   public static ModelBuilder<LeakyMRNN> leaky() {
     return new ModelBuilder<>(ModelKind.LEAKY, LeakyMRNN::new);
   }
 
-  /** A builder of {@link ElmanMRNN}. */
+  /**
+   * A builder of {@link ElmanMRNN}.
+   *
+   * @return a new builder, with mRNNTorch's defaults
+   */
   public static ModelBuilder<ElmanMRNN> elman() {
     return new ModelBuilder<>(ModelKind.ELMAN, ElmanMRNN::new);
   }
 
-  /** A builder of the given kind. */
+  /**
+   * A builder of the given kind.
+   *
+   * @param kind the model kind
+   * @return a new builder of that kind
+   */
   public static ModelBuilder<RecurrentModel> of(ModelKind kind) {
     return new ModelBuilder<>(Objects.requireNonNull(kind, "kind"), ModelBuilder::create);
   }
@@ -94,6 +107,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
    * A builder from an mRNNTorch config: its model block (if any) sets the kind (default leaky) and
    * options, then its regions and connections are added. More may follow in code.
    *
+   * @param config the parsed config
+   * @return a builder holding the config's options, regions and connections
    * @throws IllegalArgumentException if the config is inconsistent (unknown or duplicate region or
    *     connection), naming what
    */
@@ -108,7 +123,11 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return core.spec.kind() == ModelKind.LEAKY ? new LeakyMRNN(core) : new ElmanMRNN(core);
   }
 
-  /** The kind being built. */
+  /**
+   * The kind being built.
+   *
+   * @return the kind this builder builds
+   */
   public ModelKind kind() {
     return kind;
   }
@@ -116,6 +135,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Applies the options present in a config's model block (absent ones are left as they are).
    *
+   * @param o the config's model block
+   * @return this builder
    * @throws IllegalArgumentException if the block names a different kind than this builder's, or
    *     an option does not apply to it
    */
@@ -154,6 +175,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Adds a config's regions and connections, in its order (not its model block).
    *
+   * @param config the config whose regions and connections to add
+   * @return this builder
    * @throws IllegalArgumentException naming an unknown or duplicate region or connection
    */
   public ModelBuilder<M> config(MrnnConfig config) {
@@ -164,26 +187,46 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** Sets the activation (default relu). */
+  /**
+   * Sets the activation (default relu).
+   *
+   * @param f the activation
+   * @return this builder
+   */
   public ModelBuilder<M> activation(Activation f) {
     checkOpen("set the activation");
     this.activation = Objects.requireNonNull(f, "activation");
     return this;
   }
 
-  /** Sets the activation by its mRNNTorch name ({@code relu}, {@code tanh}, ...). */
+  /**
+   * Sets the activation by its mRNNTorch name ({@code relu}, {@code tanh}, ...).
+   *
+   * @param name the activation's mRNNTorch name
+   * @return this builder
+   */
   public ModelBuilder<M> activation(String name) {
     return activation(Activation.fromName(name));
   }
 
-  /** Dale's law on the recurrent weights (default true). */
+  /**
+   * Dale's law on the recurrent weights (default true).
+   *
+   * @param on whether recurrent weights obey Dale's law (signs by source region)
+   * @return this builder
+   */
   public ModelBuilder<M> recurrentConstrained(boolean on) {
     checkOpen("set rec_constrained");
     this.recurrentConstrained = on;
     return this;
   }
 
-  /** Dale's law on the input weights (default true). */
+  /**
+   * Dale's law on the input weights (default true).
+   *
+   * @param on whether input weights obey Dale's law
+   * @return this builder
+   */
   public ModelBuilder<M> inputConstrained(boolean on) {
     checkOpen("set inp_constrained");
     this.inputConstrained = on;
@@ -193,6 +236,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * The Euler step (leaky model; default 10).
    *
+   * @param value the step, in the units of tau
+   * @return this builder
    * @throws IllegalStateException for an Elman builder, which has no dt
    */
   public ModelBuilder<M> dt(double value) {
@@ -205,6 +250,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * The time constant (leaky model; default 100).
    *
+   * @param value the time constant, in the units of dt
+   * @return this builder
    * @throws IllegalStateException for an Elman builder, which has no tau
    */
   public ModelBuilder<M> tau(double value) {
@@ -219,6 +266,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
    * radius (ignored when {@link #parameters} are given, as mRNNTorch's {@code load_state_dict}
    * overrides the rescaled initialisation).
    *
+   * @param radius the wanted spectral radius of the effective recurrent matrix
+   * @return this builder
    * @throws IllegalArgumentException unless positive and finite
    */
   public ModelBuilder<M> spectralRadius(double radius) {
@@ -231,7 +280,13 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** Noise levels (mRNNTorch's {@code noise_level_act}, {@code noise_level_inp}; default 0.01). */
+  /**
+   * Noise levels (mRNNTorch's {@code noise_level_act}, {@code noise_level_inp}; default 0.01).
+   *
+   * @param act the hidden-state noise level
+   * @param inp the input noise level
+   * @return this builder
+   */
   public ModelBuilder<M> noiseLevels(double act, double inp) {
     checkOpen("set noise levels");
     if (!(act >= 0) || !(inp >= 0) || !Double.isFinite(act) || !Double.isFinite(inp)) {
@@ -243,7 +298,12 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** The seed of the weight initialisation (default 0): the same seed gives the same network. */
+  /**
+   * The seed of the weight initialisation (default 0): the same seed gives the same network.
+   *
+   * @param value the seed
+   * @return this builder
+   */
   public ModelBuilder<M> seed(long value) {
     checkOpen("set the seed");
     this.seed = value;
@@ -253,6 +313,9 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Uses these stored parameters (from a checkpoint or a state dict) instead of a fresh
    * initialisation; their shapes must fit the regions at {@link #build}.
+   *
+   * @param p the stored weights and biases
+   * @return this builder
    */
   public ModelBuilder<M> parameters(ModelParameters p) {
     checkOpen("set parameters");
@@ -263,6 +326,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Adds a recurrent region; its units follow those of the regions added before it.
    *
+   * @param region the region
+   * @return this builder
    * @throws IllegalArgumentException if a region of that name exists
    */
   public ModelBuilder<M> recurrentRegion(RecurrentRegion region) {
@@ -272,12 +337,25 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** Adds an excitatory recurrent region with mRNNTorch's defaults. */
+  /**
+   * Adds an excitatory recurrent region with mRNNTorch's defaults.
+   *
+   * @param name the region's name, unique among all regions
+   * @param units its number of units
+   * @return this builder
+   */
   public ModelBuilder<M> recurrentRegion(String name, int units) {
     return recurrentRegion(RecurrentRegion.of(name, units));
   }
 
-  /** Adds a recurrent region with the given sign and mRNNTorch's other defaults. */
+  /**
+   * Adds a recurrent region with the given sign and mRNNTorch's other defaults.
+   *
+   * @param name the region's name, unique among all regions
+   * @param units its number of units
+   * @param sign the sign of its outgoing weights under Dale's law
+   * @return this builder
+   */
   public ModelBuilder<M> recurrentRegion(String name, int units, Sign sign) {
     return recurrentRegion(RecurrentRegion.of(name, units).sign(sign));
   }
@@ -285,6 +363,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Adds an input region.
    *
+   * @param region the region
+   * @return this builder
    * @throws IllegalArgumentException if a region of that name exists
    */
   public ModelBuilder<M> inputRegion(InputRegion region) {
@@ -294,22 +374,48 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** Adds a positive input region. */
+  /**
+   * Adds a positive input region.
+   *
+   * @param name the region's name, unique among all regions
+   * @param units its number of input units
+   * @return this builder
+   */
   public ModelBuilder<M> inputRegion(String name, int units) {
     return inputRegion(InputRegion.of(name, units));
   }
 
-  /** Adds an input region with the given sign. */
+  /**
+   * Adds an input region with the given sign.
+   *
+   * @param name the region's name, unique among all regions
+   * @param units its number of input units
+   * @param sign the sign of its weights under Dale's law
+   * @return this builder
+   */
   public ModelBuilder<M> inputRegion(String name, int units, Sign sign) {
     return inputRegion(InputRegion.of(name, units).sign(sign));
   }
 
-  /** Adds a dense recurrent connection {@code source -> destination}. */
+  /**
+   * Adds a dense recurrent connection {@code source -> destination}.
+   *
+   * @param source the sending recurrent region
+   * @param destination the receiving recurrent region
+   * @return this builder
+   */
   public ModelBuilder<M> recurrentConnection(String source, String destination) {
     return recurrentConnection(Connection.of(source, destination));
   }
 
-  /** Adds a recurrent connection with the given sparsity (fraction of each column zeroed). */
+  /**
+   * Adds a recurrent connection with the given sparsity (fraction of each column zeroed).
+   *
+   * @param source the sending recurrent region
+   * @param destination the receiving recurrent region
+   * @param sparsity the fraction of each column zeroed, in [0, 1)
+   * @return this builder
+   */
   public ModelBuilder<M> recurrentConnection(String source, String destination, double sparsity) {
     return recurrentConnection(new Connection(source, destination, sparsity));
   }
@@ -317,6 +423,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Adds a recurrent connection between two recurrent regions already added.
    *
+   * @param c the connection
+   * @return this builder
    * @throws IllegalArgumentException naming the connection if a region is unknown (or an input
    *     region) or the connection exists
    */
@@ -336,12 +444,25 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return this;
   }
 
-  /** Adds a dense input connection {@code source -> destination}. */
+  /**
+   * Adds a dense input connection {@code source -> destination}.
+   *
+   * @param source the sending input region
+   * @param destination the receiving recurrent region
+   * @return this builder
+   */
   public ModelBuilder<M> inputConnection(String source, String destination) {
     return inputConnection(Connection.of(source, destination));
   }
 
-  /** Adds an input connection with the given sparsity. */
+  /**
+   * Adds an input connection with the given sparsity.
+   *
+   * @param source the sending input region
+   * @param destination the receiving recurrent region
+   * @param sparsity the fraction of each column zeroed, in [0, 1)
+   * @return this builder
+   */
   public ModelBuilder<M> inputConnection(String source, String destination, double sparsity) {
     return inputConnection(new Connection(source, destination, sparsity));
   }
@@ -349,6 +470,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * Adds an input connection from an input region to a recurrent region, both already added.
    *
+   * @param c the connection
+   * @return this builder
    * @throws IllegalArgumentException naming the connection if a region is unknown or of the wrong
    *     kind, or the connection exists
    */
@@ -371,6 +494,7 @@ public final class ModelBuilder<M extends RecurrentModel> {
   /**
    * The validated description of the network so far, without building it.
    *
+   * @return the spec: options, regions and connections
    * @throws IllegalArgumentException if it is incomplete (no recurrent or input region) or
    *     inconsistent
    */
@@ -384,6 +508,8 @@ public final class ModelBuilder<M extends RecurrentModel> {
    * Finalises connectivity and builds the model on {@code backend}. The builder cannot be changed
    * afterwards.
    *
+   * @param backend the backend that holds and computes the model's tensors
+   * @return the model; the caller closes it
    * @throws IllegalArgumentException if the network is incomplete or the parameters do not fit it
    *     (naming the matrix and both shapes)
    * @throws IllegalStateException if a spectral radius is requested but the effective recurrent

@@ -24,7 +24,11 @@ import org.mrnn4j.core.Tensor;
  */
 public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynamics, AutoCloseable {
 
-  /** Leaky or Elman. */
+  /**
+   * Leaky or Elman.
+   *
+   * @return the model kind
+   */
   ModelKind kind();
 
   /** The backend that owns the model's tensors and computes its dynamics. */
@@ -36,10 +40,18 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
   /** The region layout. */
   RegionLayout layout();
 
-  /** The full description of the network (options, regions, connections), without weights. */
+  /**
+   * The full description of the network (options, regions, connections), without weights.
+   *
+   * @return the spec
+   */
   ModelSpec spec();
 
-  /** The stored parameters (raw weights, masks, sign matrices), on the host. */
+  /**
+   * The stored parameters (raw weights, masks, sign matrices), on the host.
+   *
+   * @return the parameters, host copies
+   */
   ModelParameters parameters();
 
   /** N: total recurrent units. */
@@ -63,15 +75,25 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
   /**
    * The regions' initial pre-activations ({@code init} of each region), shape {@code [N]} (the
    * leaky model's default {@code x0}, the Elman model's default {@code h0}). Owned by the model.
+   *
+   * @return the initial state {@code [N]}
    */
   Tensor initialCondition();
 
-  /** Whether Dale's law applies to the recurrent weights. */
+  /**
+   * Whether Dale's law applies to the recurrent weights.
+   *
+   * @return true when recurrent weights take their signs from the source region
+   */
   default boolean recurrentConstrained() {
     return spec().recurrentConstrained();
   }
 
-  /** Whether Dale's law applies to the input weights. */
+  /**
+   * Whether Dale's law applies to the input weights.
+   *
+   * @return true when input weights take their signs from the input region
+   */
   default boolean inputConstrained() {
     return spec().inputConstrained();
   }
@@ -79,6 +101,8 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
   /**
    * The initial condition repeated for a batch: {@code [batch, N]}. The caller owns it.
    *
+   * @param batch the number of rows B
+   * @return {@code [B, N]}, owned by the caller
    * @throws IllegalArgumentException if {@code batch < 1}
    */
   default Tensor batchedInitialCondition(int batch) {
@@ -96,6 +120,8 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
    * they propagate NaN and infinity as IEEE arithmetic does (a non-finite value in batch row
    * {@code b} makes row {@code b} of the result non-finite and leaves the other rows exact).
    *
+   * @param simulation the input sequence and options
+   * @return the states after each step, owned by the caller
    * @throws IllegalArgumentException naming the tensor whose shape or backend is wrong (with
    *     its shape and the expected one), or the first non-finite element of the input, an
    *     initial state or the stimulus (with its index)
@@ -105,13 +131,20 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
   /**
    * The leaf regions' unit ranges: {@code recurrentRange} of every recurrent region.
    *
+   * @param region a leaf recurrent region
+   * @return its units' index range in the state
    * @throws IllegalArgumentException for an unknown or non-leaf region
    */
   default IndexRange regionIndices(String region) {
     return layout().isInputRegion(region) ? layout().inputRange(region) : layout().recurrentRange(region);
   }
 
-  /** The number of units of a recurrent, parent or input region. */
+  /**
+   * The number of units of a recurrent, parent or input region.
+   *
+   * @param region the region's name
+   * @return its number of units
+   */
   default int regionSize(String region) {
     return layout().regionSize(region);
   }
@@ -121,6 +154,9 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
    * block at {@code recurrentIndices(regions)}, in model order (mRNNTorch's
    * {@code get_weight_subset}); an empty collection gives all of {@code W_rec}. The caller owns
    * the result.
+   *
+   * @param regions the regions, recurrent or parent
+   * @return the square block of effective weights, owned by the caller
    */
   default Tensor weightSubset(Collection<String> regions) {
     IndexRanges idx = layout().recurrentIndices(regions);
@@ -135,6 +171,9 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
    * ones (mRNNTorch returns the raw, unmasked parameter for unconstrained models). The caller owns
    * the result.
    *
+   * @param to the receiving region
+   * @param from the sending region
+   * @return the block of effective weights {@code [|to|, |from|]}, owned by the caller
    * @throws IllegalArgumentException naming an unknown region
    */
   default Tensor projection(String to, String from) {
@@ -151,6 +190,9 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
    * their children, duplicates dropped (mRNNTorch's {@code get_region_activity}); an empty list
    * gives a copy of {@code act}. The caller owns the result.
    *
+   * @param act activity with N on its last axis
+   * @param regions the regions to keep, in the order wanted
+   * @return their units of {@code act}, owned by the caller
    * @throws IllegalArgumentException if the last axis of {@code act} is not N, or a name is unknown
    */
   default Tensor regionActivity(Tensor act, List<String> regions) {
@@ -169,6 +211,11 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
    * recurrent region must be in exactly one of the lists (parent regions allowed). Returns the
    * full state, last axis N, in model order. The caller owns it.
    *
+   * @param statesA the states of {@code regionsA}
+   * @param regionsA the regions {@code statesA} holds
+   * @param statesB the states of {@code regionsB}
+   * @param regionsB the regions {@code statesB} holds
+   * @return the full state, owned by the caller
    * @throws IllegalArgumentException if a region is in neither or both lists, or a width is wrong
    */
   default Tensor combineStates(
@@ -176,7 +223,12 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
     return ModelCore.combineStates(this, statesA, regionsA, statesB, regionsB);
   }
 
-  /** The leaf recurrent regions not selected by {@code regions}, in model order. */
+  /**
+   * The leaf recurrent regions not selected by {@code regions}, in model order.
+   *
+   * @param regions the selected regions
+   * @return the leaf regions left out
+   */
   default List<String> excludedRegions(Collection<String> regions) {
     return layout().excludedRegions(regions);
   }

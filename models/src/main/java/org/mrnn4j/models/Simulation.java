@@ -59,23 +59,43 @@ public final class Simulation {
     this.noiseInp = noiseInp;
   }
 
-  /** A noiseless simulation of {@code input} ({@code [B, T, I]}, batch first). */
+  /**
+   * A noiseless simulation of {@code input} ({@code [B, T, I]}, batch first).
+   *
+   * @param input the input sequence {@code [B, T, I]}
+   * @return a noiseless simulation with the model's initial state
+   */
   public static Simulation of(Tensor input) {
     return new Simulation(input, Layout.BATCH_FIRST, null, null, null, false, 0L, Double.NaN,
         Double.NaN);
   }
 
-  /** A copy with the given layout of the input, stimulus and results. */
+  /**
+   * A copy with the given layout of the input, stimulus and results.
+   *
+   * @param l the layout
+   * @return the modified copy
+   */
   public Simulation layout(Layout l) {
     return new Simulation(input, l, x0, h0, stim, noise, seed, noiseAct, noiseInp);
   }
 
-  /** A copy with {@link Layout#BATCH_FIRST} or {@link Layout#TIME_FIRST}. */
+  /**
+   * A copy with {@link Layout#BATCH_FIRST} or {@link Layout#TIME_FIRST}.
+   *
+   * @param batchFirst true for {@code [B, T, ...]}, false for {@code [T, B, ...]}
+   * @return the modified copy
+   */
   public Simulation batchFirst(boolean batchFirst) {
     return layout(Layout.of(batchFirst));
   }
 
-  /** A copy with the leaky model's initial pre-activation {@code x0} ({@code [B, N]} or {@code [N]}). */
+  /**
+   * A copy with the leaky model's initial pre-activation {@code x0} ({@code [B, N]} or {@code [N]}).
+   *
+   * @param x the initial pre-activation, or null for the default
+   * @return the modified copy
+   */
   public Simulation x0(Tensor x) {
     return new Simulation(input, layout, x, h0, stim, noise, seed, noiseAct, noiseInp);
   }
@@ -83,17 +103,30 @@ public final class Simulation {
   /**
    * A copy with the initial activation {@code h0} ({@code [B, N]} or {@code [N]}): the Elman
    * model's state; for the leaky model it replaces {@code act(x0)}; null for the default.
+   *
+   * @param h the initial activation, or null
+   * @return the modified copy
    */
   public Simulation h0(Tensor h) {
     return new Simulation(input, layout, x0, h, stim, noise, seed, noiseAct, noiseInp);
   }
 
-  /** A copy with an additive stimulus on the drive, same layout as the states: {@code [B, T, N]}. */
+  /**
+   * A copy with an additive stimulus on the drive, same layout as the states: {@code [B, T, N]}.
+   *
+   * @param s the stimulus, or null for none
+   * @return the modified copy
+   */
   public Simulation stim(Tensor s) {
     return new Simulation(input, layout, x0, h0, s, noise, seed, noiseAct, noiseInp);
   }
 
-  /** A copy with noise at the model's noise levels ({@link ModelSpec#noiseLevelAct()}), seeded. */
+  /**
+   * A copy with noise at the model's noise levels ({@link ModelSpec#noiseLevelAct()}), seeded.
+   *
+   * @param noiseSeed the seed of the normal draws
+   * @return the modified copy
+   */
   public Simulation noise(long noiseSeed) {
     return new Simulation(input, layout, x0, h0, stim, true, noiseSeed, Double.NaN, Double.NaN);
   }
@@ -102,6 +135,10 @@ public final class Simulation {
    * A copy with noise at the given levels (mRNNTorch's {@code noise_level_act},
    * {@code noise_level_inp}), seeded.
    *
+   * @param levelAct the hidden-state noise level
+   * @param levelInp the input noise level
+   * @param noiseSeed the seed of the normal draws
+   * @return the modified copy
    * @throws IllegalArgumentException if a level is negative or not finite
    */
   public Simulation noise(double levelAct, double levelInp, long noiseSeed) {
@@ -113,52 +150,92 @@ public final class Simulation {
     return new Simulation(input, layout, x0, h0, stim, true, noiseSeed, levelAct, levelInp);
   }
 
-  /** A copy without noise. */
+  /**
+   * A copy without noise.
+   *
+   * @return the modified copy
+   */
   public Simulation noiseless() {
     return new Simulation(input, layout, x0, h0, stim, false, 0L, Double.NaN, Double.NaN);
   }
 
-  /** The input sequence. */
+  /**
+   * The input sequence.
+   *
+   * @return the input sequence
+   */
   public Tensor input() {
     return input;
   }
 
-  /** The layout. */
+  /**
+   * The layout.
+   *
+   * @return the layout of the input, stimulus and results
+   */
   public Layout layout() {
     return layout;
   }
 
-  /** The initial pre-activation, or null for the default. */
+  /**
+   * The initial pre-activation, or null for the default.
+   *
+   * @return the initial pre-activation, or null for the default
+   */
   public Tensor x0() {
     return x0;
   }
 
-  /** The initial activation, or null for the default. */
+  /**
+   * The initial activation, or null for the default.
+   *
+   * @return the initial activation, or null for the default
+   */
   public Tensor h0() {
     return h0;
   }
 
-  /** The stimulus, or null. */
+  /**
+   * The stimulus, or null.
+   *
+   * @return the stimulus, or null
+   */
   public Tensor stim() {
     return stim;
   }
 
-  /** Whether noise is added. */
+  /**
+   * Whether noise is added.
+   *
+   * @return whether noise is added
+   */
   public boolean hasNoise() {
     return noise;
   }
 
-  /** The noise seed. */
+  /**
+   * The noise seed.
+   *
+   * @return the noise seed
+   */
   public long seed() {
     return seed;
   }
 
-  /** The hidden noise level, or NaN for the model's. */
+  /**
+   * The hidden noise level, or NaN for the model's.
+   *
+   * @return the hidden-state noise level (NaN: the model's own)
+   */
   public double noiseLevelAct() {
     return noiseAct;
   }
 
-  /** The input noise level, or NaN for the model's. */
+  /**
+   * The input noise level, or NaN for the model's.
+   *
+   * @return the input noise level (NaN: the model's own)
+   */
   public double noiseLevelInp() {
     return noiseInp;
   }

@@ -64,6 +64,10 @@ public final class MrnnConfig {
    * A config from its parts.
    *
    * @param model the model block, or null when absent
+   * @param recurrentRegions the recurrent regions, in unit order
+   * @param inputRegions the input regions, in input order
+   * @param recurrentConnections the recurrent connections
+   * @param inputConnections the input connections
    */
   public MrnnConfig(List<RecurrentRegion> recurrentRegions, List<InputRegion> inputRegions,
       List<Connection> recurrentConnections, List<Connection> inputConnections,
@@ -97,6 +101,10 @@ public final class MrnnConfig {
     /**
      * Reads a {@code model} block. {@code alpha}, if present, must equal {@code dt / tau}.
      *
+     * @param node the block
+     * @param source the file or a description, for messages
+     * @param where the block's path in the document, for messages
+     * @return the options it sets
      * @throws ModelFormatException naming the field that is malformed
      */
     public static ModelOptions fromJson(JsonNode node, Object source, String where)
@@ -153,7 +161,12 @@ public final class MrnnConfig {
       return v;
     }
 
-    /** The options of a spec, every field present. */
+    /**
+     * The options of a spec, every field present.
+     *
+     * @param spec the network
+     * @return its options, every one set
+     */
     public static ModelOptions of(ModelSpec spec) {
       return new ModelOptions(spec.kind(), spec.activation(), spec.recurrentConstrained(),
           spec.inputConstrained(),
@@ -161,7 +174,11 @@ public final class MrnnConfig {
           spec.dt(), spec.tau(), spec.noiseLevelAct(), spec.noiseLevelInp());
     }
 
-    /** The block as JSON (absent fields omitted, except {@code spectral_radius}: null). */
+    /**
+     * The block as JSON (absent fields omitted, except {@code spectral_radius}: null).
+     *
+     * @return the block as mRNNTorch writes it
+     */
     public ObjectNode toJson() {
       ObjectNode o = MAPPER.createObjectNode();
       if (kind != null) {
@@ -202,6 +219,8 @@ public final class MrnnConfig {
   /**
    * Reads a config file.
    *
+   * @param file the JSON config
+   * @return the config
    * @throws ModelFormatException naming the file and field when the JSON is malformed, a field
    *     has the wrong type or value, or the regions and connections do not fit together
    * @throws IOException if the file cannot be read
@@ -214,6 +233,8 @@ public final class MrnnConfig {
    * Parses a config from a JSON string.
    *
    * @param source a description of where the text came from, for messages
+   * @param json the document
+   * @return the config
    * @throws ModelFormatException as {@link #read(Path)}
    */
   public static MrnnConfig parse(String json, Object source) throws ModelFormatException {
@@ -225,6 +246,8 @@ public final class MrnnConfig {
    * mark).
    *
    * @param source a description of where the bytes came from, for messages
+   * @param json the document, UTF-8
+   * @return the config
    * @throws ModelFormatException as {@link #read(Path)}
    */
   public static MrnnConfig parse(byte[] json, Object source) throws ModelFormatException {
@@ -240,6 +263,8 @@ public final class MrnnConfig {
    * complete (at least one recurrent and one input region) is checked by {@link #spec(Object)}.
    *
    * @param source the file or a description, for messages
+   * @param root the parsed document
+   * @return the config
    * @throws ModelFormatException naming the source, the field (for example
    *     {@code recurrent_regions[2].num_units}) and what was expected
    */
@@ -342,6 +367,7 @@ public final class MrnnConfig {
    * (mRNNTorch's defaults where absent), its regions and connections.
    *
    * @param source the file or a description, for messages
+   * @return the network
    * @throws ModelFormatException naming the source if the network is incomplete (no recurrent or
    *     no input region) or otherwise invalid
    */
@@ -503,13 +529,22 @@ public final class MrnnConfig {
 
   // ------------------------------------------------------------------ writing
 
-  /** The config of a spec, with its model block. */
+  /**
+   * The config of a spec, with its model block.
+   *
+   * @param spec the network
+   * @return its config, with a model block
+   */
   public static MrnnConfig of(ModelSpec spec) {
     return new MrnnConfig(spec.recurrentRegions(), spec.inputRegions(),
         spec.recurrentConnections(), spec.inputConnections(), ModelOptions.of(spec));
   }
 
-  /** This config as mRNNTorch JSON (every region field written; sparsity null when dense). */
+  /**
+   * This config as mRNNTorch JSON (every region field written; sparsity null when dense).
+   *
+   * @return the config as mRNNTorch writes it
+   */
   public ObjectNode toJson() {
     ObjectNode root = MAPPER.createObjectNode();
     if (model != null) {
@@ -555,37 +590,67 @@ public final class MrnnConfig {
     }
   }
 
-  /** Writes {@link #toJson()} to a file (pretty-printed UTF-8). */
+  /**
+   * Writes {@link #toJson()} to a file (pretty-printed UTF-8).
+   *
+   * @param file where to write it
+   * @throws IOException if it cannot be written
+   */
   public void write(Path file) throws IOException {
     MAPPER.writeValue(file.toFile(), toJson());
   }
 
-  /** The recurrent regions, in order. */
+  /**
+   * The recurrent regions, in order.
+   *
+   * @return the recurrent regions, in unit order
+   */
   public List<RecurrentRegion> recurrentRegions() {
     return recurrentRegions;
   }
 
-  /** The input regions, in order. */
+  /**
+   * The input regions, in order.
+   *
+   * @return the input regions, in input order
+   */
   public List<InputRegion> inputRegions() {
     return inputRegions;
   }
 
-  /** The recurrent connections, in order. */
+  /**
+   * The recurrent connections, in order.
+   *
+   * @return the recurrent connections
+   */
   public List<Connection> recurrentConnections() {
     return recurrentConnections;
   }
 
-  /** The input connections, in order. */
+  /**
+   * The input connections, in order.
+   *
+   * @return the input connections
+   */
   public List<Connection> inputConnections() {
     return inputConnections;
   }
 
-  /** The model block, if the config has one. */
+  /**
+   * The model block, if the config has one.
+   *
+   * @return the model block, if the config has one
+   */
   public Optional<ModelOptions> model() {
     return Optional.ofNullable(model);
   }
 
-  /** A copy with the given model block (null to drop it). */
+  /**
+   * A copy with the given model block (null to drop it).
+   *
+   * @param options the model block
+   * @return a copy with it
+   */
   public MrnnConfig withModel(ModelOptions options) {
     return new MrnnConfig(recurrentRegions, inputRegions, recurrentConnections, inputConnections,
         options);
