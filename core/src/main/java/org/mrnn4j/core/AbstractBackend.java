@@ -433,7 +433,7 @@ public abstract class AbstractBackend implements Backend {
     }
   }
 
-  /** Whether {@link #close()} was called. */
+  /** {@return whether {@link #close()} was called} */
   public final boolean isClosed() {
     return closed;
   }
@@ -454,15 +454,15 @@ public abstract class AbstractBackend implements Backend {
   /** Creates a tensor from validated, row-major data (the array may be kept: it is a copy). */
   protected abstract Tensor doFromArray(double[] data, DType dtype, int[] shape);
 
-  /** Reshape; the sizes agree. The default copies. */
+  /** {@return the reshaped tensor} The sizes agree. The default copies. */
   protected Tensor doReshape(Tensor a, int[] shape) {
     return doFromArray(a.toArray(), a.dtype(), shape);
   }
 
-  /** Transpose of a matrix. */
+  /** {@return the transpose of a matrix} */
   protected abstract Tensor doTranspose(Tensor a);
 
-  /** Slice along the first axis; the default copies through the host. */
+  /** {@return a slice along the first axis} The default copies through the host. */
   protected Tensor doSlice(Tensor a, int from, int to) {
     int[] shape = a.shape();
     int inner = (int) (a.size() / shape[0]);
@@ -505,38 +505,41 @@ public abstract class AbstractBackend implements Backend {
     return out;
   }
 
-  /** Matrices side by side; row counts agree. */
+  /** {@return the matrices side by side} Row counts agree. */
   protected abstract Tensor doConcatColumns(List<Tensor> parts);
 
-  /** Block of a matrix; ranges are valid. */
+  /** {@return a block of a matrix} The ranges are valid. */
   protected abstract Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns);
 
-  /** Matrix product; dimensions agree. */
+  /** {@return the matrix product} Dimensions agree. */
   protected abstract Tensor doMatmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
-  /** {@code alpha a + beta b}; shapes agree. */
+  /** {@return {@code alpha a + beta b}} Shapes agree. */
   protected abstract Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b);
 
-  /** Elementwise product; shapes agree. */
+  /** {@return the elementwise product} Shapes agree. */
   protected abstract Tensor doMul(Tensor a, Tensor b);
 
-  /** {@code s a}. */
+  /** {@return {@code s a}} */
   protected abstract Tensor doScale(Tensor a, double s);
 
-  /** Vector added along the last axis; shapes agree. */
+  /** {@return the vector added along the last axis} Shapes agree. */
   protected abstract Tensor doAddVector(Tensor a, Tensor v);
 
-  /** The activation, or its derivative when {@code derivative}. */
+  /** {@return the activation, or its derivative when {@code derivative}} */
   protected abstract Tensor doActivate(Activation f, Tensor x, boolean derivative);
 
-  /** Jacobian block; the spec is valid and unbatched, ranges resolved. */
+  /** {@return the Jacobian block} The spec is valid and unbatched, ranges resolved. */
   protected abstract Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns);
 
-  /** Batched Jacobian; the spec is valid, with batch size {@code batch}. */
+  /** {@return the batched Jacobian} The spec is valid, with batch size {@code batch}. */
   protected abstract Tensor doJacobianBatch(
       JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch);
 
-  /** Eigendecomposition of a valid square matrix; return it via {@link Eigendecomposition#of}. */
+  /**
+   * {@return the eigendecomposition of a valid square matrix, made by {@link
+   *     Eigendecomposition#of}}
+   */
   protected abstract Eigendecomposition doEig(Tensor a, boolean vectors);
 
   /**

@@ -91,13 +91,13 @@ public enum Activation {
     this.label = label;
   }
 
-  /** The activation's value at {@code x}. */
+  /** {@return the activation's value at {@code x}} */
   public abstract double apply(double x);
 
-  /** The activation's derivative at {@code x}, with PyTorch's conventions at kinks. */
+  /** {@return the activation's derivative at {@code x}, with PyTorch's conventions at kinks} */
   public abstract double derivative(double x);
 
-  /** The name mRNNTorch uses, for example {@code tanh}. */
+  /** {@return the name mRNNTorch uses, for example {@code tanh}} */
   public String label() {
     return label;
   }

@@ -26,20 +26,20 @@ import java.util.Set;
  */
 public interface Backend extends AutoCloseable {
 
-  /** The name users select this backend by, for example {@code ejml}. */
+  /** {@return the name users select this backend by, for example {@code ejml}} */
   String name();
 
-  /** What this backend supports beyond float64 arithmetic. */
+  /** {@return what this backend supports beyond float64 arithmetic} */
   Set<Capability> capabilities();
 
-  /** Whether {@link #capabilities()} contains {@code capability}. */
+  /** {@return whether {@link #capabilities()} contains {@code capability}} */
   default boolean supports(Capability capability) {
     return capabilities().contains(capability);
   }
 
   // ---------------------------------------------------------------- creation and transfer
 
-  /** A float64 tensor holding {@code data} (row-major, copied) with the given shape. */
+  /** {@return a float64 tensor holding {@code data} (row-major, copied) with the given shape} */
   default Tensor fromArray(double[] data, int... shape) {
     return fromArray(data, DType.FLOAT64, shape);
   }
@@ -52,47 +52,50 @@ public interface Backend extends AutoCloseable {
    */
   Tensor fromArray(double[] data, DType dtype, int... shape);
 
-  /** A float64 matrix from an array of equally long rows. */
+  /** {@return a float64 matrix from an array of equally long rows} */
   Tensor fromMatrix(double[][] rows);
 
-  /** A float64 tensor of zeros. */
+  /** {@return a float64 tensor of zeros} */
   default Tensor zeros(int... shape) {
     return zeros(DType.FLOAT64, shape);
   }
 
-  /** A tensor of zeros of the given dtype. */
+  /** {@return a tensor of zeros of the given dtype} */
   Tensor zeros(DType dtype, int... shape);
 
-  /** A copy of {@code tensor}, which may belong to any backend, owned by this one. */
+  /** {@return a copy of {@code tensor}, which may belong to any backend, owned by this one} */
   Tensor copyOf(Tensor tensor);
 
-  /** A copy of {@code tensor} converted to {@code dtype}. */
+  /** {@return a copy of {@code tensor} converted to {@code dtype}} */
   Tensor cast(Tensor tensor, DType dtype);
 
   // ---------------------------------------------------------------- shape
 
-  /** The same elements in a new shape of equal size. */
+  /** {@return the same elements in a new shape of equal size} */
   Tensor reshape(Tensor a, int... shape);
 
-  /** The transpose of a matrix. */
+  /** {@return the transpose of a matrix} */
   Tensor transpose(Tensor a);
 
-  /** Entries {@code from} (inclusive) to {@code to} (exclusive) along the first axis. */
+  /** {@return entries {@code from} (inclusive) to {@code to} (exclusive) along the first axis} */
   Tensor slice(Tensor a, int from, int to);
 
-  /** Entry {@code index} along the first axis, one rank lower: a row of a matrix, a matrix of a batch. */
+  /**
+   * {@return entry {@code index} along the first axis, one rank lower: a row of a matrix, a matrix
+   *     of a batch}
+   */
   Tensor select(Tensor a, int index);
 
-  /** Tensors of equal shape stacked along a new first axis. */
+  /** {@return tensors of equal shape stacked along a new first axis} */
   Tensor stack(List<Tensor> parts);
 
-  /** Tensors concatenated along the first axis; the other dimensions must agree. */
+  /** {@return tensors concatenated along the first axis; the other dimensions must agree} */
   Tensor concat(List<Tensor> parts);
 
-  /** Columns {@code from} (inclusive) to {@code to} (exclusive) of a matrix. */
+  /** {@return columns {@code from} (inclusive) to {@code to} (exclusive) of a matrix} */
   Tensor sliceColumns(Tensor a, int from, int to);
 
-  /** Matrices with equal row counts, side by side. */
+  /** {@return matrices with equal row counts, side by side} */
   Tensor concatColumns(List<Tensor> parts);
 
   /**
@@ -110,24 +113,24 @@ public interface Backend extends AutoCloseable {
    */
   Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
-  /** The matrix product {@code a * b}. */
+  /** {@return the matrix product {@code a * b}} */
   default Tensor matmul(Tensor a, Tensor b) {
     return matmul(a, false, b, false);
   }
 
-  /** Elementwise {@code a + b}; equal shapes. */
+  /** {@return elementwise {@code a + b}; equal shapes} */
   Tensor add(Tensor a, Tensor b);
 
-  /** Elementwise {@code a - b}; equal shapes. */
+  /** {@return elementwise {@code a - b}; equal shapes} */
   Tensor sub(Tensor a, Tensor b);
 
-  /** Elementwise {@code a * b}; equal shapes. */
+  /** {@return elementwise {@code a * b}; equal shapes} */
   Tensor mul(Tensor a, Tensor b);
 
-  /** {@code s * a}. */
+  /** {@return {@code s * a}} */
   Tensor scale(Tensor a, double s);
 
-  /** {@code alpha * a + beta * b}; equal shapes. */
+  /** {@return {@code alpha * a + beta * b}; equal shapes} */
   Tensor axpby(double alpha, Tensor a, double beta, Tensor b);
 
   /**
@@ -136,10 +139,13 @@ public interface Backend extends AutoCloseable {
    */
   Tensor addVector(Tensor a, Tensor v);
 
-  /** The activation {@code f} applied elementwise, with PyTorch's conventions ({@link Activation}). */
+  /**
+   * {@return the activation {@code f} applied elementwise, with PyTorch's conventions ({@link
+   *     Activation})}
+   */
   Tensor activate(Activation f, Tensor x);
 
-  /** The derivative of {@code f} elementwise at {@code x}, with PyTorch's conventions. */
+  /** {@return the derivative of {@code f} elementwise at {@code x}, with PyTorch's conventions} */
   Tensor activateDerivative(Activation f, Tensor x);
 
   // ---------------------------------------------------------------- kernels

@@ -100,14 +100,14 @@ public final class BackendSelector {
         BackendSelfTest::run);
   }
 
-  /** The providers, by descending rank. */
+  /** {@return the providers, by descending rank} */
   public List<BackendProvider> providers() {
     return providers.stream()
         .sorted(Comparator.comparingInt(BackendProvider::rank).reversed())
         .collect(Collectors.toList());
   }
 
-  /** The provider called {@code name} (case-insensitive), if present. */
+  /** {@return the provider called {@code name} (case-insensitive), if present} */
   public Optional<BackendProvider> provider(String name) {
     String key = name.trim().toLowerCase(Locale.ROOT);
     return providers.stream().filter(p -> p.name().equalsIgnoreCase(key)).findFirst();
@@ -164,7 +164,7 @@ public final class BackendSelector {
         + " (-D" + PROPERTY + "=NAME or " + ENVIRONMENT + "=NAME)");
   }
 
-  /** Every backend found, by descending rank, with its availability. */
+  /** {@return every backend found, by descending rank, with its availability} */
   public List<BackendInfo> list() {
     List<BackendInfo> out = new ArrayList<>();
     for (BackendProvider p : providers()) {

@@ -29,12 +29,12 @@ public class BackendUnavailableException extends RuntimeException {
     this.reason = reason;
   }
 
-  /** The backend that was asked for. */
+  /** {@return the backend that was asked for} */
   public String backendName() {
     return backendName;
   }
 
-  /** Why it cannot be used. */
+  /** {@return why it cannot be used} */
   public String reason() {
     return reason;
   }

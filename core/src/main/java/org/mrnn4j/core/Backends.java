@@ -23,7 +23,7 @@ public final class Backends {
         BackendSelector.fromServiceLoader(Backends.class.getClassLoader());
   }
 
-  /** The selector over the providers on the class path. */
+  /** {@return the selector over the providers on the class path} */
   public static BackendSelector selector() {
     return Holder.SELECTOR;
   }
@@ -56,12 +56,12 @@ public final class Backends {
     return selector().select(name, BackendOptions.none(), units);
   }
 
-  /** The backend called {@code name}, created with {@code options}. */
+  /** {@return the backend called {@code name}, created with {@code options}} */
   public static Backend select(String name, BackendOptions options) {
     return selector().select(name, options);
   }
 
-  /** Every backend found, with whether it can run here and, if not, why. */
+  /** {@return every backend found, with whether it can run here and, if not, why} */
   public static List<BackendInfo> list() {
     return selector().list();
   }

@@ -18,12 +18,12 @@ public enum DType {
     this.bytes = bytes;
   }
 
-  /** Bytes per element. */
+  /** {@return bytes per element} */
   public int bytes() {
     return bytes;
   }
 
-  /** The PyTorch/NumPy name of this type, for example {@code float64}. */
+  /** {@return the PyTorch/NumPy name of this type, for example {@code float64}} */
   public String label() {
     return label;
   }

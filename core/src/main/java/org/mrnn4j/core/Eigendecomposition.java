@@ -113,37 +113,37 @@ public final class Eigendecomposition {
     b[arg] = 0.0;
   }
 
-  /** The number of eigenvalues (the matrix order). */
+  /** {@return the number of eigenvalues (the matrix order)} */
   public int size() {
     return real.length;
   }
 
-  /** Real part of eigenvalue {@code k}. */
+  /** {@return real part of eigenvalue {@code k}} */
   public double real(int k) {
     return real[k];
   }
 
-  /** Imaginary part of eigenvalue {@code k}. */
+  /** {@return imaginary part of eigenvalue {@code k}} */
   public double imag(int k) {
     return imag[k];
   }
 
-  /** Modulus of eigenvalue {@code k}. */
+  /** {@return modulus of eigenvalue {@code k}} */
   public double modulus(int k) {
     return Math.hypot(real[k], imag[k]);
   }
 
-  /** Real parts of all eigenvalues, in canonical order. */
+  /** {@return real parts of all eigenvalues, in canonical order} */
   public double[] realParts() {
     return real.clone();
   }
 
-  /** Imaginary parts of all eigenvalues, in canonical order. */
+  /** {@return imaginary parts of all eigenvalues, in canonical order} */
   public double[] imagParts() {
     return imag.clone();
   }
 
-  /** Whether eigenvectors were computed. */
+  /** {@return whether eigenvectors were computed} */
   public boolean hasVectors() {
     return vectorsReal != null;
   }
@@ -175,7 +175,7 @@ public final class Eigendecomposition {
     }
   }
 
-  /** The spectral radius: the largest modulus (0 for an empty matrix). */
+  /** {@return the spectral radius: the largest modulus (0 for an empty matrix)} */
   public double spectralRadius() {
     return real.length == 0 ? 0.0 : modulus(0);
   }

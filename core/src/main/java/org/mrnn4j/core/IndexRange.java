@@ -17,7 +17,7 @@ public record IndexRange(int start, int end) {
     }
   }
 
-  /** The number of indices in the range. */
+  /** {@return the number of indices in the range} */
   public int size() {
     return end - start;
   }

@@ -26,12 +26,12 @@ public final class IndexRanges {
     this.size = total;
   }
 
-  /** The single range {@code [0, n)}. */
+  /** {@return the single range {@code [0, n)}} */
   public static IndexRanges all(int n) {
     return new IndexRanges(new IndexRange[] {new IndexRange(0, n)});
   }
 
-  /** The single range {@code [start, end)}. */
+  /** {@return the single range {@code [start, end)}} */
   public static IndexRanges of(int start, int end) {
     return new IndexRanges(new IndexRange[] {new IndexRange(start, end)});
   }
@@ -45,32 +45,32 @@ public final class IndexRanges {
     return new IndexRanges(ranges.toArray(new IndexRange[0]));
   }
 
-  /** The ranges, ascending. */
+  /** {@return the ranges, ascending} */
   public List<IndexRange> ranges() {
     return List.of(ranges);
   }
 
-  /** The total number of selected indices. */
+  /** {@return the total number of selected indices} */
   public int size() {
     return size;
   }
 
-  /** Whether no index is selected. */
+  /** {@return whether no index is selected} */
   public boolean isEmpty() {
     return size == 0;
   }
 
-  /** One past the largest selected index (0 when empty). */
+  /** {@return one past the largest selected index (0 when empty)} */
   public int end() {
     return ranges.length == 0 ? 0 : ranges[ranges.length - 1].end();
   }
 
-  /** Whether this selects exactly {@code [0, n)}. */
+  /** {@return whether this selects exactly {@code [0, n)}} */
   public boolean isAll(int n) {
     return size == n && end() == n;
   }
 
-  /** The selected indices, ascending. */
+  /** {@return the selected indices, ascending} */
   public int[] toIndices() {
     int[] out = new int[size];
     int k = 0;

@@ -48,47 +48,47 @@ public final class JacobianSpec {
     return new Builder(weights);
   }
 
-  /** {@code a}, the coefficient of the identity. */
+  /** {@return {@code a}, the coefficient of the identity} */
   public double identity() {
     return identity;
   }
 
-  /** {@code b}, the coefficient of the scaled weight term. */
+  /** {@return {@code b}, the coefficient of the scaled weight term} */
   public double scale() {
     return scale;
   }
 
-  /** {@code r}, the row scale, or {@code null} for all ones. */
+  /** {@return {@code r}, the row scale, or {@code null} for all ones} */
   public Tensor rowScale() {
     return rowScale;
   }
 
-  /** {@code W}, of shape {@code [n, m]}. */
+  /** {@return {@code W}, of shape {@code [n, m]}} */
   public Tensor weights() {
     return weights;
   }
 
-  /** {@code c}, the column scale, or {@code null} for all ones. */
+  /** {@return {@code c}, the column scale, or {@code null} for all ones} */
   public Tensor columnScale() {
     return columnScale;
   }
 
-  /** The rows of {@code W} kept, or {@code null} for all of them. */
+  /** {@return the rows of {@code W} kept, or {@code null} for all of them} */
   public IndexRanges rows() {
     return rows;
   }
 
-  /** The columns of {@code W} kept, or {@code null} for all of them. */
+  /** {@return the columns of {@code W} kept, or {@code null} for all of them} */
   public IndexRanges columns() {
     return columns;
   }
 
-  /** The rows kept, resolving {@code null} to all {@code n} rows. */
+  /** {@return the rows kept, resolving {@code null} to all {@code n} rows} */
   public IndexRanges rowsOrAll() {
     return rows != null ? rows : IndexRanges.all(weights.dim(0));
   }
 
-  /** The columns kept, resolving {@code null} to all {@code m} columns. */
+  /** {@return the columns kept, resolving {@code null} to all {@code m} columns} */
   public IndexRanges columnsOrAll() {
     return columns != null ? columns : IndexRanges.all(weights.dim(1));
   }
@@ -143,7 +143,7 @@ public final class JacobianSpec {
       return this;
     }
 
-    /** The spec. Shapes are checked by the backend that evaluates it. */
+    /** {@return the spec} Shapes are checked by the backend that evaluates it. */
     public JacobianSpec build() {
       return new JacobianSpec(this);
     }

@@ -36,7 +36,7 @@ public final class MemoryGuard {
     }
   }
 
-  /** {@code copies} square float64 matrices of order {@code n}, in bytes (no overflow). */
+  /** {@return {@code copies} square float64 matrices of order {@code n}, in bytes (no overflow)} */
   public static long squareMatrices(int copies, long n) {
     return copies * n * n * Double.BYTES;
   }

@@ -63,52 +63,58 @@ public final class RecurrenceSpec {
     return new Builder(false, Double.NaN, weights);
   }
 
-  /** Whether this is the leaky recurrence (else the Elman one). */
+  /** {@return whether this is the leaky recurrence (else the Elman one)} */
   public boolean isLeaky() {
     return leaky;
   }
 
-  /** The leak {@code alpha}; NaN for the Elman recurrence. */
+  /** {@return the leak {@code alpha}; NaN for the Elman recurrence} */
   public double alpha() {
     return alpha;
   }
 
-  /** {@code W}, of shape {@code [N, N]}. */
+  /** {@return {@code W}, of shape {@code [N, N]}} */
   public Tensor weights() {
     return weights;
   }
 
-  /** The activation {@code f}. */
+  /** {@return the activation {@code f}} */
   public Activation activation() {
     return activation;
   }
 
-  /** The drive {@code E}: {@code [B, T, N]} if {@link #batchFirst()}, else {@code [T, B, N]}. */
+  /**
+   * {@return the drive {@code E}: {@code [B, T, N]} if {@link #batchFirst()}, else {@code [T, B,
+   *     N]}}
+   */
   public Tensor drive() {
     return drive;
   }
 
-  /** Whether the drive (and the results) are batch first. */
+  /** {@return whether the drive (and the results) are batch first} */
   public boolean batchFirst() {
     return batchFirst;
   }
 
-  /** The initial pre-activation {@code x_0} ({@code [B, N]}); null for the Elman recurrence. */
+  /**
+   * {@return the initial pre-activation {@code x_0} ({@code [B, N]}); null for the Elman
+   *     recurrence}
+   */
   public Tensor x0() {
     return x0;
   }
 
-  /** The initial activation {@code h_0} ({@code [B, N]}). */
+  /** {@return the initial activation {@code h_0} ({@code [B, N]})} */
   public Tensor h0() {
     return h0;
   }
 
-  /** The batch size {@code B}, read from the drive's shape. */
+  /** {@return the batch size {@code B}, read from the drive's shape} */
   public int batchSize() {
     return drive.dim(batchFirst ? 0 : 1);
   }
 
-  /** The number of steps {@code T}, read from the drive's shape. */
+  /** {@return the number of steps {@code T}, read from the drive's shape} */
   public int steps() {
     return drive.dim(batchFirst ? 1 : 0);
   }
@@ -159,7 +165,7 @@ public final class RecurrenceSpec {
       return this;
     }
 
-    /** The spec. */
+    /** {@return the spec} */
     public RecurrenceSpec build() {
       return new RecurrenceSpec(this);
     }

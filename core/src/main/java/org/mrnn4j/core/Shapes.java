@@ -6,7 +6,7 @@ import java.util.Arrays;
 public final class Shapes {
   private Shapes() {}
 
-  /** Formats a shape as {@code [2, 3]}. */
+  /** {@return formats a shape as {@code [2, 3]}} */
   public static String format(int... shape) {
     return Arrays.toString(shape);
   }

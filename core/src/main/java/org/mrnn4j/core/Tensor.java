@@ -14,22 +14,22 @@ package org.mrnn4j.core;
  */
 public interface Tensor extends AutoCloseable {
 
-  /** The shape; a fresh copy the caller may modify. */
+  /** {@return the shape; a fresh copy the caller may modify} */
   int[] shape();
 
-  /** The number of dimensions. */
+  /** {@return the number of dimensions} */
   int rank();
 
-  /** The size of dimension {@code axis}. */
+  /** {@return the size of dimension {@code axis}} */
   int dim(int axis);
 
-  /** The number of elements (the product of the shape). */
+  /** {@return the number of elements (the product of the shape)} */
   long size();
 
-  /** The element type. */
+  /** {@return the element type} */
   DType dtype();
 
-  /** The backend that owns this tensor and computes with it. */
+  /** {@return the backend that owns this tensor and computes with it} */
   Backend backend();
 
   /**
@@ -59,7 +59,7 @@ public interface Tensor extends AutoCloseable {
     return out;
   }
 
-  /** Whether {@link #close()} has been called. */
+  /** {@return whether {@link #close()} has been called} */
   boolean isClosed();
 
   /** Frees the tensor's storage. Idempotent; never throws. */

@@ -44,7 +44,7 @@ public final class TensorScope implements AutoCloseable {
     return tensor;
   }
 
-  /** The number of tensors currently tracked. */
+  /** {@return the number of tensors currently tracked} */
   public int size() {
     return tracked.size();
   }

@@ -25,12 +25,12 @@ public record Connection(String source, String destination, double sparsity) {
     }
   }
 
-  /** A dense connection. */
+  /** {@return a dense connection} */
   public static Connection of(String source, String destination) {
     return new Connection(source, destination, 0.0);
   }
 
-  /** Whether some entries are masked out. */
+  /** {@return whether some entries are masked out} */
   public boolean isSparse() {
     return sparsity > 0.0;
   }

@@ -36,7 +36,7 @@ public final class ElmanMRNN extends MRNNBase {
     super(core, ModelKind.ELMAN, "an ElmanMRNN needs an Elman spec");
   }
 
-  /** A builder for an Elman model with mRNNTorch's defaults (relu, Dale's law on). */
+  /** {@return a builder for an Elman model with mRNNTorch's defaults (relu, Dale's law on)} */
   public static ModelBuilder<ElmanMRNN> builder() {
     return ModelBuilder.elman();
   }
@@ -135,7 +135,7 @@ public final class ElmanMRNN extends MRNNBase {
     return hostMap(hostNetwork(input, included, heldState, v -> v), activation());
   }
 
-  /** The Elman map of a network given as arrays: for solvers and tests without a model. */
+  /** {@return the Elman map of a network given as arrays: for solvers and tests without a model} */
   public static HostMap hostMap(HostNetwork network, Activation activation) {
     return new ElmanHostMap(network, activation);
   }

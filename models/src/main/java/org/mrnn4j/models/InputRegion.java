@@ -23,12 +23,12 @@ public record InputRegion(String name, int units, Sign sign) {
     }
   }
 
-  /** A positive input region. */
+  /** {@return a positive input region} */
   public static InputRegion of(String name, int units) {
     return new InputRegion(name, units, Sign.POS);
   }
 
-  /** A copy with the given sign. */
+  /** {@return a copy with the given sign} */
   public InputRegion sign(Sign s) {
     return new InputRegion(name, units, s);
   }

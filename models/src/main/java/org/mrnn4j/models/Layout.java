@@ -7,12 +7,12 @@ public enum Layout {
   /** {@code [T, B, features]} ({@code batch_first=False}). */
   TIME_FIRST;
 
-  /** {@link #BATCH_FIRST} when {@code batchFirst}, else {@link #TIME_FIRST}. */
+  /** {@return {@link #BATCH_FIRST} when {@code batchFirst}, else {@link #TIME_FIRST}} */
   public static Layout of(boolean batchFirst) {
     return batchFirst ? BATCH_FIRST : TIME_FIRST;
   }
 
-  /** Whether this is {@link #BATCH_FIRST}. */
+  /** {@return whether this is {@link #BATCH_FIRST}} */
   public boolean batchFirst() {
     return this == BATCH_FIRST;
   }

@@ -53,22 +53,25 @@ public final class LeakyMRNN extends MRNNBase {
     super(core, ModelKind.LEAKY, "a LeakyMRNN needs a leaky spec");
   }
 
-  /** A builder for a leaky model with mRNNTorch's defaults (relu, dt 10, tau 100, Dale's law on). */
+  /**
+   * {@return a builder for a leaky model with mRNNTorch's defaults (relu, dt 10, tau 100, Dale's
+   *     law on)}
+   */
   public static ModelBuilder<LeakyMRNN> builder() {
     return ModelBuilder.leaky();
   }
 
-  /** The Euler step {@code dt}. */
+  /** {@return the Euler step {@code dt}} */
   public double dt() {
     return core.spec.dt();
   }
 
-  /** The time constant {@code tau}. */
+  /** {@return the time constant {@code tau}} */
   public double tau() {
     return core.spec.tau();
   }
 
-  /** {@code alpha = dt / tau}. */
+  /** {@return {@code alpha = dt / tau}} */
   public double alpha() {
     return core.spec.alpha();
   }

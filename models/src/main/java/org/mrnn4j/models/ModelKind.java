@@ -15,7 +15,7 @@ public enum ModelKind {
     this.label = label;
   }
 
-  /** The name used in config files: {@code leaky} or {@code elman}. */
+  /** {@return the name used in config files: {@code leaky} or {@code elman}} */
   public String label() {
     return label;
   }

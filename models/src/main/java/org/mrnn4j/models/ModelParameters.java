@@ -148,52 +148,52 @@ public final class ModelParameters {
     return out;
   }
 
-  /** N. */
+  /** {@return N} */
   public int numUnits() {
     return wRec.length;
   }
 
-  /** I. */
+  /** {@return I} */
   public int numInputs() {
     return wInp.length == 0 ? 0 : wInp[0].length;
   }
 
-  /** The precision the parameters were stored in (checkpoints are often float32). */
+  /** {@return the precision the parameters were stored in (checkpoints are often float32)} */
   public DType sourceDType() {
     return sourceDType;
   }
 
-  /** A copy of the raw recurrent weights {@code W_rec}. */
+  /** {@return a copy of the raw recurrent weights {@code W_rec}} */
   public double[][] recurrentWeights() {
     return copy(wRec);
   }
 
-  /** A copy of {@code W_rec_mask}. */
+  /** {@return a copy of {@code W_rec_mask}} */
   public double[][] recurrentMask() {
     return copy(wRecMask);
   }
 
-  /** A copy of {@code W_rec_sign_matrix}. */
+  /** {@return a copy of {@code W_rec_sign_matrix}} */
   public double[][] recurrentSign() {
     return copy(wRecSign);
   }
 
-  /** A copy of the raw input weights {@code W_inp}. */
+  /** {@return a copy of the raw input weights {@code W_inp}} */
   public double[][] inputWeights() {
     return copy(wInp);
   }
 
-  /** A copy of {@code W_inp_mask}. */
+  /** {@return a copy of {@code W_inp_mask}} */
   public double[][] inputMask() {
     return copy(wInpMask);
   }
 
-  /** A copy of {@code W_inp_sign_matrix}. */
+  /** {@return a copy of {@code W_inp_sign_matrix}} */
   public double[][] inputSign() {
     return copy(wInpSign);
   }
 
-  /** The matrix stored under a state-dict key ({@link #W_REC} ...), copied. */
+  /** {@return the matrix stored under a state-dict key ({@link #W_REC} ...), copied} */
   public double[][] get(String key) {
     return switch (key) {
       case W_REC -> recurrentWeights();
@@ -207,12 +207,18 @@ public final class ModelParameters {
     };
   }
 
-  /** The effective recurrent weights: {@code mask*|W|*sign} if constrained, else {@code W*mask}. */
+  /**
+   * {@return the effective recurrent weights: {@code mask*|W|*sign} if constrained, else {@code
+   *     W*mask}}
+   */
   public double[][] effectiveRecurrent(boolean constrained) {
     return effective(wRec, wRecMask, wRecSign, constrained);
   }
 
-  /** The effective input weights: {@code mask*|W|*sign} if constrained, else {@code W*mask}. */
+  /**
+   * {@return the effective input weights: {@code mask*|W|*sign} if constrained, else {@code
+   *     W*mask}}
+   */
   public double[][] effectiveInput(boolean constrained) {
     return effective(wInp, wInpMask, wInpSign, constrained);
   }

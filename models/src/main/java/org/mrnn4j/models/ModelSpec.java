@@ -179,27 +179,27 @@ public record ModelSpec(
     return List.of();
   }
 
-  /** {@code dt / tau}, the leaky model's integration factor. */
+  /** {@return {@code dt / tau}, the leaky model's integration factor} */
   public double alpha() {
     return dt / tau;
   }
 
-  /** The requested spectral radius, if any. */
+  /** {@return the requested spectral radius, if any} */
   public OptionalDouble spectralRadiusOption() {
     return Double.isNaN(spectralRadius) ? OptionalDouble.empty() : OptionalDouble.of(spectralRadius);
   }
 
-  /** The number of recurrent units, N. */
+  /** {@return the number of recurrent units, N} */
   public int numUnits() {
     return recurrentRegions.stream().mapToInt(RecurrentRegion::units).sum();
   }
 
-  /** The number of input units, I. */
+  /** {@return the number of input units, I} */
   public int numInputs() {
     return inputRegions.stream().mapToInt(InputRegion::units).sum();
   }
 
-  /** The region layout this spec defines. */
+  /** {@return the region layout this spec defines} */
   public RegionLayout layout() {
     return new RegionLayout(recurrentRegions, inputRegions);
   }

@@ -46,37 +46,40 @@ public record RecurrentRegion(
     }
   }
 
-  /** An excitatory region with mRNNTorch's defaults: base firing 0, init 0, no parent. */
+  /** {@return an excitatory region with mRNNTorch's defaults: base firing 0, init 0, no parent} */
   public static RecurrentRegion of(String name, int units) {
     return new RecurrentRegion(name, units, Sign.POS, 0.0, 0.0, null, false);
   }
 
-  /** A copy with the given sign. */
+  /** {@return a copy with the given sign} */
   public RecurrentRegion sign(Sign s) {
     return new RecurrentRegion(name, units, s, baseFiring, init, parent, learnableBias);
   }
 
-  /** A copy that is inhibitory ({@link Sign#NEG}). */
+  /** {@return a copy that is inhibitory ({@link Sign#NEG})} */
   public RecurrentRegion inhibitory() {
     return sign(Sign.NEG);
   }
 
-  /** A copy with the given base firing (tonic input). */
+  /** {@return a copy with the given base firing (tonic input)} */
   public RecurrentRegion baseFiring(double b) {
     return new RecurrentRegion(name, units, sign, b, init, parent, learnableBias);
   }
 
-  /** A copy with the given initial pre-activation. */
+  /** {@return a copy with the given initial pre-activation} */
   public RecurrentRegion init(double x0) {
     return new RecurrentRegion(name, units, sign, baseFiring, x0, parent, learnableBias);
   }
 
-  /** A copy belonging to the given parent region (null for none). */
+  /** {@return a copy belonging to the given parent region (null for none)} */
   public RecurrentRegion parent(String p) {
     return new RecurrentRegion(name, units, sign, baseFiring, init, p, learnableBias);
   }
 
-  /** A copy with mRNNTorch's {@code learnable_bias} flag (kept for fidelity; no effect here). */
+  /**
+   * {@return a copy with mRNNTorch's {@code learnable_bias} flag (kept for fidelity; no effect
+   *     here)}
+   */
   public RecurrentRegion learnableBias(boolean flag) {
     return new RecurrentRegion(name, units, sign, baseFiring, init, parent, flag);
   }

@@ -60,12 +60,12 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
     return numInputs;
   }
 
-  /** The recurrent regions, in model order. */
+  /** {@return the recurrent regions, in model order} */
   public List<RecurrentRegion> recurrentRegions() {
     return recurrent;
   }
 
-  /** The input regions, in input order. */
+  /** {@return the input regions, in input order} */
   public List<InputRegion> inputRegions() {
     return inputs;
   }
@@ -75,27 +75,27 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
     return List.copyOf(recurrentRanges.keySet());
   }
 
-  /** Names of the input regions, in input order. */
+  /** {@return names of the input regions, in input order} */
   public List<String> inputRegionNames() {
     return List.copyOf(inputRanges.keySet());
   }
 
-  /** Names of the parent regions, in the order first seen among the recurrent regions. */
+  /** {@return names of the parent regions, in the order first seen among the recurrent regions} */
   public List<String> parentRegionNames() {
     return List.copyOf(children.keySet());
   }
 
-  /** Whether {@code name} is a leaf recurrent region. */
+  /** {@return whether {@code name} is a leaf recurrent region} */
   public boolean isRecurrentRegion(String name) {
     return recurrentRanges.containsKey(name);
   }
 
-  /** Whether {@code name} is an input region. */
+  /** {@return whether {@code name} is an input region} */
   public boolean isInputRegion(String name) {
     return inputRanges.containsKey(name);
   }
 
-  /** Whether {@code name} is a parent region (grouping recurrent regions). */
+  /** {@return whether {@code name} is a parent region (grouping recurrent regions)} */
   public boolean isParentRegion(String name) {
     return children.containsKey(name);
   }
@@ -141,7 +141,7 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
     return r;
   }
 
-  /** The number of units of a leaf recurrent, parent or input region. */
+  /** {@return the number of units of a leaf recurrent, parent or input region} */
   public int regionSize(String region) {
     if (isInputRegion(region)) {
       return inputRange(region).size();

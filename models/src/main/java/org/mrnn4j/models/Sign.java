@@ -20,12 +20,12 @@ public enum Sign {
     this.value = value;
   }
 
-  /** {@code pos} or {@code neg}, as in mRNNTorch configs. */
+  /** {@return {@code pos} or {@code neg}, as in mRNNTorch configs} */
   public String label() {
     return label;
   }
 
-  /** {@code +1} or {@code -1}. */
+  /** {@return {@code +1} or {@code -1}} */
   public double value() {
     return value;
   }

@@ -21,12 +21,12 @@ public enum Coordinates {
    */
   ACTIVATION;
 
-  /** The value of mRNNTorch's {@code dh} flag for these coordinates. */
+  /** {@return the value of mRNNTorch's {@code dh} flag for these coordinates} */
   public boolean dh() {
     return this == ACTIVATION;
   }
 
-  /** The coordinates for mRNNTorch's {@code dh} flag. */
+  /** {@return the coordinates for mRNNTorch's {@code dh} flag} */
   public static Coordinates fromDh(boolean dh) {
     return dh ? ACTIVATION : PRE_ACTIVATION;
   }

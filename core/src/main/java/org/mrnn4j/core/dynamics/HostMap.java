@@ -11,33 +11,37 @@ package org.mrnn4j.core.dynamics;
  */
 public interface HostMap {
 
-  /** The coordinates of the state. */
+  /** {@return the coordinates of the state} */
   Coordinates coordinates();
 
-  /** The restricted network the map iterates: weights, drive, included units, held values. */
+  /**
+   * {@return the restricted network the map iterates: weights, drive, included units, held values}
+   */
   HostNetwork network();
 
-  /** The number of included units. */
+  /** {@return the number of included units} */
   default int dimension() {
     return network().dimension();
   }
 
-  /** The model indices of the included units, ascending. */
+  /** {@return the model indices of the included units, ascending} */
   default int[] units() {
     return network().units().clone();
   }
 
-  /** The number of units of the whole network. */
+  /** {@return the number of units of the whole network} */
   default int totalUnits() {
     return network().frame().length;
   }
 
-  /** The full network state: {@code s} at the included units, the held values elsewhere. */
+  /**
+   * {@return the full network state: {@code s} at the included units, the held values elsewhere}
+   */
   default double[] embed(double[] s) {
     return network().embed(s);
   }
 
-  /** The included units' entries of a full-length state. */
+  /** {@return the included units' entries of a full-length state} */
   default double[] restrict(double[] full) {
     return network().restrict(full);
   }
@@ -52,7 +56,10 @@ public interface HostMap {
   /** The Jacobian of {@link #residual}, row-major into {@code jac} ({@code d * d} entries). */
   void residualJacobian(double[] s, double[] jac);
 
-  /** The Jacobian of the network's one-step map in these coordinates at {@code s}: stability. */
+  /**
+   * {@return the Jacobian of the network's one-step map in these coordinates at {@code s}:
+   *     stability}
+   */
   double[][] mapJacobian(double[] s);
 
   /**

@@ -16,12 +16,12 @@ import org.mrnn4j.core.IndexRanges;
  */
 public record HostNetwork(double[] weights, double[] drive, int[] units, double[] frame) {
 
-  /** The number of included units. */
+  /** {@return the number of included units} */
   public int dimension() {
     return units.length;
   }
 
-  /** {@code (W s)_i} over the included block. */
+  /** {@return {@code (W s)_i} over the included block} */
   public double dotRow(int i, double[] v) {
     int n = units.length;
     int row = i * n;
@@ -58,7 +58,7 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return 0.5 * sum;
   }
 
-  /** The full state: {@code s} at the included units, the held values elsewhere. */
+  /** {@return the full state: {@code s} at the included units, the held values elsewhere} */
   public double[] embed(double[] s) {
     check(s, "state");
     double[] full = frame.clone();
@@ -68,7 +68,7 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return full;
   }
 
-  /** The included units' entries of a full-length state. */
+  /** {@return the included units' entries of a full-length state} */
   public double[] restrict(double[] full) {
     if (full.length != frame.length) {
       throw new IllegalArgumentException(

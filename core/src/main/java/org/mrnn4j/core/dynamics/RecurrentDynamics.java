@@ -19,38 +19,41 @@ import org.mrnn4j.core.TensorScope;
  */
 public interface RecurrentDynamics {
 
-  /** The backend the model computes on. */
+  /** {@return the backend the model computes on} */
   Backend backend();
 
-  /** Where its units lie. */
+  /** {@return where its units lie} */
   UnitLayout layout();
 
-  /** N, the number of recurrent units. */
+  /** {@return N, the number of recurrent units} */
   default int numUnits() {
     return layout().numUnits();
   }
 
-  /** I, the number of inputs. */
+  /** {@return I, the number of inputs} */
   default int numInputs() {
     return layout().numInputs();
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   Activation activation();
 
-  /** The effective recurrent weights {@code [N, N]}, rows destination units; the model's own. */
+  /**
+   * {@return the effective recurrent weights {@code [N, N]}, rows destination units; the model's
+   *     own}
+   */
   Tensor recurrentWeights();
 
-  /** The effective input weights {@code [N, I]}; the model's own. */
+  /** {@return the effective input weights {@code [N, I]}; the model's own} */
   Tensor inputWeights();
 
-  /** The tonic input {@code [N]}; the model's own. */
+  /** {@return the tonic input {@code [N]}; the model's own} */
   Tensor tonicInput();
 
-  /** The coordinates its state is written in when none is asked for. */
+  /** {@return the coordinates its state is written in when none is asked for} */
   Coordinates naturalCoordinates();
 
-  /** Every coordinate system it offers for linearizations and solvers. */
+  /** {@return every coordinate system it offers for linearizations and solvers} */
   Set<Coordinates> coordinates();
 
   /**
@@ -132,10 +135,10 @@ public interface RecurrentDynamics {
   HostMap hostMap(Coordinates coordinates, double[] input, IndexRanges included,
       double[] heldState);
 
-  /** Whether the model has been closed (its tensors freed). */
+  /** {@return whether the model has been closed (its tensors freed)} */
   boolean isClosed();
 
-  /** What the model is, for messages: its kind, units, inputs and backend. */
+  /** {@return what the model is, for messages: its kind, units, inputs and backend} */
   default String describe() {
     return "recurrent model (" + numUnits() + " units, " + numInputs() + " inputs, on "
         + backend().name() + ")";

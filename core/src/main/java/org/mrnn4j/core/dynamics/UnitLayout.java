@@ -13,13 +13,13 @@ import org.mrnn4j.core.IndexRanges;
  */
 public interface UnitLayout {
 
-  /** N, the number of recurrent units. */
+  /** {@return N, the number of recurrent units} */
   int numUnits();
 
-  /** I, the number of inputs. */
+  /** {@return I, the number of inputs} */
   int numInputs();
 
-  /** The leaf regions, in the model's order. */
+  /** {@return the leaf regions, in the model's order} */
   List<String> recurrentRegionNames();
 
   /**
@@ -43,10 +43,12 @@ public interface UnitLayout {
    */
   List<String> expandRegions(Collection<String> regions);
 
-  /** The leaf regions the given ones do not select, in the model's order (none for empty). */
+  /**
+   * {@return the leaf regions the given ones do not select, in the model's order (none for empty)}
+   */
   List<String> excludedRegions(Collection<String> regions);
 
-  /** One region named {@code name} of {@code units} units, and {@code inputs} inputs. */
+  /** {@return one region named {@code name} of {@code units} units, and {@code inputs} inputs} */
   static UnitLayout single(String name, int units, int inputs) {
     return new SingleRegion(name, units, inputs);
   }

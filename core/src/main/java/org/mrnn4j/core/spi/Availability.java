@@ -15,12 +15,12 @@ public record Availability(boolean available, String reason) {
     Objects.requireNonNull(reason, "reason");
   }
 
-  /** Available, with a note on what was found (a device name, a library version). */
+  /** {@return available, with a note on what was found (a device name, a library version)} */
   public static Availability available(String detail) {
     return new Availability(true, detail);
   }
 
-  /** Unavailable for {@code reason}. */
+  /** {@return unavailable for {@code reason}} */
   public static Availability unavailable(String reason) {
     return new Availability(false, reason);
   }

@@ -16,17 +16,17 @@ public final class BackendOptions {
     this.values = Map.copyOf(values);
   }
 
-  /** No options. */
+  /** {@return no options} */
   public static BackendOptions none() {
     return NONE;
   }
 
-  /** Options from a map (copied). */
+  /** {@return options from a map (copied)} */
   public static BackendOptions of(Map<String, String> values) {
     return new BackendOptions(values);
   }
 
-  /** The value of {@code key}, if set. */
+  /** {@return the value of {@code key}, if set} */
   public Optional<String> get(String key) {
     return Optional.ofNullable(values.get(key));
   }
@@ -49,7 +49,7 @@ public final class BackendOptions {
     }
   }
 
-  /** All options, sorted by key. */
+  /** {@return all options, sorted by key} */
   public Map<String, String> asMap() {
     return new TreeMap<>(values);
   }

@@ -17,7 +17,7 @@ import org.mrnn4j.core.Backend;
  */
 public interface BackendProvider {
 
-  /** The backend's name, lower case, for example {@code ejml}; unique among providers. */
+  /** {@return the backend's name, lower case, for example {@code ejml}; unique among providers} */
   String name();
 
   /**
@@ -26,7 +26,7 @@ public interface BackendProvider {
    */
   int rank();
 
-  /** One line for users: what this backend is. */
+  /** {@return one line for users: what this backend is} */
   String description();
 
   /**

@@ -237,7 +237,7 @@ public final class ConformanceCase {
     return new ConformanceCase(file, root);
   }
 
-  /** Every {@code *.json} file of a directory, sorted by file name. */
+  /** {@return every {@code *.json} file of a directory, sorted by file name} */
   public static List<Path> list(Path casesDirectory) throws IOException {
     try (Stream<Path> s = Files.list(casesDirectory)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
@@ -456,7 +456,7 @@ public final class ConformanceCase {
     }
   }
 
-  /** The state dict's six matrices as parameters. */
+  /** {@return the state dict's six matrices as parameters} */
   public ModelParameters parameters() throws ModelFormatException {
     String[] keys = {ModelParameters.W_REC, ModelParameters.W_REC_MASK, ModelParameters.W_REC_SIGN,
         ModelParameters.W_INP, ModelParameters.W_INP_MASK, ModelParameters.W_INP_SIGN};
@@ -479,67 +479,67 @@ public final class ConformanceCase {
     }
   }
 
-  /** The tolerance for this case's dtype. */
+  /** {@return the tolerance for this case's dtype} */
   public Tolerance tolerance() {
     return Tolerance.of(dtype);
   }
 
-  /** The file this case was read from. */
+  /** {@return the file this case was read from} */
   public Path file() {
     return file;
   }
 
-  /** The case's unique name. */
+  /** {@return the case's unique name} */
   public String id() {
     return id;
   }
 
-  /** {@code float64}, or {@code float32} for cases built from float32 checkpoints. */
+  /** {@return {@code float64}, or {@code float32} for cases built from float32 checkpoints} */
   public DType dtype() {
     return dtype;
   }
 
-  /** Leaky or Elman. */
+  /** {@return leaky or Elman} */
   public ModelKind kind() {
     return model.kind();
   }
 
-  /** The {@code model} block, typed. */
+  /** {@return the {@code model} block, typed} */
   public MrnnConfig.ModelOptions model() {
     return model;
   }
 
-  /** The {@code model} block's {@code alpha} (leaky), if present. */
+  /** {@return the {@code model} block's {@code alpha} (leaky), if present} */
   public Optional<Double> alpha() {
     return Optional.ofNullable(alpha);
   }
 
-  /** The {@code model} block as JSON. */
+  /** {@return the {@code model} block as JSON} */
   public JsonNode modelJson() {
     return modelNode.deepCopy();
   }
 
-  /** The {@code config} block as JSON. */
+  /** {@return the {@code config} block as JSON} */
   public JsonNode configJson() {
     return configNode.deepCopy();
   }
 
-  /** The {@code config} block, parsed. */
+  /** {@return the {@code config} block, parsed} */
   public MrnnConfig config() {
     return config;
   }
 
-  /** The state dict's arrays by key. */
+  /** {@return the state dict's arrays by key} */
   public Map<String, NumericArray> stateDict() {
     return stateDict;
   }
 
-  /** The checkpoint file name (real cases), if any. */
+  /** {@return the checkpoint file name (real cases), if any} */
   public Optional<String> checkpoint() {
     return Optional.ofNullable(checkpoint);
   }
 
-  /** The key prefix used in the checkpoint ({@code ""} or {@code "rnn."}), if any. */
+  /** {@return the key prefix used in the checkpoint ({@code ""} or {@code "rnn."}), if any} */
   public Optional<String> checkpointPrefix() {
     return Optional.ofNullable(checkpointPrefix);
   }
@@ -554,32 +554,32 @@ public final class ConformanceCase {
     });
   }
 
-  /** The {@code expect} block, if any. */
+  /** {@return the {@code expect} block, if any} */
   public Optional<Expect> expect() {
     return Optional.ofNullable(expect);
   }
 
-  /** The linearizations (possibly none). */
+  /** {@return the linearizations (possibly none)} */
   public List<Linearization> linearizations() {
     return linearizations;
   }
 
-  /** The simulations (possibly none). */
+  /** {@return the simulations (possibly none)} */
   public List<SimulationCase> simulations() {
     return simulations;
   }
 
-  /** The readout (flip-flop cases), if any. */
+  /** {@return the readout (flip-flop cases), if any} */
   public Optional<Readout> readout() {
     return Optional.ofNullable(readout);
   }
 
-  /** The {@code task} block (flip-flop cases), if any. */
+  /** {@return the {@code task} block (flip-flop cases), if any} */
   public Optional<JsonNode> task() {
     return Optional.ofNullable(task).map(JsonNode::deepCopy);
   }
 
-  /** The fixed points (flip-flop cases), if any. */
+  /** {@return the fixed points (flip-flop cases), if any} */
   public Optional<FixedPoints> fixedPoints() {
     return Optional.ofNullable(fixedPoints);
   }

@@ -29,24 +29,24 @@ public record NumericArray(int[] shape, double[] data) {
     }
   }
 
-  /** A copy of the shape. */
+  /** {@return a copy of the shape} */
   @Override
   public int[] shape() {
     return shape.clone();
   }
 
-  /** A copy of the values. */
+  /** {@return a copy of the values} */
   @Override
   public double[] data() {
     return data.clone();
   }
 
-  /** The number of dimensions. */
+  /** {@return the number of dimensions} */
   public int rank() {
     return shape.length;
   }
 
-  /** The size of dimension {@code axis}. */
+  /** {@return the size of dimension {@code axis}} */
   public int dim(int axis) {
     return shape[axis];
   }
@@ -71,7 +71,7 @@ public record NumericArray(int[] shape, double[] data) {
     return data.clone();
   }
 
-  /** A float64 tensor of this array on {@code backend}; the caller owns it. */
+  /** {@return a float64 tensor of this array on {@code backend}; the caller owns it} */
   public Tensor toTensor(Backend backend) {
     return backend.fromArray(data, shape);
   }

@@ -43,17 +43,17 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
 
   private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
 
-  /** The tolerance for a case's dtype. */
+  /** {@return the tolerance for a case's dtype} */
   public static Tolerance of(DType dtype) {
     return dtype == DType.FLOAT32 ? FLOAT32 : FLOAT64;
   }
 
-  /** The allowed difference from {@code expected}. */
+  /** {@return the allowed difference from {@code expected}} */
   public double allowed(double expected) {
     return atol + rtol * Math.abs(expected);
   }
 
-  /** Whether {@code actual} matches {@code expected} (NaN never matches). */
+  /** {@return whether {@code actual} matches {@code expected} (NaN never matches)} */
   public boolean matches(double actual, double expected) {
     return Math.abs(actual - expected) <= allowed(expected);
   }
@@ -90,7 +90,9 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
         : first + " (and " + (bad - 1) + " more of " + expected.length + " entries)");
   }
 
-  /** {@link #compare(String, int[], double[], int[], double[])} for an array and values. */
+  /**
+   * {@return {@link #compare(String, int[], double[], int[], double[])} for an array and values}
+   */
   public Optional<String> compare(String name, NumericArray expected, int[] actualShape,
       double[] actual) {
     return compare(name, expected.shape(), expected.data(), actualShape, actual);

@@ -58,7 +58,7 @@ public final class ModelFiles {
     }
   }
 
-  /** The document {@link #save} writes. */
+  /** {@return the document {@link #save} writes} */
   public static ObjectNode toJson(RecurrentModel model) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);

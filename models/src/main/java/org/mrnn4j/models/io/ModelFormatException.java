@@ -50,17 +50,17 @@ public class ModelFormatException extends IOException {
     return sb.append(problem).toString();
   }
 
-  /** The file, or null. */
+  /** {@return the file, or null} */
   public String file() {
     return file;
   }
 
-  /** The entry or field within the file, or null. */
+  /** {@return the entry or field within the file, or null} */
   public String location() {
     return location;
   }
 
-  /** What was wrong and what was expected: the message without file and location. */
+  /** {@return what was wrong and what was expected: the message without file and location} */
   public String problem() {
     return problem;
   }

@@ -55,12 +55,12 @@ public final class NumpyArrays {
    * @param dtype the dtype it was stored in: {@code float32} or {@code float64}
    */
   public record NdArray(int[] shape, double[] data, String dtype) {
-    /** The number of dimensions. */
+    /** {@return the number of dimensions} */
     public int rank() {
       return shape.length;
     }
 
-    /** The shape as NumPy prints it, for messages: {@code (200, 30)}. */
+    /** {@return the shape as NumPy prints it, for messages: {@code (200, 30)}} */
     public String shapeText() {
       return NumpyArrays.shapeText(shape);
     }

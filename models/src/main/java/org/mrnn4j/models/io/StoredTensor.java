@@ -48,18 +48,18 @@ public record StoredTensor(String key, DType dtype, int[] shape, double[] data) 
     }
   }
 
-  /** A copy of the dimensions. */
+  /** {@return a copy of the dimensions} */
   @Override
   public int[] shape() {
     return shape.clone();
   }
 
-  /** The number of dimensions. */
+  /** {@return the number of dimensions} */
   public int rank() {
     return shape.length;
   }
 
-  /** The number of values, {@code data().length}. */
+  /** {@return the number of values, {@code data().length}} */
   public int numel() {
     return data.length;
   }

@@ -180,7 +180,7 @@ public final class TorchCheckpoint {
         Collections.unmodifiableSet(skipped));
   }
 
-  /** The keys whose tensors were read, in file order. */
+  /** {@return the keys whose tensors were read, in file order} */
   public Set<String> keys() {
     return tensors.keySet();
   }
@@ -208,17 +208,17 @@ public final class TorchCheckpoint {
     return t;
   }
 
-  /** The tensor stored under {@code key}, if any. */
+  /** {@return the tensor stored under {@code key}, if any} */
   public Optional<StoredTensor> find(String key) {
     return Optional.ofNullable(tensors.get(key));
   }
 
-  /** The number of tensors. */
+  /** {@return the number of tensors} */
   public int size() {
     return tensors.size();
   }
 
-  /** The file (or name) this was read from. */
+  /** {@return the file (or name) this was read from} */
   public String source() {
     return source;
   }
