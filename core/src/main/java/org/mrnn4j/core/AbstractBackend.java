@@ -451,18 +451,40 @@ public abstract class AbstractBackend implements Backend {
 
   // ------------------------------------------------------------------ to implement
 
-  /** Creates a tensor from validated, row-major data (the array may be kept: it is a copy). */
+  /**
+   * Creates a tensor from validated, row-major data (the array may be kept: it is a copy).
+   *
+   * @param data the values, row-major
+   * @param dtype the element type
+   * @param shape the dimensions
+   * @return a new tensor
+   */
   protected abstract Tensor doFromArray(double[] data, DType dtype, int[] shape);
 
-  /** {@return the reshaped tensor} The sizes agree. The default copies. */
+  /**
+   * {@return the reshaped tensor} The sizes agree. The default copies.
+   *
+   * @param a the tensor
+   * @param shape the dimensions
+   */
   protected Tensor doReshape(Tensor a, int[] shape) {
     return doFromArray(a.toArray(), a.dtype(), shape);
   }
 
-  /** {@return the transpose of a matrix} */
+  /**
+   * {@return the transpose of a matrix}
+   *
+   * @param a the tensor
+   */
   protected abstract Tensor doTranspose(Tensor a);
 
-  /** {@return a slice along the first axis} The default copies through the host. */
+  /**
+   * {@return a slice along the first axis} The default copies through the host.
+   *
+   * @param a the tensor
+   * @param from the first index, inclusive
+   * @param to the last index, exclusive
+   */
   protected Tensor doSlice(Tensor a, int from, int to) {
     int[] shape = a.shape();
     int inner = (int) (a.size() / shape[0]);
@@ -473,7 +495,13 @@ public abstract class AbstractBackend implements Backend {
     return doFromArray(out, a.dtype(), shape);
   }
 
-  /** Select along the first axis; the default slices and reshapes. */
+  /**
+   * Select along the first axis; the default slices and reshapes.
+   *
+   * @param a the tensor
+   * @param index the index along the first axis
+   * @return the entry, one rank lower
+   */
   protected Tensor doSelect(Tensor a, int index) {
     int[] shape = a.shape();
     try (Tensor s = doSlice(a, index, index + 1)) {
@@ -485,6 +513,10 @@ public abstract class AbstractBackend implements Backend {
    * The parts' elements one after the other (row-major), as one tensor of {@code shape}: both
    * {@link #stack} (a new first axis) and {@link #concat} (along the first axis) are this, with
    * the shape computed and checked by the caller. The default copies through the host.
+   *
+   * @param parts the tensors, in order
+   * @param shape the dimensions
+   * @return the parts joined into one tensor of {@code shape}
    */
   protected Tensor doJoin(List<Tensor> parts, int[] shape) {
     return doFromArray(hostConcat(parts), parts.get(0).dtype(), shape);
@@ -505,40 +537,101 @@ public abstract class AbstractBackend implements Backend {
     return out;
   }
 
-  /** {@return the matrices side by side} Row counts agree. */
+  /**
+   * {@return the matrices side by side} Row counts agree.
+   *
+   * @param parts the tensors, in order
+   */
   protected abstract Tensor doConcatColumns(List<Tensor> parts);
 
-  /** {@return a block of a matrix} The ranges are valid. */
+  /**
+   * {@return a block of a matrix} The ranges are valid.
+   *
+   * @param a the tensor
+   * @param rows the rows to keep
+   * @param columns the columns to keep
+   */
   protected abstract Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns);
 
-  /** {@return the matrix product} Dimensions agree. */
+  /**
+   * {@return the matrix product} Dimensions agree.
+   *
+   * @param a the left factor
+   * @param transposeA whether to use the transpose of {@code a}
+   * @param b the right factor
+   * @param transposeB whether to use the transpose of {@code b}
+   */
   protected abstract Tensor doMatmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
-  /** {@return {@code alpha a + beta b}} Shapes agree. */
+  /**
+   * {@return {@code alpha a + beta b}} Shapes agree.
+   *
+   * @param alpha the coefficient of {@code a}
+   * @param a the first operand
+   * @param beta the coefficient of {@code b}
+   * @param b the second operand, of the same shape
+   */
   protected abstract Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b);
 
-  /** {@return the elementwise product} Shapes agree. */
+  /**
+   * {@return the elementwise product} Shapes agree.
+   *
+   * @param a the first operand
+   * @param b the second operand, of the same shape
+   */
   protected abstract Tensor doMul(Tensor a, Tensor b);
 
-  /** {@return {@code s a}} */
+  /**
+   * {@return {@code s a}}
+   *
+   * @param a the tensor
+   * @param s the scale factor
+   */
   protected abstract Tensor doScale(Tensor a, double s);
 
-  /** {@return the vector added along the last axis} Shapes agree. */
+  /**
+   * {@return the vector added along the last axis} Shapes agree.
+   *
+   * @param a the tensor
+   * @param v the vector, as long as the last axis of {@code a}
+   */
   protected abstract Tensor doAddVector(Tensor a, Tensor v);
 
-  /** {@return the activation, or its derivative when {@code derivative}} */
+  /**
+   * {@return the activation, or its derivative when {@code derivative}}
+   *
+   * @param f the activation
+   * @param x the pre-activations
+   * @param derivative whether the derivative is wanted instead
+   */
   protected abstract Tensor doActivate(Activation f, Tensor x, boolean derivative);
 
-  /** {@return the Jacobian block} The spec is valid and unbatched, ranges resolved. */
+  /**
+   * {@return the Jacobian block} The spec is valid and unbatched, ranges resolved.
+   *
+   * @param spec the Jacobian's factors and block
+   * @param rows the rows
+   * @param columns the columns to keep
+   */
   protected abstract Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns);
 
-  /** {@return the batched Jacobian} The spec is valid, with batch size {@code batch}. */
+  /**
+   * {@return the batched Jacobian} The spec is valid, with batch size {@code batch}.
+   *
+   * @param spec the Jacobian's factors and block
+   * @param rows the rows
+   * @param columns the columns to keep
+   * @param batch the batch size B
+   */
   protected abstract Tensor doJacobianBatch(
       JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch);
 
   /**
    * {@return the eigendecomposition of a valid square matrix, made by {@link
    *     Eigendecomposition#of}}
+   *
+   * @param a the tensor
+   * @param vectors whether to compute eigenvectors too
    */
   protected abstract Eigendecomposition doEig(Tensor a, boolean vectors);
 
@@ -548,6 +641,9 @@ public abstract class AbstractBackend implements Backend {
    * backend gets a correct simulation for free; backends override it to fuse each step.
    * Overrides must compute the formulas of {@link RecurrenceSpec} in that order of operations:
    * {@code c = h W^T + E_t}, then {@code x + alpha (c - x)}.
+   *
+   * @param spec the recurrence to run
+   * @return the states after each step
    */
   protected RecurrenceStates doRecurrence(RecurrenceSpec spec) {
     boolean batchFirst = spec.batchFirst();
@@ -594,6 +690,12 @@ public abstract class AbstractBackend implements Backend {
    * {@code [columns.size(), k]}. This default composes one {@link #matmul} with {@code W} (or the
    * {@link #block} of it, gathered per call) and does the diagonal scalings and the identity on
    * the host, O((n + m) k); backends override it to skip the copies.
+   *
+   * @param spec the Jacobian's factors and block
+   * @param rows the rows
+   * @param columns the columns to keep
+   * @param vectors the vectors {@code V}, one per column
+   * @return {@code J V}
    */
   protected Tensor doJacobianTimes(JacobianSpec spec, IndexRanges rows, IndexRanges columns,
       Tensor vectors) {
@@ -619,6 +721,10 @@ public abstract class AbstractBackend implements Backend {
    * fork-join pool (bounded by the cores, however many threads call), in batch order: they are
    * independent, and a backend is thread-safe by contract, so a batch uses every core whatever
    * the backend's own kernels do.
+   *
+   * @param a the tensor
+   * @param vectors whether to compute eigenvectors too
+   * @return one decomposition per matrix, in batch order
    */
   protected List<Eigendecomposition> doEigBatch(Tensor a, boolean vectors) {
     java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, a.dim(0));
@@ -685,6 +791,9 @@ public abstract class AbstractBackend implements Backend {
    * {@code do...} method, so backends need not. A backend that reads a tensor's storage elsewhere (outside a {@code do...} method)
    * holds it with this too.
    *
+   * @param op the operation's name, for messages
+   * @param operands the tensors it uses
+   * @return the hold, to close when the operation ends
    * @throws IllegalStateException naming the operation and the backend or tensor if it is closed
    */
   protected final Hold hold(String op, Tensor... operands) {
@@ -709,6 +818,8 @@ public abstract class AbstractBackend implements Backend {
   /**
    * Checks that {@code t} is an open tensor of this backend.
    *
+   * @param op the operation's name, for messages
+   * @param t the tensor
    * @throws IllegalArgumentException if it is null or belongs to another backend
    * @throws IllegalStateException if it is closed
    */

@@ -32,14 +32,23 @@ public interface Backend extends AutoCloseable {
   /** {@return what this backend supports beyond float64 arithmetic} */
   Set<Capability> capabilities();
 
-  /** {@return whether {@link #capabilities()} contains {@code capability}} */
+  /**
+   * {@return whether {@link #capabilities()} contains {@code capability}}
+   *
+   * @param capability the capability
+   */
   default boolean supports(Capability capability) {
     return capabilities().contains(capability);
   }
 
   // ---------------------------------------------------------------- creation and transfer
 
-  /** {@return a float64 tensor holding {@code data} (row-major, copied) with the given shape} */
+  /**
+   * {@return a float64 tensor holding {@code data} (row-major, copied) with the given shape}
+   *
+   * @param data the values, row-major
+   * @param shape the dimensions
+   */
   default Tensor fromArray(double[] data, int... shape) {
     return fromArray(data, DType.FLOAT64, shape);
   }
@@ -47,60 +56,127 @@ public interface Backend extends AutoCloseable {
   /**
    * A tensor holding {@code data} (row-major, copied, rounded for float32) with the given shape.
    *
+   * @param data the values, row-major
+   * @param dtype the element type
+   * @param shape the dimensions
+   * @return a new tensor owned by the caller
    * @throws IllegalArgumentException if {@code data.length} differs from the shape's size
    * @throws UnsupportedOperationException if the backend lacks {@link Capability#FLOAT32}
    */
   Tensor fromArray(double[] data, DType dtype, int... shape);
 
-  /** {@return a float64 matrix from an array of equally long rows} */
+  /**
+   * {@return a float64 matrix from an array of equally long rows}
+   *
+   * @param rows the rows, of equal length
+   */
   Tensor fromMatrix(double[][] rows);
 
-  /** {@return a float64 tensor of zeros} */
+  /**
+   * {@return a float64 tensor of zeros}
+   *
+   * @param shape the dimensions
+   */
   default Tensor zeros(int... shape) {
     return zeros(DType.FLOAT64, shape);
   }
 
-  /** {@return a tensor of zeros of the given dtype} */
+  /**
+   * {@return a tensor of zeros of the given dtype}
+   *
+   * @param dtype the element type
+   * @param shape the dimensions
+   */
   Tensor zeros(DType dtype, int... shape);
 
-  /** {@return a copy of {@code tensor}, which may belong to any backend, owned by this one} */
+  /**
+   * {@return a copy of {@code tensor}, which may belong to any backend, owned by this one}
+   *
+   * @param tensor a tensor of any backend
+   */
   Tensor copyOf(Tensor tensor);
 
-  /** {@return a copy of {@code tensor} converted to {@code dtype}} */
+  /**
+   * {@return a copy of {@code tensor} converted to {@code dtype}}
+   *
+   * @param tensor a tensor of any backend
+   * @param dtype the element type
+   */
   Tensor cast(Tensor tensor, DType dtype);
 
   // ---------------------------------------------------------------- shape
 
-  /** {@return the same elements in a new shape of equal size} */
+  /**
+   * {@return the same elements in a new shape of equal size}
+   *
+   * @param a the tensor
+   * @param shape the dimensions
+   */
   Tensor reshape(Tensor a, int... shape);
 
-  /** {@return the transpose of a matrix} */
+  /**
+   * {@return the transpose of a matrix}
+   *
+   * @param a the tensor
+   */
   Tensor transpose(Tensor a);
 
-  /** {@return entries {@code from} (inclusive) to {@code to} (exclusive) along the first axis} */
+  /**
+   * {@return entries {@code from} (inclusive) to {@code to} (exclusive) along the first axis}
+   *
+   * @param a the tensor
+   * @param from the first index, inclusive
+   * @param to the last index, exclusive
+   */
   Tensor slice(Tensor a, int from, int to);
 
   /**
    * {@return entry {@code index} along the first axis, one rank lower: a row of a matrix, a matrix
    *     of a batch}
+   *
+   * @param a the tensor
+   * @param index the index along the first axis
    */
   Tensor select(Tensor a, int index);
 
-  /** {@return tensors of equal shape stacked along a new first axis} */
+  /**
+   * {@return tensors of equal shape stacked along a new first axis}
+   *
+   * @param parts the tensors, in order
+   */
   Tensor stack(List<Tensor> parts);
 
-  /** {@return tensors concatenated along the first axis; the other dimensions must agree} */
+  /**
+   * {@return tensors concatenated along the first axis; the other dimensions must agree}
+   *
+   * @param parts the tensors, in order
+   */
   Tensor concat(List<Tensor> parts);
 
-  /** {@return columns {@code from} (inclusive) to {@code to} (exclusive) of a matrix} */
+  /**
+   * {@return columns {@code from} (inclusive) to {@code to} (exclusive) of a matrix}
+   *
+   * @param a the tensor
+   * @param from the first index, inclusive
+   * @param to the last index, exclusive
+   */
   Tensor sliceColumns(Tensor a, int from, int to);
 
-  /** {@return matrices with equal row counts, side by side} */
+  /**
+   * {@return matrices with equal row counts, side by side}
+   *
+   * @param parts the tensors, in order
+   */
   Tensor concatColumns(List<Tensor> parts);
 
   /**
    * The block of a matrix at the given rows and columns (either may be {@code null} for all), the
    * selected indices numbered consecutively in ascending order.
+   *
+   * @param a the tensor
+   * @param rows the rows to keep
+   * @param columns the columns to keep
+   * @return the block {@code [|rows|, |columns|]}, owned by the caller
    */
   Tensor block(Tensor a, IndexRanges rows, IndexRanges columns);
 
@@ -109,43 +185,92 @@ public interface Backend extends AutoCloseable {
   /**
    * The matrix product {@code op(a) * op(b)} where {@code op} transposes when asked.
    *
+   * @param a the left factor
+   * @param transposeA whether to use the transpose of {@code a}
+   * @param b the right factor
+   * @param transposeB whether to use the transpose of {@code b}
+   * @return the product, owned by the caller
    * @throws IllegalArgumentException if the inner dimensions differ or an operand is not a matrix
    */
   Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
-  /** {@return the matrix product {@code a * b}} */
+  /**
+   * {@return the matrix product {@code a * b}}
+   *
+   * @param a the left factor
+   * @param b the right factor
+   */
   default Tensor matmul(Tensor a, Tensor b) {
     return matmul(a, false, b, false);
   }
 
-  /** {@return elementwise {@code a + b}; equal shapes} */
+  /**
+   * {@return elementwise {@code a + b}; equal shapes}
+   *
+   * @param a the first operand
+   * @param b the second operand, of the same shape
+   */
   Tensor add(Tensor a, Tensor b);
 
-  /** {@return elementwise {@code a - b}; equal shapes} */
+  /**
+   * {@return elementwise {@code a - b}; equal shapes}
+   *
+   * @param a the first operand
+   * @param b the second operand, of the same shape
+   */
   Tensor sub(Tensor a, Tensor b);
 
-  /** {@return elementwise {@code a * b}; equal shapes} */
+  /**
+   * {@return elementwise {@code a * b}; equal shapes}
+   *
+   * @param a the first operand
+   * @param b the second operand, of the same shape
+   */
   Tensor mul(Tensor a, Tensor b);
 
-  /** {@return {@code s * a}} */
+  /**
+   * {@return {@code s * a}}
+   *
+   * @param a the tensor
+   * @param s the scale factor
+   */
   Tensor scale(Tensor a, double s);
 
-  /** {@return {@code alpha * a + beta * b}; equal shapes} */
+  /**
+   * {@return {@code alpha * a + beta * b}; equal shapes}
+   *
+   * @param alpha the coefficient of {@code a}
+   * @param a the first operand
+   * @param beta the coefficient of {@code b}
+   * @param b the second operand, of the same shape
+   */
   Tensor axpby(double alpha, Tensor a, double beta, Tensor b);
 
   /**
    * {@code a} plus the vector {@code v} added along the last axis: {@code v} has shape {@code [n]}
    * where {@code a}'s last dimension is {@code n} (a bias added to every row).
+   *
+   * @param a the tensor
+   * @param v the vector, as long as the last axis of {@code a}
+   * @return {@code a + v} broadcast over the leading axes, owned by the caller
    */
   Tensor addVector(Tensor a, Tensor v);
 
   /**
    * {@return the activation {@code f} applied elementwise, with PyTorch's conventions ({@link
    *     Activation})}
+   *
+   * @param f the activation
+   * @param x the pre-activations
    */
   Tensor activate(Activation f, Tensor x);
 
-  /** {@return the derivative of {@code f} elementwise at {@code x}, with PyTorch's conventions} */
+  /**
+   * {@return the derivative of {@code f} elementwise at {@code x}, with PyTorch's conventions}
+   *
+   * @param f the activation
+   * @param x the pre-activations
+   */
   Tensor activateDerivative(Activation f, Tensor x);
 
   // ---------------------------------------------------------------- kernels
@@ -155,6 +280,8 @@ public interface Backend extends AutoCloseable {
    * to the spec's rows and columns: shape {@code [rows.size(), columns.size()]}. Costs one pass over
    * the block; no dense identity and no matrix product.
    *
+   * @param spec the Jacobian's factors and block
+   * @return the Jacobian block {@code [|rows|, |columns|]}, owned by the caller
    * @throws IllegalArgumentException if a scale is not a vector of the matching length, or a range
    *     lies outside {@code W}
    */
@@ -164,6 +291,8 @@ public interface Backend extends AutoCloseable {
    * The structured Jacobian at {@code B} operating points: the scales present have shape
    * {@code [B, n]} and {@code [B, m]}; the result has shape {@code [B, rows.size(), columns.size()]}.
    *
+   * @param spec the Jacobian's factors and block
+   * @return the Jacobians {@code [B, |rows|, |columns|]}, owned by the caller
    * @throws IllegalArgumentException if no scale is given (there is no batch) or their batch sizes
    *     differ
    */
@@ -181,6 +310,7 @@ public interface Backend extends AutoCloseable {
    * operations differs).
    *
    * @param vectors shape {@code [columns.size(), k]}, the dtype of {@code W}
+   * @param spec the Jacobian's factors and block
    * @return shape {@code [rows.size(), k]}
    * @throws IllegalArgumentException if the spec is batched or invalid (as for {@link #jacobian}),
    *     or {@code vectors} is not a matrix with {@code columns.size()} rows of that dtype
@@ -192,6 +322,8 @@ public interface Backend extends AutoCloseable {
    * {@code h_t = f(x_t)} for a batch, returned in the drive's layout. This is the simulation
    * kernel: backends fuse each step into a matrix product and one elementwise pass.
    *
+   * @param spec the recurrence to run
+   * @return the states after each step, owned by the caller
    * @throws IllegalArgumentException if a tensor is missing or has the wrong shape or dtype (the
    *     message names it, its shape and the expected one), {@code x0} is given to or missing from
    *     the wrong kind of recurrence, or {@code alpha} is not finite
@@ -209,6 +341,8 @@ public interface Backend extends AutoCloseable {
    * beyond rounding ({@code 1e-12 |A|_F}).
    *
    * @param vectors whether to compute eigenvectors (requires {@link Capability#EIGENVECTORS})
+   * @param a the tensor
+   * @return the eigenvalues in canonical order, with eigenvectors if asked for
    * @throws IllegalArgumentException if {@code a} is not square
    * @throws ArithmeticException if {@code a} holds NaN or infinite entries, or the iteration fails
    */
@@ -216,6 +350,10 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@link #eig} for every matrix of a batch of shape {@code [B, n, n]}, in batch order.
+   *
+   * @param a the tensor
+   * @param vectors whether to compute eigenvectors too
+   * @return one decomposition per matrix, in batch order
    */
   List<Eigendecomposition> eigBatch(Tensor a, boolean vectors);
 
