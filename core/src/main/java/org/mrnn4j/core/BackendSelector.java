@@ -42,6 +42,10 @@ public final class BackendSelector {
   /**
    * A selector over explicit providers, reading {@value #PROPERTY} and {@value #ENVIRONMENT} from
    * the given lookups (for example {@code System::getProperty} and {@code System::getenv}).
+   *
+   * @param providers the providers to choose among
+   * @param properties looks up system properties by name
+   * @param environment looks up environment variables by name
    */
   public BackendSelector(
       List<BackendProvider> providers,
@@ -80,6 +84,9 @@ public final class BackendSelector {
    * A selector over the providers that {@link ServiceLoader} finds with {@code loader}, reading the
    * real system properties and environment. A provider class that fails to load is listed as
    * unavailable with the reason.
+   *
+   * @param loader the class loader to search
+   * @return a selector over the providers the loader finds
    */
   public static BackendSelector fromServiceLoader(ClassLoader loader) {
     List<BackendProvider> found = new ArrayList<>();
@@ -107,7 +114,11 @@ public final class BackendSelector {
         .collect(Collectors.toList());
   }
 
-  /** {@return the provider called {@code name} (case-insensitive), if present} */
+  /**
+   * {@return the provider called {@code name} (case-insensitive), if present}
+   *
+   * @param name a backend's name, or null or blank for the default
+   */
   public Optional<BackendProvider> provider(String name) {
     String key = name.trim().toLowerCase(Locale.ROOT);
     return providers.stream().filter(p -> p.name().equalsIgnoreCase(key)).findFirst();
@@ -118,6 +129,9 @@ public final class BackendSelector {
    * {@link BackendSelfTest} on a backend it creates with no options (once per selector), turning
    * any failure into an answer: a backend that cannot be trusted is unavailable, with what was
    * wrong, the provider's detail (library versions) and what to do.
+   *
+   * @param provider the provider
+   * @return whether it can run here, and why not
    */
   public Availability probe(BackendProvider provider) {
     return probes.computeIfAbsent(provider.name(), k -> safeProbe(provider));
@@ -179,6 +193,9 @@ public final class BackendSelector {
    * The name that {@link #select(String, BackendOptions)} resolves {@code name} to: {@code name}
    * itself when not blank, else the property, else the environment variable, else empty (meaning
    * the best available).
+   *
+   * @param name a backend's name, or null or blank for the default
+   * @return the name asked for, lower case, if any
    */
   public Optional<String> requestedName(String name) {
     for (String candidate :
@@ -193,6 +210,9 @@ public final class BackendSelector {
   /**
    * Creates the backend called {@code name}, or the default when {@code name} is null or blank.
    *
+   * @param name a backend's name, or null or blank for the default
+   * @param options the backend's options
+   * @return the backend, owned by the caller
    * @throws BackendUnavailableException naming the backend and the reason when it is unknown,
    *     unavailable here, or fails to start
    */
@@ -232,6 +252,10 @@ public final class BackendSelector {
    * ({@link BackendProvider#loadsNativeCode()}); otherwise, and when there is none, the usual
    * default. A requested backend is always honoured.
    *
+   * @param name a backend's name, or null or blank for the default
+   * @param options the backend's options
+   * @param units the network's size, for the size-aware default
+   * @return the backend, owned by the caller
    * @throws BackendUnavailableException as {@link #select(String, BackendOptions)}
    */
   public Backend select(String name, BackendOptions options, int units) {

@@ -15,6 +15,10 @@ public final class JacobianProducts {
    * {@code c} is null.
    *
    * @param c the full column scale, of length {@code m}, or null for ones
+   * @param v the vectors {@code [columns.size(), k]}, row-major
+   * @param columns the kept columns of {@code W}
+   * @param k the number of vectors
+   * @return {@code diag(c) V} over the kept columns
    */
   public static double[] scaleRows(double[] v, double[] c, IndexRanges columns, int k) {
     if (c == null) {
@@ -40,6 +44,13 @@ public final class JacobianProducts {
    * vectors, {@code [columns.size(), k]}) whose global column index equals the row's global index.
    *
    * @param r the full row scale, of length {@code n}, or null for ones
+   * @param y {@code W_block diag(c) V}, {@code [rows.size(), k]}, overwritten with {@code J V}
+   * @param b the coefficient of the weight term
+   * @param a the coefficient of the identity
+   * @param v the vectors {@code [columns.size(), k]}, row-major
+   * @param rows the kept rows of {@code W}
+   * @param columns the kept columns of {@code W}
+   * @param k the number of vectors
    */
   public static void finish(double[] y, double[] r, double b, double a, double[] v,
       IndexRanges rows, IndexRanges columns, int k) {

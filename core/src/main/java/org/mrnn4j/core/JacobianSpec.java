@@ -43,7 +43,12 @@ public final class JacobianSpec {
     this.columns = b.columns;
   }
 
-  /** Starts a spec for {@code b * W} over all rows and columns ({@code a = 0}, {@code b = 1}). */
+  /**
+   * Starts a spec for {@code b * W} over all rows and columns ({@code a = 0}, {@code b = 1}).
+   *
+   * @param weights {@code W}, {@code [n, m]}
+   * @return a builder of the spec
+   */
   public static Builder builder(Tensor weights) {
     return new Builder(weights);
   }
@@ -107,37 +112,67 @@ public final class JacobianSpec {
       this.weights = Objects.requireNonNull(weights, "weights");
     }
 
-    /** Sets {@code a}, the coefficient of the identity (default 0). */
+    /**
+     * Sets {@code a}, the coefficient of the identity (default 0).
+     *
+     * @param a the coefficient of the identity
+     * @return this builder
+     */
     public Builder identity(double a) {
       this.identity = a;
       return this;
     }
 
-    /** Sets {@code b}, the coefficient of the weight term (default 1). */
+    /**
+     * Sets {@code b}, the coefficient of the weight term (default 1).
+     *
+     * @param b the coefficient of the weight term
+     * @return this builder
+     */
     public Builder scale(double b) {
       this.scale = b;
       return this;
     }
 
-    /** Sets {@code r}: shape {@code [n]}, or {@code [B, n]} for a batch; null for ones. */
+    /**
+     * Sets {@code r}: shape {@code [n]}, or {@code [B, n]} for a batch; null for ones.
+     *
+     * @param r the row scale {@code [n]} (or {@code [B, n]}), or null for ones
+     * @return this builder
+     */
     public Builder rowScale(Tensor r) {
       this.rowScale = r;
       return this;
     }
 
-    /** Sets {@code c}: shape {@code [m]}, or {@code [B, m]} for a batch; null for ones. */
+    /**
+     * Sets {@code c}: shape {@code [m]}, or {@code [B, m]} for a batch; null for ones.
+     *
+     * @param c the column scale {@code [m]} (or {@code [B, m]}), or null for ones
+     * @return this builder
+     */
     public Builder columnScale(Tensor c) {
       this.columnScale = c;
       return this;
     }
 
-    /** Keeps only these rows of {@code W} (default: all). */
+    /**
+     * Keeps only these rows of {@code W} (default: all).
+     *
+     * @param r the rows of {@code W} to keep
+     * @return this builder
+     */
     public Builder rows(IndexRanges r) {
       this.rows = r;
       return this;
     }
 
-    /** Keeps only these columns of {@code W} (default: all). */
+    /**
+     * Keeps only these columns of {@code W} (default: all).
+     *
+     * @param c the columns of {@code W} to keep
+     * @return this builder
+     */
     public Builder columns(IndexRanges c) {
       this.columns = c;
       return this;

@@ -49,6 +49,7 @@ public final class RecurrenceSpec {
    *
    * @param weights {@code W}, of shape {@code [N, N]}
    * @param alpha the leak {@code dt / tau}
+   * @return a builder of the leaky recurrence
    */
   public static Builder leaky(Tensor weights, double alpha) {
     return new Builder(true, alpha, weights);
@@ -58,6 +59,7 @@ public final class RecurrenceSpec {
    * Starts the Elman recurrence {@code x_t = h_{t-1} W^T + E_t}.
    *
    * @param weights {@code W}, of shape {@code [N, N]}
+   * @return a builder of the Elman recurrence
    */
   public static Builder elman(Tensor weights) {
     return new Builder(false, Double.NaN, weights);
@@ -136,7 +138,12 @@ public final class RecurrenceSpec {
       this.weights = Objects.requireNonNull(weights, "weights");
     }
 
-    /** Sets the activation {@code f} (required). */
+    /**
+     * Sets the activation {@code f} (required).
+     *
+     * @param f the activation
+     * @return this builder
+     */
     public Builder activation(Activation f) {
       this.activation = f;
       return this;
@@ -146,6 +153,8 @@ public final class RecurrenceSpec {
      * Sets the drive {@code E} (required).
      *
      * @param e {@code [B, T, N]} if {@code batchFirst}, else {@code [T, B, N]}
+     * @param batchFirst whether {@code e} is {@code [B, T, N]} (else {@code [T, B, N]})
+     * @return this builder
      */
     public Builder drive(Tensor e, boolean batchFirst) {
       this.drive = e;
@@ -153,13 +162,23 @@ public final class RecurrenceSpec {
       return this;
     }
 
-    /** Sets the initial pre-activation {@code x_0}, {@code [B, N]} (leaky recurrence only). */
+    /**
+     * Sets the initial pre-activation {@code x_0}, {@code [B, N]} (leaky recurrence only).
+     *
+     * @param x the initial pre-activation {@code [B, N]}
+     * @return this builder
+     */
     public Builder x0(Tensor x) {
       this.x0 = x;
       return this;
     }
 
-    /** Sets the initial activation {@code h_0}, {@code [B, N]} (required). */
+    /**
+     * Sets the initial activation {@code h_0}, {@code [B, N]} (required).
+     *
+     * @param h the initial activation {@code [B, N]}, or null for {@code act(x0)}
+     * @return this builder
+     */
     public Builder h0(Tensor h) {
       this.h0 = h;
       return this;

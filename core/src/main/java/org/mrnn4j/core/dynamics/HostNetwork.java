@@ -21,7 +21,12 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return units.length;
   }
 
-  /** {@return {@code (W s)_i} over the included block} */
+  /**
+   * {@return {@code (W s)_i} over the included block}
+   *
+   * @param i the row, among the included units
+   * @param v a vector over the included units
+   */
   public double dotRow(int i, double[] v) {
     int n = units.length;
     int row = i * n;
@@ -41,6 +46,7 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
    * @param s the state
    * @param sent what the included units send through {@code W} (the state, or its activation)
    * @param scale the residual's factor (a leak rate, or 1)
+   * @return the floor, in units of {@code q}
    */
   public double roundingFloor(double[] s, double[] sent, double scale) {
     double eps = Math.ulp(1.0);
@@ -58,7 +64,11 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return 0.5 * sum;
   }
 
-  /** {@return the full state: {@code s} at the included units, the held values elsewhere} */
+  /**
+   * {@return the full state: {@code s} at the included units, the held values elsewhere}
+   *
+   * @param s the state over the included units
+   */
   public double[] embed(double[] s) {
     check(s, "state");
     double[] full = frame.clone();
@@ -68,7 +78,11 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
     return full;
   }
 
-  /** {@return the included units' entries of a full-length state} */
+  /**
+   * {@return the included units' entries of a full-length state}
+   *
+   * @param full a state over every unit
+   */
   public double[] restrict(double[] full) {
     if (full.length != frame.length) {
       throw new IllegalArgumentException(
@@ -84,6 +98,8 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
   /**
    * Throws unless {@code s} has one entry per included unit.
    *
+   * @param s the state over the included units
+   * @param what what the state is, for the message
    * @throws IllegalArgumentException naming {@code what} and both lengths
    */
   public void check(double[] s, String what) {
@@ -105,6 +121,7 @@ public record HostNetwork(double[] weights, double[] drive, int[] units, double[
    *     held, or null for zeros
    * @param heldActivity what the held units send through {@code W}, from their held values (the
    *     activation for pre-activation states, the value itself for activations)
+   * @return the network over the included units
    * @throws IllegalArgumentException naming the argument whose shape or value is wrong
    */
   public static HostNetwork restrict(double[][] recurrent, double[][] inputWeights, double[] bias,

@@ -59,6 +59,9 @@ public interface RecurrentDynamics {
   /**
    * The time step {@code dt} when the state Jacobian in {@code coordinates} is the Euler
    * discretisation {@code I + dt A} of an ODE (its continuous-time view), else NaN.
+   *
+   * @param coordinates one of {@link #coordinates()}
+   * @return {@code dt} where the update is an Euler step of an ODE in these coordinates, else NaN
    */
   double continuousTimeStep(Coordinates coordinates);
 
@@ -71,6 +74,7 @@ public interface RecurrentDynamics {
    * @param activations {@code [B, N]} activations given beside a pre-activation state, or null
    * @param inputs {@code [B, I]}
    * @param withNext whether {@link JacobianFactors#next()} is needed
+   * @return the factors, their tensors tracked by {@code scope}
    * @throws IllegalArgumentException if the coordinates are not offered or an operand does not fit
    */
   JacobianFactors jacobianFactors(TensorScope scope, Coordinates coordinates, Tensor states,
@@ -83,6 +87,7 @@ public interface RecurrentDynamics {
    * @param states {@code [B, N]}
    * @param inputs {@code [B, I]}
    * @param stim an additive stimulus {@code [B, N]}, or null
+   * @return the next states {@code [B, N]}, owned by the caller
    */
   Tensor step(Tensor states, Tensor inputs, Tensor stim);
 
@@ -90,6 +95,11 @@ public interface RecurrentDynamics {
    * {@link #step(Tensor, Tensor, Tensor)} with another recurrent weight matrix in place of the
    * model's: effective weights {@code [N, N]} (a lesion, as mRNNTorch's {@code W_rec} argument).
    *
+   * @param recurrentWeights the effective weights to use, {@code [N, N]}
+   * @param states {@code [B, N]}
+   * @param inputs {@code [B, I]}
+   * @param stim an additive stimulus {@code [B, N]}, or null
+   * @return the next states {@code [B, N]}, owned by the caller
    * @throws IllegalArgumentException naming the weights if their shape is not {@code [N, N]}
    */
   Tensor stepWith(Tensor recurrentWeights, Tensor states, Tensor inputs, Tensor stim);
@@ -130,6 +140,7 @@ public interface RecurrentDynamics {
    * @param input length {@code I}, or null for zeros
    * @param included the units searched over, or null for all
    * @param heldState a full-length state in those coordinates, or null for zeros
+   * @return the map, on the host
    * @throws IllegalArgumentException if the coordinates are not offered or a length is wrong
    */
   HostMap hostMap(Coordinates coordinates, double[] input, IndexRanges included,

@@ -25,6 +25,8 @@ public interface UnitLayout {
   /**
    * The units of a leaf region.
    *
+   * @param region a leaf recurrent region
+   * @return its units' index range
    * @throws IllegalArgumentException naming an unknown region
    */
   IndexRange recurrentRange(String region);
@@ -32,6 +34,8 @@ public interface UnitLayout {
   /**
    * The units of the given regions (empty: all), ascending.
    *
+   * @param regions recurrent or parent regions
+   * @return their units' indices, in model order
    * @throws IllegalArgumentException naming an unknown region and listing the known ones
    */
   IndexRanges recurrentIndices(Collection<String> regions);
@@ -39,16 +43,26 @@ public interface UnitLayout {
   /**
    * The leaf regions the given ones select (empty: all), in the model's order.
    *
+   * @param regions recurrent or parent regions
+   * @return the leaf regions, parents expanded in place, duplicates dropped
    * @throws IllegalArgumentException naming an unknown region and listing the known ones
    */
   List<String> expandRegions(Collection<String> regions);
 
   /**
    * {@return the leaf regions the given ones do not select, in the model's order (none for empty)}
+   *
+   * @param regions recurrent or parent regions
    */
   List<String> excludedRegions(Collection<String> regions);
 
-  /** {@return one region named {@code name} of {@code units} units, and {@code inputs} inputs} */
+  /**
+   * {@return one region named {@code name} of {@code units} units, and {@code inputs} inputs}
+   *
+   * @param name the one region's name
+   * @param units its number of units
+   * @param inputs the number of inputs
+   */
   static UnitLayout single(String name, int units, int inputs) {
     return new SingleRegion(name, units, inputs);
   }
