@@ -73,7 +73,11 @@ public abstract class AbstractTensor implements Tensor {
     }
   }
 
-  /** Copies the elements, row-major, into a new array. Called only while the tensor is open. */
+  /**
+   * Copies the elements, row-major, into a new array. Called only while the tensor is open.
+   *
+   * @return a host copy of the elements, row-major
+   */
   protected abstract double[] readArray();
 
   /**

@@ -91,10 +91,18 @@ public enum Activation {
     this.label = label;
   }
 
-  /** {@return the activation's value at {@code x}} */
+  /**
+   * {@return the activation's value at {@code x}}
+   *
+   * @param x the pre-activation
+   */
   public abstract double apply(double x);
 
-  /** {@return the activation's derivative at {@code x}, with PyTorch's conventions at kinks} */
+  /**
+   * {@return the activation's derivative at {@code x}, with PyTorch's conventions at kinks}
+   *
+   * @param x the pre-activation
+   */
   public abstract double derivative(double x);
 
   /** {@return the name mRNNTorch uses, for example {@code tanh}} */
@@ -105,6 +113,8 @@ public enum Activation {
   /**
    * Looks an activation up by its mRNNTorch name, ignoring case.
    *
+   * @param name the activation's mRNNTorch name
+   * @return the activation of that name
    * @throws IllegalArgumentException naming the known activations when {@code name} is none
    */
   public static Activation fromName(String name) {

@@ -43,6 +43,7 @@ public final class BackendSelfTest {
   /**
    * Runs the self-test on {@code backend}.
    *
+   * @param backend the backend to check
    * @return empty if every check passed, else what was wrong: the operation, the sizes, the entry
    *     or eigenvalue, the value found and the one expected
    */

@@ -7,7 +7,9 @@ package org.mrnn4j.core;
  */
 public class BackendUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The backend that was asked for. */
   private final String backendName;
+  /** Why it cannot be used. */
   private final String reason;
 
   /**

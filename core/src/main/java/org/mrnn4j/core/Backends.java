@@ -32,6 +32,7 @@ public final class Backends {
    * The default backend: the one named by the system property {@code mrnn4j.backend}, else by the
    * environment variable {@code MRNN4J_BACKEND}, else the highest-ranked available one.
    *
+   * @return the backend, owned by the caller
    * @throws BackendUnavailableException if that backend cannot be used
    */
   public static Backend select() {
@@ -41,6 +42,8 @@ public final class Backends {
   /**
    * The backend called {@code name} (null or blank for the default).
    *
+   * @param name a backend's name, or null or blank for the default
+   * @return the backend, owned by the caller
    * @throws BackendUnavailableException naming the backend and why it cannot be used
    */
   public static Backend select(String name) {
@@ -51,12 +54,21 @@ public final class Backends {
    * The backend called {@code name}, or for a default the best one for a network of
    * {@code units} recurrent units (see {@link BackendSelector#select(String, BackendOptions, int)}:
    * small networks skip backends that load native code).
+   *
+   * @param name a backend's name, or null or blank for the default
+   * @param units the network's size, for the size-aware default
+   * @return the backend, owned by the caller
    */
   public static Backend select(String name, int units) {
     return selector().select(name, BackendOptions.none(), units);
   }
 
-  /** {@return the backend called {@code name}, created with {@code options}} */
+  /**
+   * {@return the backend called {@code name}, created with {@code options}}
+   *
+   * @param name a backend's name, or null or blank for the default
+   * @param options the backend's options
+   */
   public static Backend select(String name, BackendOptions options) {
     return selector().select(name, options);
   }

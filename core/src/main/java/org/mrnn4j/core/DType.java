@@ -32,6 +32,8 @@ public enum DType {
    * Parses a PyTorch/NumPy style name ({@code float64}, {@code float32}, {@code double},
    * {@code float}).
    *
+   * @param name the PyTorch/NumPy name, for example {@code float32}
+   * @return the type of that name
    * @throws IllegalArgumentException naming the accepted names when {@code name} is none of them
    */
   public static DType fromName(String name) {

@@ -41,6 +41,7 @@ public final class Eigendecomposition {
    * @param vectorsReal {@code vectorsReal[k]} is the real part of the eigenvector of eigenvalue
    *     {@code k}, or {@code null} (with {@code vectorsImag}) when no vectors were computed
    * @param vectorsImag the imaginary parts, or {@code null} (also allowed alone, for real vectors)
+   * @return the decomposition, sorted and normalised
    */
   public static Eigendecomposition of(
       double[] real, double[] imag, double[][] vectorsReal, double[][] vectorsImag) {
@@ -118,17 +119,29 @@ public final class Eigendecomposition {
     return real.length;
   }
 
-  /** {@return real part of eigenvalue {@code k}} */
+  /**
+   * {@return real part of eigenvalue {@code k}}
+   *
+   * @param k the eigenvalue's index, in canonical order
+   */
   public double real(int k) {
     return real[k];
   }
 
-  /** {@return imaginary part of eigenvalue {@code k}} */
+  /**
+   * {@return imaginary part of eigenvalue {@code k}}
+   *
+   * @param k the eigenvalue's index, in canonical order
+   */
   public double imag(int k) {
     return imag[k];
   }
 
-  /** {@return modulus of eigenvalue {@code k}} */
+  /**
+   * {@return modulus of eigenvalue {@code k}}
+   *
+   * @param k the eigenvalue's index, in canonical order
+   */
   public double modulus(int k) {
     return Math.hypot(real[k], imag[k]);
   }
@@ -151,6 +164,8 @@ public final class Eigendecomposition {
   /**
    * Real part of eigenvector {@code k}.
    *
+   * @param k the eigenvalue's index, in canonical order
+   * @return the real parts of eigenvector {@code k}, unit norm
    * @throws IllegalStateException if eigenvectors were not requested
    */
   public double[] vectorReal(int k) {
@@ -161,6 +176,8 @@ public final class Eigendecomposition {
   /**
    * Imaginary part of eigenvector {@code k}.
    *
+   * @param k the eigenvalue's index, in canonical order
+   * @return the imaginary parts of eigenvector {@code k}
    * @throws IllegalStateException if eigenvectors were not requested
    */
   public double[] vectorImag(int k) {

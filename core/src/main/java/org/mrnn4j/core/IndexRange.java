@@ -8,6 +8,8 @@ package org.mrnn4j.core;
  */
 public record IndexRange(int start, int end) {
   /**
+   * @param start the first index, inclusive
+   * @param end the last index, exclusive
    * @throws IllegalArgumentException if {@code start < 0} or {@code end < start}
    */
   public IndexRange {

@@ -26,12 +26,21 @@ public final class IndexRanges {
     this.size = total;
   }
 
-  /** {@return the single range {@code [0, n)}} */
+  /**
+   * {@return the single range {@code [0, n)}}
+   *
+   * @param n the number of indices
+   */
   public static IndexRanges all(int n) {
     return new IndexRanges(new IndexRange[] {new IndexRange(0, n)});
   }
 
-  /** {@return the single range {@code [start, end)}} */
+  /**
+   * {@return the single range {@code [start, end)}}
+   *
+   * @param start the first index, inclusive
+   * @param end the last index, exclusive
+   */
   public static IndexRanges of(int start, int end) {
     return new IndexRanges(new IndexRange[] {new IndexRange(start, end)});
   }
@@ -39,6 +48,8 @@ public final class IndexRanges {
   /**
    * The given ranges.
    *
+   * @param ranges ascending, disjoint ranges
+   * @return the selection of their indices
    * @throws IllegalArgumentException if they are not ascending and disjoint
    */
   public static IndexRanges of(List<IndexRange> ranges) {
@@ -65,7 +76,11 @@ public final class IndexRanges {
     return ranges.length == 0 ? 0 : ranges[ranges.length - 1].end();
   }
 
-  /** {@return whether this selects exactly {@code [0, n)}} */
+  /**
+   * {@return whether this selects exactly {@code [0, n)}}
+   *
+   * @param n the number of indices
+   */
   public boolean isAll(int n) {
     return size == n && end() == n;
   }
@@ -84,6 +99,9 @@ public final class IndexRanges {
 
   /**
    * The complement within {@code [0, n)}: every index below {@code n} that is not selected.
+   *
+   * @param n the number of indices
+   * @return the indices of {@code [0, n)} not selected
    */
   public IndexRanges complement(int n) {
     List<IndexRange> out = new ArrayList<>();

@@ -36,7 +36,12 @@ public final class MemoryGuard {
     }
   }
 
-  /** {@return {@code copies} square float64 matrices of order {@code n}, in bytes (no overflow)} */
+  /**
+   * {@return {@code copies} square float64 matrices of order {@code n}, in bytes (no overflow)}
+   *
+   * @param copies the number of matrices
+   * @param n their order
+   */
   public static long squareMatrices(int copies, long n) {
     return copies * n * n * Double.BYTES;
   }

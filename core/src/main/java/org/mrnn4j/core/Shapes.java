@@ -6,7 +6,11 @@ import java.util.Arrays;
 public final class Shapes {
   private Shapes() {}
 
-  /** {@return formats a shape as {@code [2, 3]}} */
+  /**
+   * {@return formats a shape as {@code [2, 3]}}
+   *
+   * @param shape the dimensions
+   */
   public static String format(int... shape) {
     return Arrays.toString(shape);
   }
@@ -14,6 +18,8 @@ public final class Shapes {
   /**
    * The number of elements of {@code shape}.
    *
+   * @param shape the dimensions
+   * @return the product of the dimensions
    * @throws IllegalArgumentException if a dimension is negative or the count overflows an int
    */
   public static int elementCount(int... shape) {

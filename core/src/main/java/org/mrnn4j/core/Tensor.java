@@ -20,7 +20,11 @@ public interface Tensor extends AutoCloseable {
   /** {@return the number of dimensions} */
   int rank();
 
-  /** {@return the size of dimension {@code axis}} */
+  /**
+   * {@return the size of dimension {@code axis}}
+   *
+   * @param axis the axis, from 0
+   */
   int dim(int axis);
 
   /** {@return the number of elements (the product of the shape)} */
@@ -35,6 +39,7 @@ public interface Tensor extends AutoCloseable {
   /**
    * Copies the elements to a new Java array in row-major order, converting float32 to double.
    *
+   * @return a host copy of the elements, row-major, as float64
    * @throws IllegalStateException if the tensor is closed
    */
   double[] toArray();
@@ -42,6 +47,7 @@ public interface Tensor extends AutoCloseable {
   /**
    * Copies a rank-2 tensor to a new array of rows.
    *
+   * @return a host copy of a matrix, one array per row
    * @throws IllegalStateException if the tensor is closed or is not of rank 2
    */
   default double[][] toMatrix() {

@@ -24,6 +24,8 @@ public final class TensorScope implements AutoCloseable {
   /**
    * Tracks {@code tensor} so that it is closed with this scope.
    *
+   * @param <T> the tensor's type
+   * @param tensor the tensor
    * @return {@code tensor}, for chaining
    */
   public <T extends Tensor> T track(T tensor) {
@@ -37,6 +39,8 @@ public final class TensorScope implements AutoCloseable {
   /**
    * Stops tracking {@code tensor}, so it outlives the scope. The caller now owns it.
    *
+   * @param <T> the tensor's type
+   * @param tensor the tensor
    * @return {@code tensor}, for chaining
    */
   public <T extends Tensor> T keep(T tensor) {

@@ -26,7 +26,11 @@ public enum Coordinates {
     return this == ACTIVATION;
   }
 
-  /** {@return the coordinates for mRNNTorch's {@code dh} flag} */
+  /**
+   * {@return the coordinates for mRNNTorch's {@code dh} flag}
+   *
+   * @param dh mRNNTorch's {@code dh} flag
+   */
   public static Coordinates fromDh(boolean dh) {
     return dh ? ACTIVATION : PRE_ACTIVATION;
   }

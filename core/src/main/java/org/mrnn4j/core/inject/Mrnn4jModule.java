@@ -29,12 +29,21 @@ public class Mrnn4jModule extends AbstractModule {
     this(null, BackendOptions.none());
   }
 
-  /** Selects the backend called {@code backendName} (null for the default). */
+  /**
+   * Selects the backend called {@code backendName} (null for the default).
+   *
+   * @param backendName the backend to bind, or null for the default
+   */
   public Mrnn4jModule(String backendName) {
     this(backendName, BackendOptions.none());
   }
 
-  /** Selects {@code backendName} (null for the default) created with {@code options}. */
+  /**
+   * Selects {@code backendName} (null for the default) created with {@code options}.
+   *
+   * @param backendName the backend to bind, or null for the default
+   * @param options the backend's options
+   */
   public Mrnn4jModule(String backendName, BackendOptions options) {
     this.backendName = backendName;
     this.options = options;

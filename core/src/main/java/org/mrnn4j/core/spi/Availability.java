@@ -10,17 +10,30 @@ import java.util.Objects;
  *     description of what was found when it can
  */
 public record Availability(boolean available, String reason) {
-  /** @throws NullPointerException if {@code reason} is null */
+  /**
+   * @throws NullPointerException if {@code reason} is null
+   *
+   * @param available whether the backend can run here
+   * @param reason why not, or a detail of what runs, or null
+   */
   public Availability {
     Objects.requireNonNull(reason, "reason");
   }
 
-  /** {@return available, with a note on what was found (a device name, a library version)} */
+  /**
+   * {@return available, with a note on what was found (a device name, a library version)}
+   *
+   * @param detail what runs, or null
+   */
   public static Availability available(String detail) {
     return new Availability(true, detail);
   }
 
-  /** {@return unavailable for {@code reason}} */
+  /**
+   * {@return unavailable for {@code reason}}
+   *
+   * @param reason why not, or a detail of what runs, or null
+   */
   public static Availability unavailable(String reason) {
     return new Availability(false, reason);
   }

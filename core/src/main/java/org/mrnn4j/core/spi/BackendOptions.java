@@ -21,12 +21,20 @@ public final class BackendOptions {
     return NONE;
   }
 
-  /** {@return options from a map (copied)} */
+  /**
+   * {@return options from a map (copied)}
+   *
+   * @param values the options by name
+   */
   public static BackendOptions of(Map<String, String> values) {
     return new BackendOptions(values);
   }
 
-  /** {@return the value of {@code key}, if set} */
+  /**
+   * {@return the value of {@code key}, if set}
+   *
+   * @param key the option's name
+   */
   public Optional<String> get(String key) {
     return Optional.ofNullable(values.get(key));
   }
@@ -34,6 +42,9 @@ public final class BackendOptions {
   /**
    * The integer value of {@code key}, or {@code defaultValue} when unset.
    *
+   * @param key the option's name
+   * @param defaultValue the value when the option is absent
+   * @return the option's value, or {@code defaultValue}
    * @throws IllegalArgumentException naming the key if the value is not an integer
    */
   public int getInt(String key, int defaultValue) {

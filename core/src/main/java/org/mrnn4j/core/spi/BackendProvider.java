@@ -23,6 +23,8 @@ public interface BackendProvider {
   /**
    * Preference among available backends; the highest-ranked available one is the default. The
    * built-ins use 100 (EJML), 200 (ND4J) and 300 (CUDA, when a device is present).
+   *
+   * @return the rank: higher is preferred as the default
    */
   int rank();
 
@@ -32,6 +34,8 @@ public interface BackendProvider {
   /**
    * Whether the backend can run in this JVM: native libraries load, a device is present. Should be
    * cheap after the first call; must not leave the JVM unusable when it fails.
+   *
+   * @return whether the backend can run here, and why not
    */
   Availability probe();
 
@@ -40,6 +44,8 @@ public interface BackendProvider {
    * context). {@link org.mrnn4j.core.BackendSelector#select(String, BackendOptions, int)} passes
    * over such backends for small problems, where loading them costs more than they save. False
    * by default.
+   *
+   * @return whether creating the backend loads native libraries
    */
   default boolean loadsNativeCode() {
     return false;
@@ -50,6 +56,8 @@ public interface BackendProvider {
    * after {@link #probe()} ({@link org.mrnn4j.core.BackendSelfTest}), for example which library
    * setting to change; appended to the reason. Empty by default: the reason then only advises
    * selecting another backend.
+   *
+   * @return what to tell a user whose backend failed its self-test
    */
   default String selfTestRemedy() {
     return "";
@@ -58,6 +66,8 @@ public interface BackendProvider {
   /**
    * Creates a backend. Called only after {@link #probe()} answered available.
    *
+   * @param options the backend's options
+   * @return a new backend, owned by the caller
    * @throws RuntimeException with a message saying what failed
    */
   Backend create(BackendOptions options);
