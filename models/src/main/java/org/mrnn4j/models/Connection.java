@@ -12,7 +12,14 @@ package org.mrnn4j.models;
  */
 public record Connection(String source, String destination, double sparsity) {
 
-  /** @throws IllegalArgumentException if a name is blank or sparsity lies outside [0, 1] */
+  /**
+   * @param source source region (recurrent, or an input region for input connections)
+   * @param destination destination recurrent region
+   * @param sparsity PyTorch's {@code nn.init.sparse_} semantics: the fraction of entries in each
+   *     column of the block set to zero ({@code ceil(sparsity * rows)} per column); 0 for a dense
+   *     block (mRNNTorch's {@code None})
+   * @throws IllegalArgumentException if a name is blank or sparsity lies outside [0, 1]
+   */
   public Connection {
     if (source == null || source.isBlank() || destination == null || destination.isBlank()) {
       throw new IllegalArgumentException(
@@ -25,7 +32,12 @@ public record Connection(String source, String destination, double sparsity) {
     }
   }
 
-  /** {@return a dense connection} */
+  /**
+   * {@return a dense connection}
+   *
+   * @param source the sending region
+   * @param destination the receiving recurrent region
+   */
   public static Connection of(String source, String destination) {
     return new Connection(source, destination, 0.0);
   }

@@ -135,7 +135,12 @@ public final class ElmanMRNN extends MRNNBase {
     return hostMap(hostNetwork(input, included, heldState, v -> v), activation());
   }
 
-  /** {@return the Elman map of a network given as arrays: for solvers and tests without a model} */
+  /**
+   * {@return the Elman map of a network given as arrays: for solvers and tests without a model}
+   *
+   * @param network the network's weights and bias over the searched units
+   * @param activation the activation
+   */
   public static HostMap hostMap(HostNetwork network, Activation activation) {
     return new ElmanHostMap(network, activation);
   }
@@ -219,6 +224,10 @@ public final class ElmanMRNN extends MRNNBase {
   /**
    * A noiseless simulation from {@code h0}, batch first: input {@code [B, T, I]}, h0
    * {@code [B, N]}; returns {@code xs} (pre-activations) and {@code hs}, {@code [B, T, N]}.
+   *
+   * @param input the input sequence {@code [B, T, I]}
+   * @param h0 the initial activation {@code [B, N]} or {@code [N]}, or null for the default
+   * @return the states after each step, owned by the caller
    */
   public Trajectory simulate(Tensor input, Tensor h0) {
     return simulate(Simulation.of(input).h0(h0));

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record InputRegion(String name, int units, Sign sign) {
 
-  /** @throws IllegalArgumentException if the name is blank or units are not positive */
+  /**
+   * @param name unique name (unique among recurrent and input regions and parent names)
+   * @param units number of input channels, {@code >= 1}
+   * @param sign sign of its connections (used when Dale's law is on for inputs)
+   * @throws IllegalArgumentException if the name is blank or units are not positive
+   */
   public InputRegion {
     Objects.requireNonNull(sign, "sign");
     if (name == null || name.isBlank()) {
@@ -23,12 +28,21 @@ public record InputRegion(String name, int units, Sign sign) {
     }
   }
 
-  /** {@return a positive input region} */
+  /**
+   * {@return a positive input region}
+   *
+   * @param name the region's name
+   * @param units its number of input units
+   */
   public static InputRegion of(String name, int units) {
     return new InputRegion(name, units, Sign.POS);
   }
 
-  /** {@return a copy with the given sign} */
+  /**
+   * {@return a copy with the given sign}
+   *
+   * @param s the sign
+   */
   public InputRegion sign(Sign s) {
     return new InputRegion(name, units, s);
   }

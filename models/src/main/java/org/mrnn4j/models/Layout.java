@@ -7,7 +7,11 @@ public enum Layout {
   /** {@code [T, B, features]} ({@code batch_first=False}). */
   TIME_FIRST;
 
-  /** {@return {@link #BATCH_FIRST} when {@code batchFirst}, else {@link #TIME_FIRST}} */
+  /**
+   * {@return {@link #BATCH_FIRST} when {@code batchFirst}, else {@link #TIME_FIRST}}
+   *
+   * @param batchFirst mRNNTorch's {@code batch_first}
+   */
   public static Layout of(boolean batchFirst) {
     return batchFirst ? BATCH_FIRST : TIME_FIRST;
   }

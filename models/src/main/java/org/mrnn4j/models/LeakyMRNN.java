@@ -235,6 +235,10 @@ public final class LeakyMRNN extends MRNNBase {
    * drive): for solvers and tests without a model.
    *
    * @param alpha {@code dt / tau}, positive
+   * @param network the network's weights and bias over the searched units
+   * @param activation the activation
+   * @param coordinates the map's coordinates
+   * @return the map, on the host
    * @throws IllegalArgumentException if {@code alpha} is not positive and finite
    */
   public static HostMap hostMap(HostNetwork network, Activation activation, double alpha,
@@ -374,6 +378,10 @@ public final class LeakyMRNN extends MRNNBase {
   /**
    * A noiseless simulation from {@code x0} ({@code h0 = act(x0)}), batch first: input
    * {@code [B, T, I]}, x0 {@code [B, N]}; returns {@code xs, hs} of shape {@code [B, T, N]}.
+   *
+   * @param input the input sequence {@code [B, T, I]}
+   * @param x0 the initial pre-activation {@code [B, N]} or {@code [N]}, or null for the default
+   * @return the states after each step, owned by the caller
    */
   public Trajectory simulate(Tensor input, Tensor x0) {
     return simulate(Simulation.of(input).x0(x0));

@@ -24,6 +24,8 @@ public enum ModelKind {
    * Looks a kind up by its config name ({@code leaky}, {@code mrnn}, {@code elman},
    * {@code elmanmrnn}), ignoring case.
    *
+   * @param name {@code leaky} or {@code elman}, or mRNNTorch's {@code mrnn} or {@code elmanmrnn}
+   * @return the kind of that name
    * @throws IllegalArgumentException naming the accepted names
    */
   public static ModelKind fromName(String name) {

@@ -50,6 +50,13 @@ public final class ModelParameters {
    * Parameters from the six state-dict matrices (copied).
    *
    * @param sourceDType the precision they were stored in (float32 values are exact in float64)
+   * @param wRec the raw recurrent weights {@code [N][N]}
+   * @param wRecMask the recurrent mask, 0 or 1
+   * @param wRecSign the recurrent sign matrix, -1, 0 or 1
+   * @param wInp the raw input weights {@code [N][I]}
+   * @param wInpMask the input mask
+   * @param wInpSign the input sign matrix
+   * @return the parameters, checked for shapes and values
    * @throws IllegalArgumentException if a matrix is ragged, non-finite, or the shapes disagree
    *     ({@code [N, N]} for the recurrent three, {@code [N, I]} for the input three)
    */
@@ -193,7 +200,11 @@ public final class ModelParameters {
     return copy(wInpSign);
   }
 
-  /** {@return the matrix stored under a state-dict key ({@link #W_REC} ...), copied} */
+  /**
+   * {@return the matrix stored under a state-dict key ({@link #W_REC} ...), copied}
+   *
+   * @param key a state-dict key, for example {@code W_rec}
+   */
   public double[][] get(String key) {
     return switch (key) {
       case W_REC -> recurrentWeights();
@@ -210,6 +221,8 @@ public final class ModelParameters {
   /**
    * {@return the effective recurrent weights: {@code mask*|W|*sign} if constrained, else {@code
    *     W*mask}}
+   *
+   * @param constrained whether Dale's law applies
    */
   public double[][] effectiveRecurrent(boolean constrained) {
     return effective(wRec, wRecMask, wRecSign, constrained);
@@ -218,6 +231,8 @@ public final class ModelParameters {
   /**
    * {@return the effective input weights: {@code mask*|W|*sign} if constrained, else {@code
    *     W*mask}}
+   *
+   * @param constrained whether Dale's law applies
    */
   public double[][] effectiveInput(boolean constrained) {
     return effective(wInp, wInpMask, wInpSign, constrained);

@@ -57,6 +57,21 @@ public record ModelSpec(
   /**
    * Validates the description.
    *
+   * @param kind leaky or Elman
+   * @param activation the activation function
+   * @param recurrentConstrained Dale's law on recurrent weights
+   * @param inputConstrained Dale's law on input weights
+   * @param dt Euler step (leaky model; kept but unused for Elman)
+   * @param tau time constant (leaky model; kept but unused for Elman)
+   * @param spectralRadius requested spectral radius of the effective recurrent matrix of a freshly
+   *     initialised network, or NaN for none (weights loaded from a checkpoint are never rescaled)
+   * @param noiseLevelAct standard deviation parameter of hidden-state noise (mRNNTorch's
+   *     {@code noise_level_act})
+   * @param noiseLevelInp standard deviation parameter of input noise ({@code noise_level_inp})
+   * @param recurrentRegions recurrent regions, in unit order
+   * @param inputRegions input regions, in input order
+   * @param recurrentConnections recurrent connections, in the order they were added
+   * @param inputConnections input connections, in the order they were added
    * @throws IllegalArgumentException naming the offending region or connection: no recurrent or
    *     no input region, a duplicate name, a parent named like a region, a connection naming an
    *     unknown region or the wrong kind of region, a duplicate connection, bad numbers, or more
@@ -169,6 +184,8 @@ public record ModelSpec(
    * them): a leaky model with {@code alpha = dt / tau} above 1, whose every step overshoots the
    * leak ({@code x' = x + alpha (-x + ...)}); mRNNTorch allows it, and its reference cases use
    * alpha up to 5.
+   *
+   * @return what is legal but unusual about this network (for example alpha above 1), for users
    */
   public List<String> warnings() {
     if (kind == ModelKind.LEAKY && alpha() > 1) {

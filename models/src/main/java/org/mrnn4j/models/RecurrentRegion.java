@@ -25,6 +25,14 @@ public record RecurrentRegion(
     boolean learnableBias) {
 
   /**
+   * @param name unique name (unique among recurrent and input regions and parent names)
+   * @param units number of units, {@code >= 1}
+   * @param sign sign of its outgoing connections (used when Dale's law is on)
+   * @param baseFiring tonic input {@code b} of each of its units
+   * @param init initial pre-activation {@code x0} of each of its units
+   * @param parent the parent region grouping it with others, or {@code null}
+   * @param learnableBias mRNNTorch's flag making {@code baseFiring} trainable; kept for fidelity of
+   *     configs only (mRNNTorch never registers the parameter, so checkpoints never hold it)
    * @throws IllegalArgumentException if the name is blank, units are not positive, or a value is
    *     not finite
    */
@@ -46,12 +54,21 @@ public record RecurrentRegion(
     }
   }
 
-  /** {@return an excitatory region with mRNNTorch's defaults: base firing 0, init 0, no parent} */
+  /**
+   * {@return an excitatory region with mRNNTorch's defaults: base firing 0, init 0, no parent}
+   *
+   * @param name the region's name
+   * @param units its number of units
+   */
   public static RecurrentRegion of(String name, int units) {
     return new RecurrentRegion(name, units, Sign.POS, 0.0, 0.0, null, false);
   }
 
-  /** {@return a copy with the given sign} */
+  /**
+   * {@return a copy with the given sign}
+   *
+   * @param s the sign
+   */
   public RecurrentRegion sign(Sign s) {
     return new RecurrentRegion(name, units, s, baseFiring, init, parent, learnableBias);
   }
@@ -61,17 +78,29 @@ public record RecurrentRegion(
     return sign(Sign.NEG);
   }
 
-  /** {@return a copy with the given base firing (tonic input)} */
+  /**
+   * {@return a copy with the given base firing (tonic input)}
+   *
+   * @param b the baseline firing (tonic input)
+   */
   public RecurrentRegion baseFiring(double b) {
     return new RecurrentRegion(name, units, sign, b, init, parent, learnableBias);
   }
 
-  /** {@return a copy with the given initial pre-activation} */
+  /**
+   * {@return a copy with the given initial pre-activation}
+   *
+   * @param x0 the initial pre-activation of its units
+   */
   public RecurrentRegion init(double x0) {
     return new RecurrentRegion(name, units, sign, baseFiring, x0, parent, learnableBias);
   }
 
-  /** {@return a copy belonging to the given parent region (null for none)} */
+  /**
+   * {@return a copy belonging to the given parent region (null for none)}
+   *
+   * @param p the parent region's name
+   */
   public RecurrentRegion parent(String p) {
     return new RecurrentRegion(name, units, sign, baseFiring, init, p, learnableBias);
   }
@@ -79,6 +108,8 @@ public record RecurrentRegion(
   /**
    * {@return a copy with mRNNTorch's {@code learnable_bias} flag (kept for fidelity; no effect
    *     here)}
+   *
+   * @param flag mRNNTorch's {@code learnable_bias}
    */
   public RecurrentRegion learnableBias(boolean flag) {
     return new RecurrentRegion(name, units, sign, baseFiring, init, parent, flag);

@@ -85,17 +85,29 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
     return List.copyOf(children.keySet());
   }
 
-  /** {@return whether {@code name} is a leaf recurrent region} */
+  /**
+   * {@return whether {@code name} is a leaf recurrent region}
+   *
+   * @param name a region's name
+   */
   public boolean isRecurrentRegion(String name) {
     return recurrentRanges.containsKey(name);
   }
 
-  /** {@return whether {@code name} is an input region} */
+  /**
+   * {@return whether {@code name} is an input region}
+   *
+   * @param name a region's name
+   */
   public boolean isInputRegion(String name) {
     return inputRanges.containsKey(name);
   }
 
-  /** {@return whether {@code name} is a parent region (grouping recurrent regions)} */
+  /**
+   * {@return whether {@code name} is a parent region (grouping recurrent regions)}
+   *
+   * @param name a region's name
+   */
   public boolean isParentRegion(String name) {
     return children.containsKey(name);
   }
@@ -103,6 +115,8 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
   /**
    * The children of a parent region, in model order.
    *
+   * @param parent a parent region's name
+   * @return its leaf regions, in model order
    * @throws IllegalArgumentException if {@code parent} is not a parent region
    */
   public List<String> childRegions(String parent) {
@@ -131,6 +145,8 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
   /**
    * An input region's channels {@code [start, end)}.
    *
+   * @param region a region's name
+   * @return its inputs' index range
    * @throws IllegalArgumentException if {@code region} is not an input region
    */
   public IndexRange inputRange(String region) {
@@ -141,7 +157,11 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
     return r;
   }
 
-  /** {@return the number of units of a leaf recurrent, parent or input region} */
+  /**
+   * {@return the number of units of a leaf recurrent, parent or input region}
+   *
+   * @param region a region's name
+   */
   public int regionSize(String region) {
     if (isInputRegion(region)) {
       return inputRange(region).size();
@@ -173,6 +193,8 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
    * The input channels of the given input regions, in input order; an empty collection means all
    * inputs.
    *
+   * @param regions region names (parents allowed)
+   * @return their inputs' indices, in model order
    * @throws IllegalArgumentException naming an unknown input region
    */
   public IndexRanges inputIndices(Collection<String> regions) {
@@ -218,6 +240,8 @@ public final class RegionLayout implements org.mrnn4j.core.dynamics.UnitLayout {
    * their children (in model order), duplicates dropped after their first occurrence. This is the
    * order mRNNTorch's {@code get_region_activity} uses.
    *
+   * @param regions region names (parents allowed)
+   * @return the leaf regions, parents expanded in place, in model order
    * @throws IllegalArgumentException naming an unknown region
    */
   public List<String> expandRegionsInOrder(Collection<String> regions) {

@@ -33,6 +33,8 @@ public enum Sign {
   /**
    * Parses {@code pos}/{@code neg} (also {@code exc}/{@code inhib}, {@code +}/{@code -}).
    *
+   * @param name {@code pos} or {@code neg}
+   * @return the sign of that name
    * @throws IllegalArgumentException naming the accepted values
    */
   public static Sign fromName(String name) {

@@ -221,6 +221,8 @@ public final class ConformanceCase {
   /**
    * Reads a case file.
    *
+   * @param file the case's JSON file
+   * @return the case
    * @throws ModelFormatException naming the file and the field that is missing or malformed
    * @throws IOException if it cannot be read
    */
@@ -237,7 +239,12 @@ public final class ConformanceCase {
     return new ConformanceCase(file, root);
   }
 
-  /** {@return every {@code *.json} file of a directory, sorted by file name} */
+  /**
+   * {@return every {@code *.json} file of a directory, sorted by file name}
+   *
+   * @param casesDirectory the folder of cases
+   * @throws IOException if the folder cannot be listed
+   */
   public static List<Path> list(Path casesDirectory) throws IOException {
     try (Stream<Path> s = Files.list(casesDirectory)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
@@ -434,6 +441,8 @@ public final class ConformanceCase {
    * Rebuilds the case's network from its config and model block, with the state dict's
    * parameters (which override any initialisation and are never rescaled), in float64.
    *
+   * @param backend the backend to build it on
+   * @return the case's model with its stored weights, owned by the caller
    * @throws ModelFormatException if the state dict lacks a key or does not fit the config
    */
   public RecurrentModel buildModel(Backend backend) throws ModelFormatException {
@@ -456,7 +465,11 @@ public final class ConformanceCase {
     }
   }
 
-  /** {@return the state dict's six matrices as parameters} */
+  /**
+   * {@return the state dict's six matrices as parameters}
+   *
+   * @throws ModelFormatException if a stored tensor is malformed
+   */
   public ModelParameters parameters() throws ModelFormatException {
     String[] keys = {ModelParameters.W_REC, ModelParameters.W_REC_MASK, ModelParameters.W_REC_SIGN,
         ModelParameters.W_INP, ModelParameters.W_INP_MASK, ModelParameters.W_INP_SIGN};
@@ -546,6 +559,8 @@ public final class ConformanceCase {
 
   /**
    * The checkpoint file, resolved as {@code ../checkpoints/NAME} from the case file's directory.
+   *
+   * @return the path, when the case names a checkpoint (whether or not the file exists)
    */
   public Optional<Path> checkpointFile() {
     return checkpoint().map(name -> {

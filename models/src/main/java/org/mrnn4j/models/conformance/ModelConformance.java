@@ -33,6 +33,8 @@ public final class ModelConformance {
   /**
    * Rebuilds the case's model on {@code backend} and checks it.
    *
+   * @param c the case
+   * @param backend the backend to run it on
    * @return human-readable failures, each naming the item and the first differing entry; empty
    *     when everything matches
    */
@@ -46,7 +48,13 @@ public final class ModelConformance {
     }
   }
 
-  /** Checks {@code expect} against a model built from the case. */
+  /**
+   * Checks {@code expect} against a model built from the case.
+   *
+   * @param c the case
+   * @param model the case's model
+   * @return the failures, empty when it conforms
+   */
   public static List<String> checkExpect(ConformanceCase c, RecurrentModel model) {
     List<String> f = new ArrayList<>();
     if (c.expect().isEmpty()) {
@@ -127,7 +135,13 @@ public final class ModelConformance {
     return f;
   }
 
-  /** Runs every {@code simulations} entry and compares {@code xs} (leaky) and {@code hs}. */
+  /**
+   * Runs every {@code simulations} entry and compares {@code xs} (leaky) and {@code hs}.
+   *
+   * @param c the case
+   * @param model the case's model
+   * @return the failures, empty when it conforms
+   */
   public static List<String> checkSimulations(ConformanceCase c, RecurrentModel model) {
     List<String> f = new ArrayList<>();
     Tolerance tol = c.tolerance();
@@ -170,6 +184,11 @@ public final class ModelConformance {
    * What mRNNTorch's {@code get_projection(to, from_)} returns: the effective block when the
    * sender's weights are constrained, else the raw parameter block {@code W} without its mask.
    * Parent regions are allowed on both sides (mRNNTorch rejects them as senders).
+   *
+   * @param model the case's model
+   * @param to the receiving region
+   * @param from the sending region
+   * @return the block of effective weights as mRNNTorch computes it
    */
   public static double[][] referenceProjection(RecurrentModel model, String to, String from) {
     RegionLayout layout = model.layout();

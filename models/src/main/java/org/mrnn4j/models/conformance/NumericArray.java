@@ -15,7 +15,11 @@ import org.mrnn4j.core.Tensor;
  */
 public record NumericArray(int[] shape, double[] data) {
 
-  /** @throws IllegalArgumentException if the data do not fill the shape */
+  /**
+   * @param shape the dimensions
+   * @param data the values, last index fastest
+   * @throws IllegalArgumentException if the data do not fill the shape
+   */
   public NumericArray {
     shape = Objects.requireNonNull(shape, "shape").clone();
     data = Objects.requireNonNull(data, "data").clone();
@@ -46,12 +50,20 @@ public record NumericArray(int[] shape, double[] data) {
     return shape.length;
   }
 
-  /** {@return the size of dimension {@code axis}} */
+  /**
+   * {@return the size of dimension {@code axis}}
+   *
+   * @param axis the axis, from 0
+   */
   public int dim(int axis) {
     return shape[axis];
   }
 
-  /** A matrix of rows. @throws IllegalStateException unless of rank 2 */
+  /**
+   * A matrix of rows. @throws IllegalStateException unless of rank 2
+   *
+   * @return the array as rows (it must be 2-D)
+   */
   public double[][] matrix() {
     if (shape.length != 2) {
       throw new IllegalStateException("not a matrix: shape " + Shapes.format(shape));
@@ -63,7 +75,11 @@ public record NumericArray(int[] shape, double[] data) {
     return out;
   }
 
-  /** The values of a vector. @throws IllegalStateException unless of rank 1 */
+  /**
+   * The values of a vector. @throws IllegalStateException unless of rank 1
+   *
+   * @return the values (it must be 1-D)
+   */
   public double[] vector() {
     if (shape.length != 1) {
       throw new IllegalStateException("not a vector: shape " + Shapes.format(shape));
@@ -71,7 +87,11 @@ public record NumericArray(int[] shape, double[] data) {
     return data.clone();
   }
 
-  /** {@return a float64 tensor of this array on {@code backend}; the caller owns it} */
+  /**
+   * {@return a float64 tensor of this array on {@code backend}; the caller owns it}
+   *
+   * @param backend the backend to hold it
+   */
   public Tensor toTensor(Backend backend) {
     return backend.fromArray(data, shape);
   }

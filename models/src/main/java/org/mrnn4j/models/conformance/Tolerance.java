@@ -31,6 +31,8 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
    * {@link #resetCount()}: every entry of {@link #compare} and every eigenvalue of
    * {@link #compareEigenvalues}. A conformance run reports it, and a case that compared nothing
    * fails.
+   *
+   * @return the number of values compared
    */
   public static long count() {
     return COUNT.get()[0];
@@ -43,17 +45,30 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
 
   private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
 
-  /** {@return the tolerance for a case's dtype} */
+  /**
+   * {@return the tolerance for a case's dtype}
+   *
+   * @param dtype the case's dtype
+   */
   public static Tolerance of(DType dtype) {
     return dtype == DType.FLOAT32 ? FLOAT32 : FLOAT64;
   }
 
-  /** {@return the allowed difference from {@code expected}} */
+  /**
+   * {@return the allowed difference from {@code expected}}
+   *
+   * @param expected the reference values
+   */
   public double allowed(double expected) {
     return atol + rtol * Math.abs(expected);
   }
 
-  /** {@return whether {@code actual} matches {@code expected} (NaN never matches)} */
+  /**
+   * {@return whether {@code actual} matches {@code expected} (NaN never matches)}
+   *
+   * @param actual the computed values
+   * @param expected the reference values
+   */
   public boolean matches(double actual, double expected) {
     return Math.abs(actual - expected) <= allowed(expected);
   }
@@ -61,6 +76,11 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
   /**
    * Compares arrays of the given shapes elementwise.
    *
+   * @param name what is compared, for the message
+   * @param expectedShape the reference shape
+   * @param expected the reference values
+   * @param actualShape the computed shape
+   * @param actual the computed values
    * @return empty when they match; otherwise a message naming the first mismatching entry with
    *     its index, both values, the difference and the tolerance, and how many entries differ
    */
@@ -92,18 +112,37 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
 
   /**
    * {@return {@link #compare(String, int[], double[], int[], double[])} for an array and values}
+   *
+   * @param name what is compared, for the message
+   * @param expected the reference array
+   * @param actualShape the computed shape
+   * @param actual the computed values
    */
   public Optional<String> compare(String name, NumericArray expected, int[] actualShape,
       double[] actual) {
     return compare(name, expected.shape(), expected.data(), actualShape, actual);
   }
 
-  /** Compares two matrices. */
+  /**
+   * Compares two matrices.
+   *
+   * @param name what is compared, for the message
+   * @param expected the reference values
+   * @param actual the computed values
+   * @return empty when they match, else the first mismatch
+   */
   public Optional<String> compare(String name, double[][] expected, double[][] actual) {
     return compare(name, shape(expected), flatten(expected), shape(actual), flatten(actual));
   }
 
-  /** Compares two vectors. */
+  /**
+   * Compares two vectors.
+   *
+   * @param name what is compared, for the message
+   * @param expected the reference values
+   * @param actual the computed values
+   * @return empty when they match, else the first mismatch
+   */
   public Optional<String> compare(String name, double[] expected, double[] actual) {
     return compare(name, new int[] {expected.length}, expected, new int[] {actual.length}, actual);
   }
@@ -113,6 +152,11 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
    * one within {@link #eigenvalueTolerance()} (a maximum bipartite matching, so clusters of close
    * eigenvalues are handled).
    *
+   * @param name what is compared, for the message
+   * @param expectedReal the reference real parts
+   * @param expectedImag the reference imaginary parts
+   * @param actualReal the computed real parts
+   * @param actualImag the computed imaginary parts
    * @return empty when they match; otherwise the expected eigenvalues left unmatched
    */
   public Optional<String> compareEigenvalues(String name, double[] expectedReal,

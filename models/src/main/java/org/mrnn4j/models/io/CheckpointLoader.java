@@ -44,6 +44,10 @@ public final class CheckpointLoader {
    * options; the conformance checkpoints' {@code .json} files are such configs) and builds the
    * model.
    *
+   * @param checkpoint the checkpoint
+   * @param config its mRNNTorch JSON config
+   * @param backend the backend to build on
+   * @return the model, owned by the caller
    * @throws ModelFormatException if either file is malformed, the config is incomplete, or they
    *     do not fit each other; the message names the file, the key or field, and what was
    *     expected
@@ -64,6 +68,11 @@ public final class CheckpointLoader {
    * Reads a checkpoint into the network a builder describes (its regions define the shapes) and
    * builds it.
    *
+   * @param <M> the model type
+   * @param checkpoint the checkpoint
+   * @param builder the network, with its regions and options
+   * @param backend the backend to build on
+   * @return the model, owned by the caller
    * @throws ModelFormatException naming the key and both shapes when the checkpoint does not fit
    */
   public static <M extends RecurrentModel> M load(Path checkpoint, ModelBuilder<M> builder,
@@ -84,6 +93,8 @@ public final class CheckpointLoader {
    * {@code W_rec_mask}, ... under any prefix. The storages of other keys (a readout, optimiser
    * state) are never read; {@link TorchCheckpoint#skippedKeys()} lists them.
    *
+   * @param checkpoint the {@code .pth} file
+   * @return the checkpoint, with only the mRNN's tensors read
    * @throws ModelFormatException as {@link TorchCheckpoint#read(Path)}
    */
   public static TorchCheckpoint readMrnnKeys(Path checkpoint) throws IOException {
@@ -109,6 +120,9 @@ public final class CheckpointLoader {
    * The parameters in a checkpoint for a network of the given spec.
    *
    * @param prefix the key prefix ({@code ""}, {@code "rnn."}), or null to detect it
+   * @param checkpoint the checkpoint
+   * @param spec the network the parameters must fit
+   * @return the parameters for the spec
    * @throws ModelFormatException if a key is missing (naming it and the keys present), a shape
    *     differs from the config's (naming the key and both shapes), or a value is not finite
    *     (naming the key and the index)
@@ -162,6 +176,8 @@ public final class CheckpointLoader {
   /**
    * The prefix of the mRNN's keys: what precedes {@code W_rec} in the one key ending with it.
    *
+   * @param checkpoint the checkpoint
+   * @return the key prefix of the mRNN's tensors (empty when none)
    * @throws ModelFormatException if no key or several keys end with {@code W_rec}
    */
   public static String detectPrefix(TorchCheckpoint checkpoint) throws ModelFormatException {

@@ -180,6 +180,8 @@ public final class Json {
    * Reads a file whole, then parses it (so that a decoding error is a format error too).
    *
    * @param expected what the document should be, for messages ("an mRNNTorch config")
+   * @param file the JSON file
+   * @return the document
    * @throws ModelFormatException naming the file, line and column when it is not valid JSON,
    *     repeats a key, or would need more memory than its size warrants
    * @throws IOException if it cannot be read

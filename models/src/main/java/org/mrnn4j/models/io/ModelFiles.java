@@ -51,14 +51,24 @@ public final class ModelFiles {
 
   private ModelFiles() {}
 
-  /** Writes {@code model} to {@code file} (replacing it). */
+  /**
+   * Writes {@code model} to {@code file} (replacing it).
+   *
+   * @param model the model
+   * @param file where to write it
+   * @throws IOException if it cannot be written
+   */
   public static void save(RecurrentModel model, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file)) {
       MAPPER.writeValue(w, toJson(model));
     }
   }
 
-  /** {@return the document {@link #save} writes} */
+  /**
+   * {@return the document {@link #save} writes}
+   *
+   * @param model the model
+   */
   public static ObjectNode toJson(RecurrentModel model) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
@@ -82,6 +92,9 @@ public final class ModelFiles {
   /**
    * Reads a model file and builds the model on {@code backend}.
    *
+   * @param file a model saved by {@link #save}
+   * @param backend the backend to build on
+   * @return the model, owned by the caller
    * @throws ModelFormatException naming the file and field when the document is malformed, of
    *     another format or a newer version, or its parameters do not fit its config
    * @throws IOException if the file cannot be read
@@ -95,6 +108,9 @@ public final class ModelFiles {
    * mark).
    *
    * @param source how messages name the document, for example its file name
+   * @param json the document, UTF-8
+   * @param backend the backend to build on
+   * @return the model, owned by the caller
    * @throws ModelFormatException as {@link #load(Path, Backend)}
    */
   public static RecurrentModel parse(byte[] json, Object source, Backend backend)
@@ -105,6 +121,10 @@ public final class ModelFiles {
   /**
    * Builds the model a parsed document describes ({@code source} names it in messages).
    *
+   * @param root the parsed document
+   * @param source the file or a description, for messages
+   * @param backend the backend to build on
+   * @return the model, owned by the caller
    * @throws ModelFormatException as {@link #load(Path, Backend)}
    */
   public static RecurrentModel fromJson(JsonNode root, Object source, Backend backend)

@@ -14,8 +14,11 @@ import java.nio.file.Path;
  */
 public class ModelFormatException extends IOException {
   private static final long serialVersionUID = 1L;
+  /** The file, or null. */
   private final String file;
+  /** The entry or field, or null. */
   private final String location;
+  /** What was wrong. */
   private final String problem;
 
   /**
@@ -28,7 +31,14 @@ public class ModelFormatException extends IOException {
     this(file, location, problem, null);
   }
 
-  /** As {@link #ModelFormatException(Object, String, String)}, with the underlying cause. */
+  /**
+   * As {@link #ModelFormatException(Object, String, String)}, with the underlying cause.
+   *
+   * @param file the file (or a description); may be null
+   * @param location the entry or field within it; may be null
+   * @param problem what was wrong and what was expected
+   * @param cause the underlying parser error
+   */
   public ModelFormatException(Object file, String location, String problem, Throwable cause) {
     super(format(file, location, problem), cause);
     this.file = file == null ? null : file.toString();

@@ -71,6 +71,8 @@ public final class NumpyArrays {
   /**
    * Reads the one array of a {@code .npy} file.
    *
+   * @param file the file
+   * @return the array
    * @throws ModelFormatException naming the file and the field when it is not a float32 or
    *     float64 {@code .npy} file whose data matches its header
    * @throws IOException if the file cannot be read
@@ -88,6 +90,8 @@ public final class NumpyArrays {
    * Reads every array of a {@code .npz} file ({@code numpy.savez} or {@code savez_compressed}),
    * by name without the {@code .npy} suffix, in archive order.
    *
+   * @param file the file
+   * @return the arrays by name, in archive order
    * @throws ModelFormatException naming the file and the entry when the archive or an array in
    *     it is malformed, or an entry is not a {@code .npy}
    * @throws IOException if the file cannot be read
@@ -114,7 +118,13 @@ public final class NumpyArrays {
     return out;
   }
 
-  /** Reads {@code file} as {@code .npz} when its name ends so, else as {@code .npy}. */
+  /**
+   * Reads {@code file} as {@code .npz} when its name ends so, else as {@code .npy}.
+   *
+   * @param file the file
+   * @return the arrays by name: {@code arr_0} for a {@code .npy}
+   * @throws IOException if the file cannot be read
+   */
   public static Map<String, NdArray> read(Path file) throws IOException {
     String name = file.getFileName() == null ? "" : file.getFileName().toString();
     if (name.toLowerCase(Locale.ROOT).endsWith(".npz")) {
@@ -297,6 +307,8 @@ public final class NumpyArrays {
    * Writes a float64 array ({@code '<f8'}, C order) as a {@code .npy} file.
    *
    * @param data the values in C order, {@code product(shape)} of them
+   * @param file where to write it
+   * @param shape the dimensions
    * @throws IllegalArgumentException if the sizes disagree
    * @throws IOException if the file cannot be written
    */
@@ -310,6 +322,8 @@ public final class NumpyArrays {
    *
    * @param real the real parts in C order, {@code product(shape)} of them
    * @param imag the imaginary parts, same order and length
+   * @param file where to write it
+   * @param shape the dimensions
    * @throws IllegalArgumentException if the sizes disagree
    * @throws IOException if the file cannot be written
    */

@@ -21,6 +21,10 @@ import org.mrnn4j.core.DType;
 public record StoredTensor(String key, DType dtype, int[] shape, double[] data) {
 
   /**
+   * @param key the state-dict key, for example {@code rnn.W_rec}
+   * @param dtype the precision it was stored in
+   * @param shape the dimensions (empty for a scalar)
+   * @param data the {@code prod(shape)} values, last index fastest
    * @throws NullPointerException if any component is null
    * @throws IllegalArgumentException if a dimension is negative or {@code data.length} is not
    *     the product of the dimensions
@@ -67,6 +71,7 @@ public record StoredTensor(String key, DType dtype, int[] shape, double[] data) 
   /**
    * The values of a 2-D tensor as rows (a fresh array).
    *
+   * @return the tensor as rows (it must be 2-D)
    * @throws IllegalStateException naming the key and shape if the tensor is not 2-D
    */
   public double[][] toMatrix() {

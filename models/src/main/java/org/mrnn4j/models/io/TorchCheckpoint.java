@@ -70,6 +70,8 @@ public final class TorchCheckpoint {
   /**
    * Reads every tensor of a state dict.
    *
+   * @param file the {@code .pth} file
+   * @return the checkpoint's tensors
    * @throws ModelFormatException if the file is malformed or hostile: the message names the file,
    *     the zip entry, pickle position or key, and what was expected
    * @throws IOException if the file cannot be read
@@ -84,6 +86,9 @@ public final class TorchCheckpoint {
    * keys are never read or allocated, and those keys are listed by {@link #skippedKeys()}. A
    * storage shared by several wanted tensors is read once.
    *
+   * @param file the {@code .pth} file
+   * @param wanted which keys to materialise; the others are validated and skipped
+   * @return the checkpoint's tensors
    * @throws ModelFormatException as {@link #read(Path)}
    */
   public static TorchCheckpoint read(Path file, java.util.function.Predicate<String> wanted)
@@ -99,6 +104,8 @@ public final class TorchCheckpoint {
    * Reads every tensor of a state dict held in memory.
    *
    * @param name how messages name the data, for example its file name
+   * @param bytes the file's contents
+   * @return the checkpoint's tensors
    * @throws ModelFormatException as {@link #read(Path)}
    */
   public static TorchCheckpoint read(byte[] bytes, String name) throws IOException {
@@ -188,6 +195,8 @@ public final class TorchCheckpoint {
   /**
    * The keys present whose tensors were not read (validated, never materialised) because the
    * reader did not want them; empty after {@link #read(Path)}.
+   *
+   * @return the keys validated but not materialised
    */
   public Set<String> skippedKeys() {
     return skipped;
@@ -196,6 +205,8 @@ public final class TorchCheckpoint {
   /**
    * The tensor stored under {@code key}.
    *
+   * @param key the key, for example {@code W_rec}
+   * @return the tensor
    * @throws IllegalArgumentException naming the key and listing the keys present, if absent
    */
   public StoredTensor tensor(String key) {
@@ -208,7 +219,11 @@ public final class TorchCheckpoint {
     return t;
   }
 
-  /** {@return the tensor stored under {@code key}, if any} */
+  /**
+   * {@return the tensor stored under {@code key}, if any}
+   *
+   * @param key the key, for example {@code W_rec}
+   */
   public Optional<StoredTensor> find(String key) {
     return Optional.ofNullable(tensors.get(key));
   }
