@@ -52,6 +52,7 @@ public abstract class BackendBenchmark {
   /**
    * Opens the backend {@link #backend} names as {@link #compute}.
    *
+   * @return the opened backend, also in {@link #compute}; closed by {@link #tearDown}
    * @throws BenchmarkBackends.SkippedException if it cannot run here
    */
   protected final Backend openBackend() {
@@ -61,18 +62,35 @@ public abstract class BackendBenchmark {
     return opened;
   }
 
-  /** Opens the backend and builds the {@link BenchmarkNetwork} of {@code n} units on it. */
+  /**
+   * Opens the backend and builds the {@link BenchmarkNetwork} of {@code n} units on it.
+   *
+   * @param n the number of recurrent units, at least 5
+   * @return the benchmark network on {@link #compute}, closed by {@link #tearDown}
+   * @throws BenchmarkBackends.SkippedException if the backend cannot run here
+   */
   protected final LeakyMRNN network(int n) {
     return own(BenchmarkNetwork.build(openBackend(), n));
   }
 
-  /** Registers {@code tensor} to be closed by {@link #tearDown}, and returns it. */
+  /**
+   * Registers {@code tensor} to be closed by {@link #tearDown}, and returns it.
+   *
+   * @param tensor the tensor the setup allocated
+   * @return {@code tensor}
+   */
   protected final Tensor own(Tensor tensor) {
     owned.push(tensor::close);
     return tensor;
   }
 
-  /** Registers {@code model} to be closed by {@link #tearDown}, and returns it. */
+  /**
+   * Registers {@code model} to be closed by {@link #tearDown}, and returns it.
+   *
+   * @param <M> the type of the model
+   * @param model the model the setup built
+   * @return {@code model}
+   */
   protected final <M extends RecurrentModel> M own(M model) {
     owned.push(model::close);
     return model;

@@ -75,7 +75,11 @@ public class BatchBenchmark extends BackendBenchmark {
     return (int) Math.max(1, Math.min(points, CHUNK_DOUBLES / perPoint));
   }
 
-  /** Jacobians and eigenvalues at every point of the trajectory. */
+  /**
+   * Jacobians and eigenvalues at every point of the trajectory.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void trajectory(Blackhole bh) {
     for (int from = 0; from < points; from += chunk) {

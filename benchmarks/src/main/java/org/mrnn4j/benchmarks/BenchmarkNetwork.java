@@ -41,7 +41,12 @@ public final class BenchmarkNetwork {
 
   private BenchmarkNetwork() {}
 
-  /** The excitatory units of a network of {@code n}: {@code floor(0.8 n)}. */
+  /**
+   * The excitatory units of a network of {@code n}: {@code floor(0.8 n)}.
+   *
+   * @param n the number of recurrent units
+   * @return the size of the {@code exc} region, {@code floor(0.8 n)}
+   */
   public static int excitatory(int n) {
     return n * 4 / 5;
   }
@@ -49,6 +54,9 @@ public final class BenchmarkNetwork {
   /**
    * Builds the benchmark network of {@code n} recurrent units on {@code backend}.
    *
+   * @param backend the backend that holds the network's weights and computes with them
+   * @param n the number of recurrent units, at least 5
+   * @return a new network, which the caller must close
    * @throws IllegalArgumentException if {@code n < 5} (each region needs a unit)
    */
   public static LeakyMRNN build(Backend backend, int n) {
@@ -76,7 +84,14 @@ public final class BenchmarkNetwork {
         .build(backend);
   }
 
-  /** {@code rows * columns} standard normal numbers from {@link #STATE_SEED}, row-major. */
+  /**
+   * {@code rows * columns} standard normal numbers from {@link #STATE_SEED}, row-major.
+   *
+   * @param rows the number of rows
+   * @param columns the number of columns
+   * @return a new array of {@code rows * columns} draws, the same on every call with the same
+   *     size
+   */
   public static double[] gaussian(int rows, int columns) {
     Random random = new Random(STATE_SEED);
     double[] out = new double[rows * columns];
@@ -86,7 +101,12 @@ public final class BenchmarkNetwork {
     return out;
   }
 
-  /** The operating point's state {@code x ~ N(0, 1)}, {@code [n]}. */
+  /**
+   * The operating point's state {@code x ~ N(0, 1)}, {@code [n]}.
+   *
+   * @param n the number of recurrent units
+   * @return a new array of the {@code n} state values, {@code [n]}
+   */
   public static double[] operatingPoint(int n) {
     return gaussian(1, n);
   }

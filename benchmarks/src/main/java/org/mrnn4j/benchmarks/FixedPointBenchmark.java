@@ -51,7 +51,17 @@ public class FixedPointBenchmark extends BackendBenchmark {
   private RecurrentModel model;
   private FixedPointFinder finder;
 
-  /** Finds the checkpoint, opens the backend, loads the network and checks one search. */
+  /**
+   * Finds the checkpoint, opens the backend, loads the network and checks one search.
+   *
+   * @throws BenchmarkBackends.SkippedException if the checkpoint cannot be found or the backend
+   *     cannot run here
+   * @throws java.io.IOException if the checkpoint or its config cannot be read or is malformed
+   * @throws IllegalStateException if the check search does not find the known 27 fixed points,
+   *     8 of them stable
+   * @throws Exception declared for JMH, which fails the trial on any exception; the checked one
+   *     thrown is the {@link java.io.IOException} above
+   */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Path dir = checkpointDirectory();
@@ -66,7 +76,11 @@ public class FixedPointBenchmark extends BackendBenchmark {
     }
   }
 
-  /** The whole search, {@value #STARTS} starts. */
+  /**
+   * The whole search, {@value #STARTS} starts.
+   *
+   * @return the search's result: the fixed points found, with their stability, and every start
+   */
   @Benchmark
   public FixedPointSearch flipFlop() {
     FixedPointSystem system = FixedPointSystems.of(model, Coordinates.PRE_ACTIVATION, null, List.of(), null);

@@ -67,14 +67,22 @@ public class FlowFieldBenchmark extends BackendBenchmark {
     inputs = new double[states][BenchmarkNetwork.INPUTS];
   }
 
-  /** The nonlinear field at every state: one batched step of the whole grid each. */
+  /**
+   * The nonlinear field at every state: one batched step of the whole grid each.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void nonlinear(Blackhole bh) {
     List<FlowField> fields = finder.nonlinear(picked, inputs);
     bh.consume(fields);
   }
 
-  /** The linear field at every state: the linearization there, applied to the plane. */
+  /**
+   * The linear field at every state: the linearization there, applied to the plane.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void linear(Blackhole bh) {
     List<FlowField> fields = finder.linear(picked, inputs, inputs, null);

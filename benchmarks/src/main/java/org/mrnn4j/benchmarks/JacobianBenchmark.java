@@ -40,7 +40,11 @@ public class JacobianBenchmark extends BackendBenchmark {
     point = OperatingPoint.of(BenchmarkNetwork.operatingPoint(n), new double[BenchmarkNetwork.INPUTS]);
   }
 
-  /** The state and input Jacobians at the operating point. */
+  /**
+   * The state and input Jacobians at the operating point.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void jacobian(Blackhole bh) {
     try (LinearizationResult r = linearization.at(point)) {
@@ -49,7 +53,11 @@ public class JacobianBenchmark extends BackendBenchmark {
     }
   }
 
-  /** The Jacobians and the eigenvalues of the state Jacobian. */
+  /**
+   * The Jacobians and the eigenvalues of the state Jacobian.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void jacobianAndEigenvalues(Blackhole bh) {
     try (LinearizationResult r = linearization.at(point)) {
@@ -59,7 +67,11 @@ public class JacobianBenchmark extends BackendBenchmark {
     }
   }
 
-  /** The Jacobians and the eigenvalues and eigenvectors of the state Jacobian. */
+  /**
+   * The Jacobians and the eigenvalues and eigenvectors of the state Jacobian.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void jacobianAndEigendecomposition(Blackhole bh) {
     try (LinearizationResult r = linearization.at(point)) {

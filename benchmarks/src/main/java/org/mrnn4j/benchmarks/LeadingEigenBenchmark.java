@@ -51,7 +51,11 @@ public class LeadingEigenBenchmark extends BackendBenchmark {
     }
   }
 
-  /** The spectral radius and its eigenvector. */
+  /**
+   * The spectral radius and its eigenvector.
+   *
+   * @return the leading eigenvalue by modulus, with its eigenvector, and how it was reached
+   */
   @Benchmark
   public LeadingSpectrum spectralRadius() {
     return linearization.leading(point, radius);
@@ -60,13 +64,19 @@ public class LeadingEigenBenchmark extends BackendBenchmark {
   /**
    * What {@code mrnn4j analyze} computes by default from {@link LeadingOptions#LEADING_FROM}
    * units: the leading eigenvalues, as many as it takes to count the unstable modes.
+   *
+   * @return the leading eigenvalues, with the count of unstable modes and how far it is certain
    */
   @Benchmark
   public LeadingSpectrum stability() {
     return linearization.leadingStability(point, LeadingOptions.defaults());
   }
 
-  /** The 10 eigenvalues of largest modulus (no eigenvectors). */
+  /**
+   * The 10 eigenvalues of largest modulus (no eigenvectors).
+   *
+   * @return the converged pairs of the 10 wanted, and how they were reached
+   */
   @Benchmark
   public LeadingSpectrum leading() {
     return linearization.leading(point, ten);

@@ -62,14 +62,22 @@ public class SharedBackendBenchmark extends BackendBenchmark {
     }
   }
 
-  /** The mixed operation from one thread. */
+  /**
+   * The mixed operation from one thread.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   @Threads(1)
   public void oneThread(Blackhole bh) {
     work(bh);
   }
 
-  /** The mixed operation from eight threads sharing the backend. */
+  /**
+   * The mixed operation from eight threads sharing the backend.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   @Threads(8)
   public void eightThreads(Blackhole bh) {

@@ -42,7 +42,11 @@ public class SimulationBenchmark extends BackendBenchmark {
     simulation = Simulation.of(input).x0(x0);
   }
 
-  /** {@value #BATCH} trajectories of {@value #STEPS} steps. */
+  /**
+   * {@value #BATCH} trajectories of {@value #STEPS} steps.
+   *
+   * @param bh consumes the results, so that the JIT keeps the work
+   */
   @Benchmark
   public void simulate(Blackhole bh) {
     try (Trajectory t = model.simulate(simulation)) {

@@ -111,17 +111,29 @@ public final class CudaBackend extends AbstractBackend {
     }
   }
 
-  /** The device, e.g. {@code NVIDIA H100 80GB HBM3, compute capability 9.0}. */
+  /**
+   * The device, e.g. {@code NVIDIA H100 80GB HBM3, compute capability 9.0}.
+   *
+   * @return the device's name and compute capability
+   */
   public String device() {
     return deviceSummary;
   }
 
-  /** The backend that computes eigendecompositions on the host. */
+  /**
+   * The backend that computes eigendecompositions on the host.
+   *
+   * @return the CPU backend this backend delegates eigendecompositions to, closed with it
+   */
   public Backend hostBackend() {
     return host;
   }
 
-  /** What NVRTC compiled the kernels for: {@code sm_XY} (cubin) or {@code compute_XY} (PTX). */
+  /**
+   * What NVRTC compiled the kernels for: {@code sm_XY} (cubin) or {@code compute_XY} (PTX).
+   *
+   * @return the compilation target of the kernels, e.g. {@code sm_90}
+   */
   public String kernelTarget() {
     return kernels.target();
   }
@@ -560,7 +572,11 @@ public final class CudaBackend extends AbstractBackend {
     }
   }
 
-  /** The number of tensors of this backend not yet closed (for tests and leak checks). */
+  /**
+   * The number of tensors of this backend not yet closed (for tests and leak checks).
+   *
+   * @return the count of open tensors of this backend, 0 once it is closed
+   */
   public int openTensors() {
     synchronized (lock) {
       return live.size();

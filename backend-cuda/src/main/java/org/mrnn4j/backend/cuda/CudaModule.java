@@ -27,7 +27,12 @@ public final class CudaModule extends AbstractModule {
     this(BackendOptions.none());
   }
 
-  /** With options {@code device} and {@code host} (see {@link CudaBackendProvider}). */
+  /**
+   * With options {@code device} and {@code host} (see {@link CudaBackendProvider}).
+   *
+   * @param options the backend options; {@code null} means none (device 0, the default host
+   *     backend)
+   */
   public CudaModule(BackendOptions options) {
     this.options = options == null ? BackendOptions.none() : options;
   }

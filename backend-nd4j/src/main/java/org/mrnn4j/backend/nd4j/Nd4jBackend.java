@@ -79,6 +79,8 @@ public final class Nd4jBackend extends AbstractBackend {
   /**
    * Creates the backend with a pool of freed large buffers of at most {@code poolMiB} mebibytes.
    *
+   * @param poolMiB the most memory the pool of freed buffers may hold, in mebibytes; 0 disables
+   *     the pool
    * @throws IllegalArgumentException if {@code poolMiB} is negative
    * @throws org.mrnn4j.core.BackendUnavailableException if ND4J's native libraries cannot load
    *     here, naming what failed

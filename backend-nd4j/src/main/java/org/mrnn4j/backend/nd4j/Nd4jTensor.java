@@ -26,6 +26,7 @@ public final class Nd4jTensor extends AbstractTensor {
    * close it (the tensor owns it), and do not use it after closing the tensor: its memory may by
    * then belong to another tensor.
    *
+   * @return the ND4J array holding this tensor's elements, C-ordered, of this tensor's shape
    * @throws IllegalStateException if the tensor is closed
    */
   public INDArray array() {
