@@ -36,47 +36,57 @@ public final class BatchLinearization implements AutoCloseable {
     this.dt = dt;
   }
 
-  /** The number of operating points {@code B}. */
+  /** {@return the number of operating points {@code B}} */
   public int size() {
     return jacobians.dim(0);
   }
 
-  /** The number of included units {@code d}. */
+  /** {@return the number of included units {@code d}} */
   public int dimension() {
     return jacobians.dim(1);
   }
 
-  /** The state Jacobians, {@code [B, d, d]}. */
+  /** {@return the state Jacobians, {@code [B, d, d]}} */
   public Tensor jacobians() {
     return jacobians;
   }
 
-  /** The input Jacobians, {@code [B, d, I]}. */
+  /** {@return the input Jacobians, {@code [B, d, I]}} */
   public Tensor inputJacobians() {
     return inputJacobians;
   }
 
-  /** The blocks from the excluded units, {@code [B, d, e]}; empty when nothing is excluded. */
+  /**
+   * {@return the blocks from the excluded units, {@code [B, d, e]}; empty when nothing is
+   * excluded}
+   */
   public Optional<Tensor> excludedJacobians() {
     return Optional.ofNullable(excludedJacobians);
   }
 
-  /** {@code f(p)} at every point, included units, {@code [B, d]}. */
+  /**
+   * {@code f(p)} at every point, included units, {@code [B, d]}.
+   *
+   * @return the next states over the included units, {@code [B, d]}
+   */
   public Tensor next() {
     return next;
   }
 
-  /** The eigenvalues (no vectors) of every state Jacobian, in batch order, canonical order. */
+  /**
+   * {@return the eigenvalues (no vectors) of every state Jacobian, in batch order, each in the
+   * canonical order}
+   */
   public List<Eigendecomposition> eigenvalues() {
     return Spectra.eigBatch(jacobians, false);
   }
 
-  /** The eigenvalues and eigenvectors of every state Jacobian, in batch order. */
+  /** {@return the eigenvalues and eigenvectors of every state Jacobian, in batch order} */
   public List<Eigendecomposition> eigendecompositions() {
     return Spectra.eigBatch(jacobians, true);
   }
 
-  /** The stability summary at every point, in batch order. */
+  /** {@return the stability summary at every point, in batch order} */
   public List<StabilitySummary> stability() {
     List<StabilitySummary> out = new ArrayList<>(size());
     for (Eigendecomposition e : eigenvalues()) {
@@ -88,6 +98,8 @@ public final class BatchLinearization implements AutoCloseable {
   /**
    * Point {@code b} as a {@link LinearizationResult} (copies, owned by the caller).
    *
+   * @param b the index of the point, in {@code [0, B)}
+   * @return the linearization at point {@code b}, owned by the caller
    * @throws IndexOutOfBoundsException if {@code b} is not in {@code [0, B)}
    */
   public LinearizationResult point(int b) {

@@ -57,13 +57,19 @@ public final class LeadingOptions {
     this.denseLimit = denseLimit;
   }
 
-  /** The defaults (see the class description). */
+  /** {@return the defaults (see the class description)} */
   public static LeadingOptions defaults() {
     return new LeadingOptions(DEFAULT_COUNT, Order.MODULUS, false, 0, 0, Double.NaN,
         DEFAULT_DENSE_LIMIT);
   }
 
-  /** The {@code k} eigenvalues of largest modulus, other settings by default. */
+  /**
+   * The {@code k} eigenvalues of largest modulus, other settings by default.
+   *
+   * @param k the number of eigenvalues wanted, at least 1
+   * @return the options
+   * @throws IllegalArgumentException if {@code k < 1}
+   */
   public static LeadingOptions largestModulus(int k) {
     return defaults().withCount(k);
   }
@@ -71,6 +77,8 @@ public final class LeadingOptions {
   /**
    * With {@code k} eigenvalues wanted (one more when the {@code k}-th has its conjugate next).
    *
+   * @param k the number of eigenvalues wanted, at least 1
+   * @return a modified copy
    * @throws IllegalArgumentException if {@code k < 1}
    */
   public LeadingOptions withCount(int k) {
@@ -80,13 +88,23 @@ public final class LeadingOptions {
     return new LeadingOptions(k, order, vectors, subspace, maxProducts, tolerance, denseLimit);
   }
 
-  /** With this end of the spectrum wanted. */
+  /**
+   * With this end of the spectrum wanted.
+   *
+   * @param o the end of the spectrum, not null
+   * @return a modified copy
+   */
   public LeadingOptions withOrder(Order o) {
     return new LeadingOptions(count, java.util.Objects.requireNonNull(o, "order"), vectors,
         subspace, maxProducts, tolerance, denseLimit);
   }
 
-  /** With or without eigenvectors in the result. */
+  /**
+   * With or without eigenvectors in the result.
+   *
+   * @param v whether eigenvectors are returned
+   * @return a modified copy
+   */
   public LeadingOptions withVectors(boolean v) {
     return new LeadingOptions(count, order, v, subspace, maxProducts, tolerance, denseLimit);
   }
@@ -94,6 +112,8 @@ public final class LeadingOptions {
   /**
    * With a basis of at most {@code m} vectors (0: the default).
    *
+   * @param m the largest basis size, or 0 for the default
+   * @return a modified copy
    * @throws IllegalArgumentException if {@code m} is negative
    */
   public LeadingOptions withSubspace(int m) {
@@ -106,6 +126,8 @@ public final class LeadingOptions {
   /**
    * With a budget of at most {@code products} Jacobian-vector products (0: the default).
    *
+   * @param products the product budget, or 0 for the default
+   * @return a modified copy
    * @throws IllegalArgumentException if {@code products} is negative
    */
   public LeadingOptions withMaxProducts(int products) {
@@ -118,6 +140,8 @@ public final class LeadingOptions {
   /**
    * With this residual tolerance, relative (NaN: the default for the dtype).
    *
+   * @param t the relative residual tolerance, positive, or NaN for the default
+   * @return a modified copy
    * @throws IllegalArgumentException if it is not positive or NaN
    */
   public LeadingOptions withTolerance(double t) {
@@ -130,6 +154,8 @@ public final class LeadingOptions {
   /**
    * With the dense fallback allowed up to {@code n} units (0: never).
    *
+   * @param n the largest number of units for the dense fallback, or 0 for none
+   * @return a modified copy
    * @throws IllegalArgumentException if {@code n} is negative
    */
   public LeadingOptions withDenseLimit(int n) {
@@ -139,17 +165,17 @@ public final class LeadingOptions {
     return new LeadingOptions(count, order, vectors, subspace, maxProducts, tolerance, n);
   }
 
-  /** The number of eigenvalues wanted. */
+  /** {@return the number of eigenvalues wanted} */
   public int count() {
     return count;
   }
 
-  /** Which end of the spectrum is wanted. */
+  /** {@return which end of the spectrum is wanted} */
   public Order order() {
     return order;
   }
 
-  /** Whether eigenvectors are returned. */
+  /** {@return whether eigenvectors are returned} */
   public boolean vectors() {
     return vectors;
   }
@@ -170,7 +196,7 @@ public final class LeadingOptions {
     return !Double.isNaN(tolerance) ? tolerance : single ? 1e-4 : 1e-10;
   }
 
-  /** Up to how many units the dense path is the fallback. */
+  /** {@return up to how many units the dense path is the fallback (0: never)} */
   public int denseLimit() {
     return denseLimit;
   }

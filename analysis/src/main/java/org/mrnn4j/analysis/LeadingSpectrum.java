@@ -75,17 +75,20 @@ public final class LeadingSpectrum {
     this.spectralRadius = spectralRadius;
   }
 
-  /** The dimension of the Jacobian. */
+  /** {@return the dimension of the Jacobian} */
   public int dimension() {
     return dimension;
   }
 
-  /** Which end of the spectrum was wanted. */
+  /** {@return which end of the spectrum was wanted} */
   public LeadingOptions.Order order() {
     return order;
   }
 
-  /** How many pairs were wanted (the count asked for, plus one to keep a conjugate pair whole). */
+  /**
+   * {@return how many pairs were wanted (the count asked for, plus one to keep a conjugate pair
+   * whole)}
+   */
   public int wanted() {
     return wanted;
   }
@@ -93,22 +96,24 @@ public final class LeadingSpectrum {
   /**
    * The converged eigenvalues (with eigenvectors when asked for), in the canonical order of
    * {@link Eigendecomposition} (descending modulus), whatever the order they were sought in.
+   *
+   * @return the converged eigenvalues, and eigenvectors when asked for
    */
   public Eigendecomposition eigenvalues() {
     return eigenvalues;
   }
 
-  /** How many wanted pairs converged. */
+  /** {@return how many wanted pairs converged} */
   public int converged() {
     return eigenvalues.size();
   }
 
-  /** How many wanted pairs did not converge (0 unless the answer is partial). */
+  /** {@return how many wanted pairs did not converge (0 unless the answer is partial)} */
   public int unconverged() {
     return wanted - eigenvalues.size();
   }
 
-  /** Whether every wanted pair converged. */
+  /** {@return whether every wanted pair converged} */
   public boolean isComplete() {
     return unconverged() == 0;
   }
@@ -117,22 +122,25 @@ public final class LeadingSpectrum {
    * The residual {@code |J x - lambda x| / |x|} of converged pair {@code i} (canonical order),
    * measured on {@code J} itself; NaN for eigenvalues of the dense path computed without vectors
    * (which meet the backend's bound, {@code 1e-10 |J|_F}).
+   *
+   * @param i the index of the pair, from 0 to {@link #converged()} - 1
+   * @return the relative residual of pair {@code i}, or NaN
    */
   public double residual(int i) {
     return residuals[i];
   }
 
-  /** The residuals of every converged pair, in canonical order (a copy). */
+  /** {@return the residuals of every converged pair, in canonical order (a copy)} */
   public double[] residuals() {
     return residuals.clone();
   }
 
-  /** How the eigenvalues were computed. */
+  /** {@return how the eigenvalues were computed} */
   public Method method() {
     return method;
   }
 
-  /** The Jacobian-vector products spent (0 on the dense path chosen up front). */
+  /** {@return the Jacobian-vector products spent (0 on the dense path chosen up front)} */
   public int products() {
     return products;
   }
@@ -140,12 +148,17 @@ public final class LeadingSpectrum {
   /**
    * The largest modulus among the wanted Ritz values that did not converge, an estimate of the
    * reach of the spectrum's bulk; NaN when every wanted pair converged.
+   *
+   * @return the bulk's estimated radius, or NaN
    */
   public double bulkRadius() {
     return bulkRadius;
   }
 
-  /** The spectral radius, or NaN when it is not known (the leading pair did not converge). */
+  /**
+   * {@return the spectral radius, max {@code |lambda|}, or NaN when it is not known (the leading
+   * pair did not converge)}
+   */
   public double spectralRadius() {
     return spectralRadius;
   }
@@ -153,17 +166,19 @@ public final class LeadingSpectrum {
   /**
    * The number of modes with {@code |lambda| > 1}, as far as {@link #unstableCertainty()} says:
    * exact, resting on the bulk's Ritz values, or a lower bound.
+   *
+   * @return the number of unstable modes
    */
   public int unstableModes() {
     return unstable;
   }
 
-  /** How far {@link #unstableModes()} can be trusted. */
+  /** {@return how far {@link #unstableModes()} can be trusted} */
   public Certainty unstableCertainty() {
     return certainty;
   }
 
-  /** Whether {@link #unstableModes()} is exact. */
+  /** {@return whether {@link #unstableModes()} is exact} */
   public boolean unstableModesExact() {
     return certainty == Certainty.EXACT;
   }
@@ -174,7 +189,7 @@ public final class LeadingSpectrum {
         bulkRadius, unstable, c, spectralRadius);
   }
 
-  /** One line on how the answer was reached, for reports. */
+  /** {@return one line on how the answer was reached, for reports} */
   public String describe() {
     String head = switch (method) {
       case DENSE -> "dense eigendecomposition";

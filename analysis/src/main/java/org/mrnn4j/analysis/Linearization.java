@@ -35,6 +35,9 @@ public interface Linearization {
    * coordinates ({@link RecurrentDynamics#naturalCoordinates()}): pre-activation {@code x} for the
    * leaky model ({@code dh = false}), {@code h} for the Elman model.
    *
+   * @param model the model to linearize
+   * @param regions the regions to include, by name; none for all recurrent regions
+   * @return the linearization
    * @throws IllegalArgumentException naming an unknown region
    */
   static Linearization of(RecurrentDynamics model, String... regions) {
@@ -47,6 +50,10 @@ public interface Linearization {
    * {@link Coordinates#ACTIVATION}), {@code emLinearization} for the Elman model, and the same for
    * any other model kind that implements {@link RecurrentDynamics}.
    *
+   * @param model the model to linearize
+   * @param coordinates the coordinates of the state ({@code dh})
+   * @param regions the regions to include, by name; empty for all recurrent regions
+   * @return the linearization
    * @throws IllegalArgumentException naming an unknown region, or if the model does not offer the
    *     coordinates (the Elman model has no pre-activation state)
    */
@@ -55,25 +62,28 @@ public interface Linearization {
     return new ModelLinearization(model, coordinates, regions);
   }
 
-  /** The model linearized. */
+  /** {@return the model linearized} */
   RecurrentDynamics model();
 
-  /** The coordinates of the state ({@code dh}). */
+  /** {@return the coordinates of the state ({@code dh})} */
   Coordinates coordinates();
 
-  /** The included leaf regions, in the model's order. */
+  /** {@return the included leaf regions, in the model's order} */
   List<String> regions();
 
-  /** The excluded leaf regions, in the model's order (empty when all are included). */
+  /** {@return the excluded leaf regions, in the model's order (empty when all are included)} */
   List<String> excludedRegions();
 
-  /** The included units: the rows and columns of {@link LinearizationResult#jacobian()}. */
+  /**
+   * {@return the included units: the rows and columns of
+   * {@link LinearizationResult#jacobian()}}
+   */
   IndexRanges units();
 
-  /** The excluded units: the columns of {@link LinearizationResult#excludedJacobian()}. */
+  /** {@return the excluded units: the columns of {@link LinearizationResult#excludedJacobian()}} */
   IndexRanges excludedUnits();
 
-  /** The number of included units {@code d}. */
+  /** {@return the number of included units {@code d}} */
   default int size() {
     return units().size();
   }
@@ -82,17 +92,32 @@ public interface Linearization {
    * Linearizes at {@code point}: the state and input Jacobians, the excluded block and
    * {@code f(p)} ({@code mLinearization.jacobian}, with and without {@code excluded_regions}).
    *
+   * @param point the operating point
+   * @return the linearization at {@code point}, owned by the caller
    * @throws IllegalArgumentException if the point's vectors do not match the model's sizes
    */
   LinearizationResult at(OperatingPoint point);
 
-  /** The state Jacobian alone at {@code point}, {@code [d, d]}, owned by the caller. */
+  /**
+   * The state Jacobian alone at {@code point}.
+   *
+   * @param point the operating point
+   * @return the state Jacobian, {@code [d, d]}, owned by the caller
+   * @throws IllegalArgumentException if the point's vectors do not match the model's sizes
+   */
   Tensor jacobian(OperatingPoint point);
 
   /**
    * The first-order prediction {@code f(p) + J ds + J_exc ds_static + J_in du} at {@code point}
    * ({@code mLinearization.forward}); see {@link LinearizationResult#predict(Tensor, Tensor,
    * Tensor)} for the shapes.
+   *
+   * @param point the operating point
+   * @param deltaState the state perturbation, {@code [k, d]} or {@code [d]}
+   * @param deltaInput the input perturbation, {@code [I]} or {@code [k, I]}, or {@code null}
+   * @param deltaStatic the perturbation of the excluded units, {@code [e]} or {@code [k, e]}, or
+   *     {@code null}
+   * @return the prediction, {@code [k, d]}, owned by the caller
    */
   default Tensor predict(
       OperatingPoint point, Tensor deltaState, Tensor deltaInput, Tensor deltaStatic) {
@@ -101,7 +126,15 @@ public interface Linearization {
     }
   }
 
-  /** {@link #predict(OperatingPoint, Tensor, Tensor, Tensor)} on arrays. */
+  /**
+   * {@link #predict(OperatingPoint, Tensor, Tensor, Tensor)} on arrays.
+   *
+   * @param point the operating point
+   * @param deltaState the state perturbations, {@code [k][d]}
+   * @param deltaInput the input perturbation, {@code [I]}, or {@code null}
+   * @param deltaStatic the perturbation of the excluded units, {@code [e]}, or {@code null}
+   * @return the prediction, {@code [k][d]}
+   */
   default double[][] predict(
       OperatingPoint point, double[][] deltaState, double[] deltaInput, double[] deltaStatic) {
     try (LinearizationResult r = at(point)) {
@@ -114,6 +147,9 @@ public interface Linearization {
    * ({@code mLinearization.eigendecomposition}), in the canonical order of
    * {@link Eigendecomposition}: descending modulus, unit eigenvectors with their largest
    * component real and positive.
+   *
+   * @param point the operating point
+   * @return the eigenvalues and eigenvectors of the state Jacobian
    */
   default Eigendecomposition eigendecomposition(OperatingPoint point) {
     try (Tensor j = jacobian(point)) {
@@ -126,6 +162,10 @@ public interface Linearization {
    * Krylov-Schur iteration on the backend's Jacobian-times-vectors kernel for large Jacobians,
    * the dense path for small ones and as fallback ({@link Spectra#leading}). No mRNNTorch
    * counterpart (it always decomposes the whole Jacobian).
+   *
+   * @param point the operating point
+   * @param options how many eigenvalues, and the iteration's settings
+   * @return the leading eigenvalues
    */
   LeadingSpectrum leading(OperatingPoint point, LeadingOptions options);
 
@@ -133,10 +173,20 @@ public interface Linearization {
    * The leading eigenvalues by modulus at {@code point}, as many as it takes to count the unstable
    * modes exactly, or the honest bound where the spectrum's bulk stops the search
    * ({@link Spectra#stability}).
+   *
+   * @param point the operating point
+   * @param options the starting count and the iteration's settings; the order is always by
+   *     modulus
+   * @return the leading eigenvalues, with the count of unstable modes and its certainty
    */
   LeadingSpectrum leadingStability(OperatingPoint point, LeadingOptions options);
 
-  /** The eigenvalues alone (no eigenvectors computed), in the canonical order. */
+  /**
+   * The eigenvalues alone (no eigenvectors computed), in the canonical order.
+   *
+   * @param point the operating point
+   * @return the eigenvalues of the state Jacobian, without eigenvectors
+   */
   default Eigendecomposition eigenvalues(OperatingPoint point) {
     try (Tensor j = jacobian(point)) {
       return Spectra.eig(j, false);
@@ -146,6 +196,9 @@ public interface Linearization {
   /**
    * The stability summary at {@code point}; with the continuous-time view for the leaky model in
    * pre-activation coordinates.
+   *
+   * @param point the operating point
+   * @return the stability summary of the state Jacobian at {@code point}
    */
   StabilitySummary stability(OperatingPoint point);
 
@@ -163,6 +216,10 @@ public interface Linearization {
   /**
    * {@link #batch(Tensor, Tensor, Tensor)} for a list of points; a leaky point without an
    * activation h gets {@code act(x)}, as at a single point.
+   *
+   * @param points the operating points, not empty
+   * @return the batch, owned by the caller
+   * @throws IllegalArgumentException if the list is empty or a point does not match the model
    */
   BatchLinearization batch(List<OperatingPoint> points);
 }

@@ -34,12 +34,18 @@ public final class LinearizationResult implements AutoCloseable {
     this.next = next;
   }
 
-  /** The Jacobian of the update of the included units with respect to their state, {@code [d, d]}. */
+  /**
+   * {@return the Jacobian of the update of the included units with respect to their state,
+   * {@code [d, d]}}
+   */
   public Tensor jacobian() {
     return jacobian;
   }
 
-  /** The Jacobian of the update of the included units with respect to every input, {@code [d, I]}. */
+  /**
+   * {@return the Jacobian of the update of the included units with respect to every input,
+   * {@code [d, I]}}
+   */
   public Tensor inputJacobian() {
     return inputJacobian;
   }
@@ -47,17 +53,23 @@ public final class LinearizationResult implements AutoCloseable {
   /**
    * The block from the excluded units into the included ones, {@code [d, e]}; empty when every
    * region is included (mRNNTorch returns {@code None} then).
+   *
+   * @return the excluded block {@code [d, e]}, or empty when no region is excluded
    */
   public Optional<Tensor> excludedJacobian() {
     return Optional.ofNullable(excludedJacobian);
   }
 
-  /** {@code f(p)}: the model's next state at the operating point, included units, {@code [d]}. */
+  /**
+   * {@code f(p)}: the model's next state at the operating point, included units, {@code [d]}.
+   *
+   * @return {@code f(p)} over the included units, {@code [d]}
+   */
   public Tensor next() {
     return next;
   }
 
-  /** The number of included units {@code d}. */
+  /** {@return the number of included units {@code d}} */
   public int size() {
     return jacobian.dim(0);
   }
@@ -122,12 +134,12 @@ public final class LinearizationResult implements AutoCloseable {
     }
   }
 
-  /** The eigenvalues and eigenvectors of {@link #jacobian()}, in the canonical order. */
+  /** {@return the eigenvalues and eigenvectors of {@link #jacobian()}, in the canonical order} */
   public Eigendecomposition eigendecomposition() {
     return Spectra.eig(jacobian, true);
   }
 
-  /** The eigenvalues of {@link #jacobian()} only, in the canonical order. */
+  /** {@return the eigenvalues of {@link #jacobian()} only, in the canonical order} */
   public Eigendecomposition eigenvalues() {
     return Spectra.eig(jacobian, false);
   }

@@ -37,6 +37,10 @@ public final class OperatingPoint {
   /**
    * A point given by its state ({@code x} for the leaky model, {@code h} for the Elman model) and
    * input (copied).
+   *
+   * @param state the state over all units: {@code x} (leaky) or {@code h} (Elman)
+   * @param input the input over all inputs
+   * @return the point
    */
   public static OperatingPoint of(double[] state, double[] input) {
     return new OperatingPoint(state, null, input);
@@ -46,38 +50,42 @@ public final class OperatingPoint {
    * A leaky-model point with both the pre-activation {@code x} and the activation {@code h}, as
    * mRNNTorch's {@code mLinearization.jacobian(input, x, h, dh=True)} takes them (copied).
    *
+   * @param x the pre-activation over all units
    * @param h the activation, or {@code null} for {@code act(x)}
+   * @param input the input over all inputs
+   * @return the point
+   * @throws IllegalArgumentException if {@code h} and {@code x} differ in length
    */
   public static OperatingPoint of(double[] x, double[] h, double[] input) {
     return new OperatingPoint(x, h, input);
   }
 
-  /** The state: {@code x} (leaky) or {@code h} (Elman); a copy. */
+  /** {@return the state: {@code x} (leaky) or {@code h} (Elman); a copy} */
   public double[] state() {
     return state.clone();
   }
 
-  /** The leaky model's activation {@code h}, or {@code null} when not given; a copy. */
+  /** {@return the leaky model's activation {@code h}, or {@code null} when not given; a copy} */
   public double[] activation() {
     return activation == null ? null : activation.clone();
   }
 
-  /** Whether a separate activation {@code h} was given. */
+  /** {@return whether a separate activation {@code h} was given} */
   public boolean hasActivation() {
     return activation != null;
   }
 
-  /** The input; a copy. */
+  /** {@return the input; a copy} */
   public double[] input() {
     return input.clone();
   }
 
-  /** The number of state entries. */
+  /** {@return the number of state entries} */
   public int stateSize() {
     return state.length;
   }
 
-  /** The number of input entries. */
+  /** {@return the number of input entries} */
   public int inputSize() {
     return input.length;
   }

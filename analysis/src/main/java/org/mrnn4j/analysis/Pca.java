@@ -28,6 +28,9 @@ public final class Pca {
    * A given plane or subspace: a mean and components (copied; not checked for orthonormality,
    * which projection and reconstruction assume), without variances (NaN).
    *
+   * @param mean the origin of the subspace, {@code n} entries
+   * @param components the directions, at least one, each of {@code n} entries
+   * @return the subspace
    * @throws IllegalArgumentException if the lengths disagree or an entry is not finite
    */
   public static Pca of(double[] mean, double[][] components) {
@@ -64,6 +67,9 @@ public final class Pca {
    * The first {@code k} principal components of {@code states} (at least one state, all of one
    * length {@code n >= k}).
    *
+   * @param states the states, each of {@code n} entries
+   * @param k the number of components, from 1 to {@code n}
+   * @return the fitted components, in descending order of variance
    * @throws IllegalArgumentException if there are no states, their lengths differ, {@code k} is
    *     out of range, or an entry is not finite
    */
@@ -268,7 +274,12 @@ public final class Pca {
     }
   }
 
-  /** The coordinates of {@code s} along the components. */
+  /**
+   * The coordinates of {@code s} along the components.
+   *
+   * @param s a state, {@code d} entries
+   * @return its coordinates relative to the mean, one per component
+   */
   public double[] project(double[] s) {
     double[] out = new double[components.length];
     for (int m = 0; m < components.length; m++) {
@@ -281,12 +292,23 @@ public final class Pca {
     return out;
   }
 
-  /** Component {@code m}, a unit vector. */
+  /**
+   * Component {@code m}, a unit vector.
+   *
+   * @param m the index of the component, from 0 to {@link #size()} - 1
+   * @return the component, {@code d} entries (a copy)
+   */
   public double[] component(int m) {
     return components[m].clone();
   }
 
-  /** The state at plane coordinates {@code coords}: {@code mean + sum_m coords[m] component_m}. */
+  /**
+   * The state at plane coordinates {@code coords}: {@code mean + sum_m coords[m] component_m}.
+   *
+   * @param coords one coordinate per component
+   * @return the state, {@code d} entries
+   * @throws IllegalArgumentException if there are not {@link #size()} coordinates
+   */
   public double[] lift(double... coords) {
     if (coords.length != components.length) {
       throw new IllegalArgumentException("the plane has " + components.length
@@ -301,17 +323,17 @@ public final class Pca {
     return out;
   }
 
-  /** The mean, {@code d} entries. */
+  /** {@return the mean, {@code d} entries (a copy)} */
   public double[] mean() {
     return mean.clone();
   }
 
-  /** The number of components. */
+  /** {@return the number of components} */
   public int size() {
     return components.length;
   }
 
-  /** The dimension {@code d} of the states. */
+  /** {@return the dimension {@code d} of the states} */
   public int dimension() {
     return mean.length;
   }
@@ -319,6 +341,8 @@ public final class Pca {
   /**
    * The total variance (the covariance's trace, denominator {@code T - 1}); NaN for a given
    * plane.
+   *
+   * @return the total variance, or NaN
    */
   public double totalVariance() {
     return totalVariance;
@@ -327,12 +351,20 @@ public final class Pca {
   /**
    * The variance along component {@code m} (scikit-learn's {@code explained_variance_}); NaN for
    * a given plane.
+   *
+   * @param m the index of the component, from 0 to {@link #size()} - 1
+   * @return the variance along component {@code m}, or NaN
    */
   public double variance(int m) {
     return variances[m];
   }
 
-  /** The fraction of the total variance along component {@code m}; NaN for a given plane. */
+  /**
+   * The fraction of the total variance along component {@code m}; NaN for a given plane.
+   *
+   * @param m the index of the component, from 0 to {@link #size()} - 1
+   * @return the explained fraction, in {@code [0, 1]}, or NaN
+   */
   public double explainedFraction(int m) {
     return variances[m] / totalVariance;
   }

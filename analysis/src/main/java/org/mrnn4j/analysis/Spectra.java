@@ -40,6 +40,9 @@ public final class Spectra {
   /**
    * The eigendecomposition of the square matrix {@code j} (on its backend), refined.
    *
+   * @param j a square matrix {@code [d, d]}
+   * @param vectors whether to compute the eigenvectors too
+   * @return the eigenvalues (and eigenvectors), in the canonical order
    * @throws MemoryGuard.TooLargeException if its working copies cannot fit the heap
    */
   public static Eigendecomposition eig(Tensor j, boolean vectors) {
@@ -61,7 +64,14 @@ public final class Spectra {
             + " the heap (-Xmx)");
   }
 
-  /** The eigendecompositions of a batch {@code [B, d, d]}, in batch order, refined. */
+  /**
+   * The eigendecompositions of a batch {@code [B, d, d]}, in batch order, refined.
+   *
+   * @param js the batch of square matrices, {@code [B, d, d]}
+   * @param vectors whether to compute the eigenvectors too
+   * @return one eigendecomposition per matrix, in batch order, each in the canonical order
+   * @throws MemoryGuard.TooLargeException if the working copies cannot fit the heap
+   */
   public static List<Eigendecomposition> eigBatch(Tensor js, boolean vectors) {
     requireDenseRoom(js.dim(1), js.dim(0));
     List<Eigendecomposition> raw = js.backend().eigBatch(js, vectors);
@@ -88,6 +98,9 @@ public final class Spectra {
    * forming the Jacobian; the dense path for small blocks and as fallback (see
    * {@link LeadingSpectrum}).
    *
+   * @param spec the square Jacobian block at one operating point
+   * @param options how many eigenvalues, which end, and the iteration's limits
+   * @return the leading eigenvalues, with their residuals and the method used
    * @throws IllegalArgumentException if the block is not square on equal rows and columns, or the
    *     spec is batched or invalid
    * @throws UnsupportedOperationException if the backend computes no eigenvectors
@@ -116,6 +129,10 @@ public final class Spectra {
    * estimate; a bulk reaching further is decomposed densely (up to
    * {@link LeadingOptions#denseLimit()} units) or the count is a lower bound. Which of these
    * happened is {@link LeadingSpectrum#unstableCertainty()}.
+   *
+   * @param spec the square Jacobian block at one operating point
+   * @param options the starting count and the iteration's limits; the order is always by modulus
+   * @return the leading eigenvalues, with the count of unstable modes and its certainty
    */
   public static LeadingSpectrum stability(JacobianSpec spec, LeadingOptions options) {
     LeadingOptions o = options.withOrder(LeadingOptions.Order.MODULUS);

@@ -35,7 +35,12 @@ public final class StabilitySummary {
     this.dt = dt;
   }
 
-  /** The discrete-time summary of these eigenvalues. */
+  /**
+   * The discrete-time summary of these eigenvalues.
+   *
+   * @param eigenvalues the eigenvalues of the Jacobian, in the canonical order, not null
+   * @return the summary, without a continuous-time view
+   */
   public static StabilitySummary of(Eigendecomposition eigenvalues) {
     return new StabilitySummary(eigenvalues, Double.NaN);
   }
@@ -43,7 +48,9 @@ public final class StabilitySummary {
   /**
    * The summary with the continuous-time view for a map {@code J = I + dt A}.
    *
+   * @param eigenvalues the eigenvalues of the Jacobian, in the canonical order, not null
    * @param dt the time step, positive
+   * @return the summary, with the continuous-time view
    * @throws IllegalArgumentException if {@code dt} is not positive and finite
    */
   public static StabilitySummary of(Eigendecomposition eigenvalues, double dt) {
@@ -53,32 +60,35 @@ public final class StabilitySummary {
     return new StabilitySummary(eigenvalues, dt);
   }
 
-  /** The eigenvalues summarised (canonical order: descending modulus). */
+  /** {@return the eigenvalues summarised (canonical order: descending modulus)} */
   public Eigendecomposition eigenvalues() {
     return eigenvalues;
   }
 
-  /** The number of eigenvalues (the dimension of the linearized state). */
+  /** {@return the number of eigenvalues (the dimension of the linearized state)} */
   public int size() {
     return eigenvalues.size();
   }
 
-  /** The spectral radius {@code max |lambda|} (0 for an empty Jacobian). */
+  /** {@return the spectral radius {@code max |lambda|} (0 for an empty Jacobian)} */
   public double spectralRadius() {
     return eigenvalues.spectralRadius();
   }
 
-  /** The real part of the eigenvalue of largest modulus (NaN for an empty Jacobian). */
+  /** {@return the real part of the eigenvalue of largest modulus (NaN for an empty Jacobian)} */
   public double leadingReal() {
     return size() == 0 ? Double.NaN : eigenvalues.real(0);
   }
 
-  /** The imaginary part of the eigenvalue of largest modulus (NaN for an empty Jacobian). */
+  /**
+   * {@return the imaginary part of the eigenvalue of largest modulus (NaN for an empty
+   * Jacobian)}
+   */
   public double leadingImag() {
     return size() == 0 ? Double.NaN : eigenvalues.imag(0);
   }
 
-  /** The number of eigenvalues with modulus greater than 1. */
+  /** {@return the number of eigenvalues with modulus greater than 1} */
   public int unstableModes() {
     int n = 0;
     for (int k = 0; k < size(); k++) {
@@ -89,17 +99,17 @@ public final class StabilitySummary {
     return n;
   }
 
-  /** Whether every eigenvalue lies strictly inside the unit circle. */
+  /** {@return whether every eigenvalue lies strictly inside the unit circle} */
   public boolean isStable() {
     return spectralRadius() < 1.0;
   }
 
-  /** The time step of the continuous-time view, when there is one. */
+  /** {@return the time step of the continuous-time view, or empty when there is none} */
   public OptionalDouble dt() {
     return hasContinuousTime() ? OptionalDouble.of(dt) : OptionalDouble.empty();
   }
 
-  /** Whether the continuous-time eigenvalues and time constants are available. */
+  /** {@return whether the continuous-time eigenvalues and time constants are available} */
   public boolean hasContinuousTime() {
     return !Double.isNaN(dt);
   }
@@ -107,6 +117,7 @@ public final class StabilitySummary {
   /**
    * The real parts of the continuous-time eigenvalues {@code (lambda_k - 1) / dt}.
    *
+   * @return {@code Re(mu_k)} for every eigenvalue, in the canonical order
    * @throws IllegalStateException if there is no continuous-time view
    */
   public double[] continuousReal() {
@@ -121,6 +132,7 @@ public final class StabilitySummary {
   /**
    * The imaginary parts of the continuous-time eigenvalues: {@code Im(lambda_k) / dt}.
    *
+   * @return {@code Im(mu_k)} for every eigenvalue, in the canonical order
    * @throws IllegalStateException if there is no continuous-time view
    */
   public double[] continuousImag() {
@@ -136,6 +148,7 @@ public final class StabilitySummary {
    * The time constants {@code tau_k = -1 / Re(mu_k)}: positive for decaying modes, negative for
    * growing ones, infinite for neutral ones (see the class description).
    *
+   * @return {@code tau_k} for every eigenvalue, in the canonical order, in the units of {@code dt}
    * @throws IllegalStateException if there is no continuous-time view
    */
   public double[] timeConstants() {
@@ -151,6 +164,7 @@ public final class StabilitySummary {
    * The slowest decay: the largest positive time constant (infinite if some mode is neutral), or
    * NaN when no mode decays.
    *
+   * @return the largest positive {@code tau_k}, in the units of {@code dt}, or NaN
    * @throws IllegalStateException if there is no continuous-time view
    */
   public double slowestTimeConstant() {
