@@ -37,19 +37,19 @@ public record FixedPoint(
     int iterations,
     LeadingSpectrum leading) {
 
-  /** A copy of the point over the included units. */
+  /** {@return a copy of the point over the included units} */
   @Override
   public double[] state() {
     return state.clone();
   }
 
-  /** A copy of the point over all units. */
+  /** {@return a copy of the point over all units} */
   @Override
   public double[] fullState() {
     return fullState.clone();
   }
 
-  /** A copy of the Jacobian. */
+  /** {@return a copy of the Jacobian} */
   @Override
   public double[][] jacobian() {
     double[][] out = new double[jacobian.length][];
@@ -59,7 +59,10 @@ public record FixedPoint(
     return out;
   }
 
-  /** The largest eigenvalue modulus (NaN when only the leading part was sought and it did not converge). */
+  /**
+   * {@return the largest eigenvalue modulus (NaN when only the leading part was sought and it did
+   * not converge)}
+   */
   public double spectralRadius() {
     return leading != null ? leading.spectralRadius() : eigen.spectralRadius();
   }
@@ -67,6 +70,8 @@ public record FixedPoint(
   /**
    * The unstable count as printed: the number, prefixed {@code ~} when it rests on the Ritz values
    * of an unconverged bulk and {@code >=} when it is a lower bound.
+   *
+   * @return for example {@code 2}, {@code ~3} or {@code >=1}
    */
   public String unstableModesLabel() {
     String prefix = leading == null ? "" : switch (leading.unstableCertainty()) {
@@ -77,7 +82,10 @@ public record FixedPoint(
     return prefix + unstableModes;
   }
 
-  /** For example {@code saddle (2 unstable)} or {@code stable focus}. */
+  /**
+   * {@return a short description, for example {@code saddle (2 unstable)} or {@code stable
+   * focus}}
+   */
   public String describe() {
     return stability == Stability.SADDLE
         ? "saddle (" + unstableModes + " unstable)"

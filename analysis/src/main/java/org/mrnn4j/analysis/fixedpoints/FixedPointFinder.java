@@ -52,7 +52,13 @@ public final class FixedPointFinder {
   /** Told as starts finish; called from worker threads, with {@code done} increasing. */
   @FunctionalInterface
   public interface ProgressListener {
-    /** {@code done} of {@code total} starts have finished. */
+    /**
+     * {@code done} of {@code total} starts have finished.
+     *
+     * @param done the number of starts finished so far, first and midpoint rounds together
+     * @param total the number of starts the search will run (it grows when the midpoint round
+     *     begins)
+     */
     void progress(int done, int total);
   }
 
@@ -62,23 +68,39 @@ public final class FixedPointFinder {
   private final Backend backend;
   private final FixedPointOptions options;
 
-  /** A finder with the default options. */
+  /**
+   * A finder with the default options.
+   *
+   * @param backend the backend that decomposes each point's Jacobian
+   */
   public FixedPointFinder(Backend backend) {
     this(backend, FixedPointOptions.defaults());
   }
 
-  /** A finder with the given options. */
+  /**
+   * A finder with the given options.
+   *
+   * @param backend the backend that decomposes each point's Jacobian
+   * @param options the search settings
+   */
   public FixedPointFinder(Backend backend, FixedPointOptions options) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** The options. */
+  /** {@return the search settings} */
   public FixedPointOptions options() {
     return options;
   }
 
-  /** {@link #find(FixedPointSystem, List, ProgressListener)} without progress reports. */
+  /**
+   * {@link #find(FixedPointSystem, List, ProgressListener)} without progress reports.
+   *
+   * @param system the map
+   * @param starts initial states over the included units, in the system's coordinates
+   * @return the fixed points, slow points and outliers found, and a record of every start
+   * @throws IllegalArgumentException if there is no start or a start has the wrong length
+   */
   public FixedPointSearch find(FixedPointSystem system, List<double[]> starts) {
     return find(system, starts, null);
   }
@@ -89,6 +111,7 @@ public final class FixedPointFinder {
    * @param system the map
    * @param starts initial states over the included units, in the system's coordinates
    * @param listener told as starts finish, or null
+   * @return the fixed points, slow points and outliers found, and a record of every start
    * @throws IllegalArgumentException if there is no start or a start has the wrong length
    */
   public FixedPointSearch find(
@@ -166,6 +189,10 @@ public final class FixedPointFinder {
   /**
    * The linear analysis of the map at one state (a fixed point found elsewhere, for example):
    * {@code q}, Jacobian, eigendecomposition and classification.
+   *
+   * @param system the map
+   * @param state a state over the included units, in the system's coordinates
+   * @return the point's {@code q}, Jacobian, spectrum and stability
    */
   public FixedPoint analyse(FixedPointSystem system, double[] state) {
     Cluster c = new Cluster(new StartRecord(-1, state, state.clone(), system.q(state), 0,

@@ -50,7 +50,23 @@ public record FixedPointOptions(
   /** {@link #leading()}: chosen by size. */
   public static final int AUTO = 0;
 
-  /** Validates every setting. */
+  /**
+   * Validates every setting.
+   *
+   * @param tolQ the convergence threshold on {@code q}, {@code > 0}
+   * @param tolStep the relative step-length threshold, {@code > 0}
+   * @param tolGradient the relative gradient threshold, {@code > 0}
+   * @param maxIterations the most iterations per start, {@code >= 1}
+   * @param polishSteps the most Newton polishing steps, {@code >= 0}
+   * @param tolUnique the distance below which two points are one, {@code > 0}
+   * @param outlierDistanceScale the outlier cut-off in mean distances, {@code > 0} (infinity keeps
+   *     every point)
+   * @param parallelism threads for the starts, {@code >= 0} (0: the common pool)
+   * @param eigenvectors whether to compute eigenvectors
+   * @param midpoints whether to run the midpoint round
+   * @param leading {@link #FULL}, {@link #AUTO} or a count {@code >= 1}
+   * @throws IllegalArgumentException if a setting is out of its range
+   */
   public FixedPointOptions {
     requirePositive(tolQ, "tolQ");
     requirePositive(tolStep, "tolStep");
@@ -79,78 +95,138 @@ public record FixedPointOptions(
     }
   }
 
-  /** The default settings. */
+  /** {@return the default settings} */
   public static FixedPointOptions defaults() {
     return new FixedPointOptions(1e-20, 1e-13, 1e-12, 200, 4, 1e-3, 10.0, 0, true, true, 0);
   }
 
-  /** These settings with another {@link #tolQ()}. */
+  /**
+   * These settings with another {@link #tolQ()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withTolQ(double v) {
     return new FixedPointOptions(v, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #tolStep()}. */
+  /**
+   * These settings with another {@link #tolStep()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withTolStep(double v) {
     return new FixedPointOptions(tolQ, v, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #tolGradient()}. */
+  /**
+   * These settings with another {@link #tolGradient()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withTolGradient(double v) {
     return new FixedPointOptions(tolQ, tolStep, v, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #maxIterations()}. */
+  /**
+   * These settings with another {@link #maxIterations()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withMaxIterations(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, v, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #polishSteps()}. */
+  /**
+   * These settings with another {@link #polishSteps()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withPolishSteps(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, v, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #tolUnique()}. */
+  /**
+   * These settings with another {@link #tolUnique()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withTolUnique(double v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, v,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #outlierDistanceScale()} (infinity keeps every point). */
+  /**
+   * These settings with another {@link #outlierDistanceScale()} (infinity keeps every point).
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withOutlierDistanceScale(double v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         v, parallelism, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with another {@link #parallelism()}. */
+  /**
+   * These settings with another {@link #parallelism()}.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withParallelism(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, v, eigenvectors, midpoints, leading);
   }
 
-  /** These settings with or without eigenvectors. */
+  /**
+   * These settings with or without eigenvectors.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withEigenvectors(boolean v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, v, midpoints, leading);
   }
 
-  /** These settings with or without the midpoint round. */
+  /**
+   * These settings with or without the midpoint round.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withMidpoints(boolean v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, v, leading);
   }
 
-  /** These settings with another {@link #leading()}: {@link #FULL}, {@link #AUTO} or a count. */
+  /**
+   * These settings with another {@link #leading()}: {@link #FULL}, {@link #AUTO} or a count.
+   *
+   * @param v the new value
+   * @return a copy of these settings with only that value changed
+   */
   public FixedPointOptions withLeading(int v) {
     return new FixedPointOptions(tolQ, tolStep, tolGradient, maxIterations, polishSteps, tolUnique,
         outlierDistanceScale, parallelism, eigenvectors, midpoints, v);
   }
 
-  /** The number of leading eigenvalues to compute at {@code n} units, or 0 for the whole spectrum. */
+  /**
+   * The number of leading eigenvalues to compute for a Jacobian of {@code n} units.
+   *
+   * @param n the number of units (the Jacobian's size)
+   * @return the count of leading eigenvalues, or 0 for the whole spectrum
+   */
   public int leadingFor(int n) {
     if (leading == FULL) {
       return 0;

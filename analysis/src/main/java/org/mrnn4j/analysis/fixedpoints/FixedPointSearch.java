@@ -21,17 +21,21 @@ public record FixedPointSearch(
     List<StartRecord> starts,
     double seconds) {
 
-  /** The number of starts that ended with the given status. */
+  /**
+   * {@return the number of starts that ended with the given status}
+   *
+   * @param status the status counted
+   */
   public long count(StartStatus status) {
     return starts.stream().filter(s -> s.status() == status).count();
   }
 
-  /** The number of unique fixed points with no unstable mode. */
+  /** {@return the number of unique fixed points with no unstable mode} */
   public long stableCount() {
     return fixedPoints.stream().filter(p -> p.stability().isStable()).count();
   }
 
-  /** The largest {@code q} among the unique fixed points (0 when there are none). */
+  /** {@return the largest {@code q} among the unique fixed points (0 when there are none)} */
   public double maxQ() {
     return fixedPoints.stream().mapToDouble(FixedPoint::q).max().orElse(0.0);
   }

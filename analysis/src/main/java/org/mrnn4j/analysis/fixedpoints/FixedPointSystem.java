@@ -17,49 +17,68 @@ import org.mrnn4j.core.dynamics.HostMap;
 public final class FixedPointSystem {
   private final HostMap map;
 
-  /** The system of a kind's host map. */
+  /**
+   * The system of a kind's host map.
+   *
+   * @param map the model kind's map at a constant input, restricted to the searched units
+   */
   public FixedPointSystem(HostMap map) {
     this.map = Objects.requireNonNull(map, "map");
   }
 
-  /** The kind's map. */
+  /** {@return the kind's map} */
   public HostMap map() {
     return map;
   }
 
-  /** The coordinates of the state. */
+  /** {@return the coordinates of the state} */
   public Coordinates coordinates() {
     return map.coordinates();
   }
 
-  /** The number of units searched over (the included units). */
+  /** {@return the number of units searched over (the included units)} */
   public int dimension() {
     return map.dimension();
   }
 
-  /** The number of units of the whole network. */
+  /** {@return the number of units of the whole network} */
   public int totalUnits() {
     return map.totalUnits();
   }
 
-  /** The model indices of the included units, ascending. */
+  /** {@return the model indices of the included units, ascending} */
   public int[] units() {
     return map.units();
   }
 
-  /** The residual at {@code s} (length {@link #dimension()}), into {@code r}: zero at a fixed point. */
+  /**
+   * The residual at {@code s}, into {@code r}: zero at a fixed point.
+   *
+   * @param s the state over the included units (length {@link #dimension()})
+   * @param r receives the residual {@code F(s) - s} (length {@link #dimension()})
+   */
   public void residual(double[] s, double[] r) {
     map.residual(s, r);
   }
 
-  /** {@code q(s) = 1/2 |r(s)|^2}, the reference's per-state objective. */
+  /**
+   * {@code q(s) = 1/2 |r(s)|^2}, the reference's per-state objective.
+   *
+   * @param s the state over the included units
+   * @return {@code q(s)}, zero exactly at a fixed point
+   */
   public double q(double[] s) {
     double[] r = new double[map.dimension()];
     map.residual(s, r);
     return 0.5 * dot(r, r);
   }
 
-  /** {@code s + r(s)}: one step of the map when the residual is {@code F(s) - s}. */
+  /**
+   * {@code s + r(s)}: one step of the map when the residual is {@code F(s) - s}.
+   *
+   * @param s the state over the included units
+   * @return a new array holding {@code F(s)}
+   */
   public double[] map(double[] s) {
     double[] r = new double[map.dimension()];
     map.residual(s, r);
@@ -69,32 +88,61 @@ public final class FixedPointSystem {
     return r;
   }
 
-  /** The Jacobian of the residual, row-major into {@code jac} (length {@code d * d}). */
+  /**
+   * The Jacobian of the residual at {@code s}.
+   *
+   * @param s the state over the included units ({@code d} = {@link #dimension()} entries)
+   * @param jac receives {@code dr/ds}, row-major (length {@code d * d})
+   */
   public void residualJacobian(double[] s, double[] jac) {
     map.residualJacobian(s, jac);
   }
 
-  /** The Jacobian of the map the network iterates, at {@code s}. */
+  /**
+   * The Jacobian of the map the network iterates, at {@code s}.
+   *
+   * @param s the state over the included units
+   * @return {@code dF/ds}, {@code d x d}
+   */
   public double[][] mapJacobian(double[] s) {
     return map.mapJacobian(s);
   }
 
-  /** The rounding floor of {@code q} at {@code s} ({@link HostMap#roundingFloor}). */
+  /**
+   * The rounding floor of {@code q} at {@code s} ({@link HostMap#roundingFloor}).
+   *
+   * @param s the state over the included units
+   * @return the floor, in units of {@code q}
+   */
   public double roundingFloor(double[] s) {
     return map.roundingFloor(s);
   }
 
-  /** The network's own dynamics from a natural-coordinate state ({@link HostMap#trajectory}). */
+  /**
+   * The network's own dynamics from a natural-coordinate state ({@link HostMap#trajectory}).
+   *
+   * @param modelState the start, over every unit, in the model's natural coordinates
+   * @param steps the number of steps
+   * @return {@code steps + 1} states over the included units, the first being the start
+   */
   public double[][] trajectory(double[] modelState, int steps) {
     return map.trajectory(modelState, steps);
   }
 
-  /** The full network state: {@code s} at the included units, the held values elsewhere. */
+  /**
+   * {@return the full network state: {@code s} at the included units, the held values elsewhere}
+   *
+   * @param s the state over the included units
+   */
   public double[] embed(double[] s) {
     return map.embed(s);
   }
 
-  /** The included units' entries of a full-length state. */
+  /**
+   * {@return the included units' entries of a full-length state}
+   *
+   * @param full a state over every unit of the network
+   */
   public double[] restrict(double[] full) {
     return map.restrict(full);
   }

@@ -20,6 +20,7 @@ public final class FixedPointSystems {
    *     all
    * @param heldState a full-length state (in those coordinates) giving the excluded regions'
    *     values, or null for zeros
+   * @return the map, searched over the included regions' units
    * @throws IllegalArgumentException if the model does not offer the coordinates, a region is
    *     unknown, or a length is wrong
    */

@@ -20,12 +20,12 @@ public enum Stability {
     this.label = label;
   }
 
-  /** A short human-readable name, for example {@code stable focus}. */
+  /** {@return a short human-readable name, for example {@code stable focus}} */
   public String label() {
     return label;
   }
 
-  /** Whether no mode is unstable. */
+  /** {@return whether no mode is unstable} */
   public boolean isStable() {
     return this == STABLE_NODE || this == STABLE_FOCUS;
   }
@@ -33,6 +33,11 @@ public enum Stability {
   /**
    * Classifies from the number of unstable modes out of {@code n} and whether any eigenvalue is
    * complex.
+   *
+   * @param unstable the number of eigenvalues with {@code |lambda| > 1}
+   * @param n the number of eigenvalues
+   * @param anyComplex whether any eigenvalue has a nonzero imaginary part
+   * @return the classification
    */
   public static Stability classify(int unstable, int n, boolean anyComplex) {
     if (unstable == 0) {

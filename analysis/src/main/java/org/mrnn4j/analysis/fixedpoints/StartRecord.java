@@ -13,19 +13,19 @@ package org.mrnn4j.analysis.fixedpoints;
 public record StartRecord(
     int index, double[] initial, double[] fin, double q, int iterations, StartStatus status) {
 
-  /** A copy of the initial state. */
+  /** {@return a copy of the initial state} */
   @Override
   public double[] initial() {
     return initial.clone();
   }
 
-  /** A copy of the final state. */
+  /** {@return a copy of the final state} */
   @Override
   public double[] fin() {
     return fin.clone();
   }
 
-  /** Whether this start found a fixed point. */
+  /** {@return whether this start found a fixed point} */
   public boolean converged() {
     return status == StartStatus.CONVERGED;
   }

@@ -19,7 +19,13 @@ public final class StartSampler {
    * initialScale^2)} per included unit), each {@code steps} steps long; states in the system's
    * coordinates.
    *
+   * @param system the map whose input and held units the trajectories use
+   * @param count the number of trajectories, {@code >= 1}
+   * @param steps the length of each trajectory, in steps
+   * @param initialScale the standard deviation of the random initial states, {@code >= 0}
+   * @param rng the source of the initial states
    * @return {@code count} trajectories of {@code steps + 1} states each
+   * @throws IllegalArgumentException if {@code count < 1} or {@code initialScale < 0}
    */
   public static List<double[][]> simulate(
       FixedPointSystem system, int count, int steps, double initialScale, Random rng) {
@@ -47,7 +53,13 @@ public final class StartSampler {
    * {@code count} states drawn uniformly (with replacement) from {@code visited}, each plus i.i.d.
    * {@code N(0, noise^2)} noise.
    *
-   * @throws IllegalArgumentException if {@code visited} is empty or {@code noise < 0}
+   * @param visited the states to draw from (not modified)
+   * @param count the number of starts, {@code >= 1}
+   * @param noise the standard deviation of the added noise, {@code >= 0}
+   * @param rng the source of the draws and the noise
+   * @return {@code count} new arrays, the starts
+   * @throws IllegalArgumentException if {@code visited} is empty, {@code count < 1} or {@code
+   *     noise < 0}
    */
   public static List<double[]> sample(List<double[]> visited, int count, double noise, Random rng) {
     Objects.requireNonNull(rng, "rng");
@@ -73,7 +85,11 @@ public final class StartSampler {
     return out;
   }
 
-  /** Every state of the given trajectories, in order. */
+  /**
+   * {@return every state of the given trajectories, in order (the arrays themselves, not copies)}
+   *
+   * @param trajectories trajectories as {@link #simulate} returns them
+   */
   public static List<double[]> flatten(List<double[][]> trajectories) {
     List<double[]> out = new ArrayList<>();
     for (double[][] t : trajectories) {
