@@ -31,7 +31,7 @@ public final class ConformanceRunner {
    * @param compared how many values were compared
    */
   public record Result(String id, Path file, List<String> failures, long compared) {
-    /** Whether nothing differed (and something was compared: a case with nothing to check fails). */
+    /** {@return whether nothing differed (a case with nothing to check has a failure saying so)} */
     public boolean passed() {
       return failures.isEmpty();
     }
@@ -42,6 +42,8 @@ public final class ConformanceRunner {
    * subdirectory (the layout of {@code ../shared/conformance}), else {@code DIR/*.json}; sorted
    * by name.
    *
+   * @param dir a conformance directory or a directory of case files
+   * @return the case files, sorted by name
    * @throws NoSuchFileException if the directory does not exist
    * @throws IOException if it holds no case file, or cannot be read
    */
@@ -65,6 +67,10 @@ public final class ConformanceRunner {
    * Reads one case file (a model case of {@code cases/} or a flow-field case of
    * {@code flow-fields/}, told apart by its content) and checks it on {@code backend}; never
    * throws for a bad case.
+   *
+   * @param file the case file
+   * @param backend the backend under test
+   * @return the outcome; a case that cannot be read is a failed result saying why
    */
   public static Result run(Path file, Backend backend) {
     ConformanceCase c;
@@ -79,7 +85,13 @@ public final class ConformanceRunner {
     return run(c, root, backend);
   }
 
-  /** Checks one model case on {@code backend}: models first, then the linearizations. */
+  /**
+   * Checks one model case on {@code backend}: models first, then the linearizations.
+   *
+   * @param c the case, already read
+   * @param backend the backend under test
+   * @return the outcome
+   */
   public static Result run(ConformanceCase c, Backend backend) {
     return run(c, null, backend);
   }

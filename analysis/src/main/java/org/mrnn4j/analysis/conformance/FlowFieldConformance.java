@@ -20,7 +20,11 @@ import org.mrnn4j.models.conformance.Tolerance;
 public final class FlowFieldConformance {
   private FlowFieldConformance() {}
 
-  /** Whether a case file holds flow fields (it has {@code flow_fields}). */
+  /**
+   * {@return whether a case file holds flow fields (it has {@code flow_fields})}
+   *
+   * @param root the case file's JSON, or null
+   */
   public static boolean isFlowFieldCase(JsonNode root) {
     return root != null && root.has("flow_fields");
   }
@@ -28,6 +32,11 @@ public final class FlowFieldConformance {
   /**
    * Every difference between the case and this implementation, by setting, field, state and
    * entry; empty when everything matches.
+   *
+   * @param root the flow-field case's JSON
+   * @param model the case's model, built on the backend under test
+   * @param tol the case's tolerances
+   * @return human-readable failures; empty when everything matches
    */
   public static List<String> check(JsonNode root, RecurrentModel model, Tolerance tol) {
     List<String> failures = new ArrayList<>();

@@ -33,6 +33,8 @@ public final class LinearizationConformance {
   /**
    * Checks every linearization entry on a model built from the case.
    *
+   * @param c the case
+   * @param model the case's model, built on the backend under test
    * @return human-readable failures, each naming the entry, the item and the first differing
    *     entry with the difference and the tolerance; empty when everything matches
    */
@@ -154,6 +156,13 @@ public final class LinearizationConformance {
   /**
    * The residual {@code |J v - lambda v| / |v|} of an eigenpair, {@code lambda = lr + i li},
    * {@code v = vr + i vi} (infinite for a zero vector).
+   *
+   * @param j the matrix, {@code n x n}
+   * @param lr the eigenvalue's real part
+   * @param li the eigenvalue's imaginary part
+   * @param vr the eigenvector's real part, length {@code n}
+   * @param vi the eigenvector's imaginary part, length {@code n}
+   * @return the relative residual
    */
   public static double residual(double[][] j, double lr, double li, double[] vr, double[] vi) {
     int n = vr.length;

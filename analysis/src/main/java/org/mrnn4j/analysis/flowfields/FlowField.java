@@ -17,12 +17,12 @@ package org.mrnn4j.analysis.flowfields;
 public record FlowField(int state, double[] center, double[] xAxis, double[] yAxis,
     double[][] xVelocity, double[][] yVelocity, double[][] speed) {
 
-  /** The grid's points per axis. */
+  /** {@return the grid's points per axis} */
   public int points() {
     return xAxis.length;
   }
 
-  /** The largest unnormalised speed {@code sqrt(vx^2 + vy^2)} on the grid. */
+  /** {@return the largest unnormalised speed {@code sqrt(vx^2 + vy^2)} on the grid} */
   public double maxSpeed() {
     double max = 0;
     for (int i = 0; i < xVelocity.length; i++) {

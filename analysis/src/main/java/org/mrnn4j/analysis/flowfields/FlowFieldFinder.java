@@ -78,37 +78,46 @@ public final class FlowFieldFinder {
     this.lesion = b.lesion;
   }
 
-  /** A finder for {@code model}: set the plane and grid on the builder. */
+  /**
+   * A finder for {@code model}: set the plane and grid on the builder.
+   *
+   * @param model any model kind
+   * @return a builder with the defaults (all regions, the default grid, no stimulus or lesion)
+   */
   public static Builder on(RecurrentDynamics model) {
     return new Builder(Objects.requireNonNull(model, "model"));
   }
 
-  /** The plane, over the included units in the model's order. */
+  /** {@return the plane, over the included units in the model's order} */
   public Pca plane() {
     return plane;
   }
 
-  /** The included leaf regions, in the model's order. */
+  /** {@return the included leaf regions, in the model's order} */
   public List<String> regions() {
     return linearization.regions();
   }
 
-  /** The excluded leaf regions, in the model's order. */
+  /** {@return the excluded leaf regions, in the model's order} */
   public List<String> excludedRegions() {
     return linearization.excludedRegions();
   }
 
-  /** The included units: the plane's coordinates. */
+  /** {@return the included units: the plane's coordinates} */
   public IndexRanges units() {
     return units;
   }
 
-  /** The grid. */
+  /** {@return the grid} */
   public FlowGrid grid() {
     return grid;
   }
 
-  /** The plane coordinates of a full state (its included units projected). */
+  /**
+   * {@return the plane coordinates of a full state (its included units projected), length 2}
+   *
+   * @param fullState a state over every unit, in the natural coordinates
+   */
   public double[] project(double[] fullState) {
     checkRow("state", fullState, model.numUnits(), "units");
     return plane.project(restrict(fullState));
@@ -121,6 +130,7 @@ public final class FlowFieldFinder {
    *
    * @param states {@code [T][N]} in the natural coordinates
    * @param inputs {@code [T][I]}
+   * @return one field per state, in order
    * @throws IllegalArgumentException naming the row and length when a shape is wrong or a value
    *     is not finite, or when the stimulus has another number of rows
    */
@@ -217,6 +227,7 @@ public final class FlowFieldFinder {
    * @param deltaInputs {@code [T][I]} input perturbations, or null for none
    * @param deltaStatic {@code [T][E]} perturbations of the excluded units (in the model's order),
    *     or null for none; multiplied by zero with {@link Builder#cancelOtherRegions}
+   * @return one field per state, in order
    * @throws IllegalArgumentException naming the row and length when a shape is wrong or a value
    *     is not finite
    */
@@ -396,18 +407,33 @@ public final class FlowFieldFinder {
       this.model = model;
     }
 
-    /** The regions the plane spans (leaf or parent names, any order); none: all. */
+    /**
+     * The regions the plane spans.
+     *
+     * @param regions leaf or parent names, any order; none: all
+     * @return this builder
+     */
     public Builder regions(String... regions) {
       return regions(List.of(regions));
     }
 
-    /** The regions the plane spans; empty: all. */
+    /**
+     * The regions the plane spans.
+     *
+     * @param regions leaf or parent names, any order; empty: all
+     * @return this builder
+     */
     public Builder regions(Collection<String> regions) {
       this.regions = List.copyOf(regions);
       return this;
     }
 
-    /** Whether the excluded regions are silenced (zero) instead of held at each state's values. */
+    /**
+     * Whether the excluded regions are silenced (zero) instead of held at each state's values.
+     *
+     * @param cancel true to silence them
+     * @return this builder
+     */
     public Builder cancelOtherRegions(boolean cancel) {
       this.cancel = cancel;
       return this;
@@ -416,6 +442,9 @@ public final class FlowFieldFinder {
     /**
      * The plane, given explicitly: a mean and two directions over the included units (in the
      * model's order), for example computed elsewhere or taken from readout axes.
+     *
+     * @param plane the plane; replaces any {@link #planeFittedOn} states
+     * @return this builder
      */
     public Builder plane(Pca plane) {
       this.plane = Objects.requireNonNull(plane, "plane");
@@ -426,6 +455,9 @@ public final class FlowFieldFinder {
     /**
      * The plane fitted by PCA (two components) on these full states ({@code [T][N]}, natural
      * coordinates): their included units' activity, as the reference fits it on a trajectory.
+     *
+     * @param states the states to fit on (copied); replaces any explicit {@link #plane}
+     * @return this builder
      */
     public Builder planeFittedOn(double[][] states) {
       this.fitStates = Objects.requireNonNull(states, "states").clone();
@@ -433,13 +465,23 @@ public final class FlowFieldFinder {
       return this;
     }
 
-    /** The grid (default: 50 points per axis, offsets 1, centred at the origin). */
+    /**
+     * The grid (default: 50 points per axis, offsets 1, centred at the origin).
+     *
+     * @param grid the grid
+     * @return this builder
+     */
     public Builder grid(FlowGrid grid) {
       this.grid = Objects.requireNonNull(grid, "grid");
       return this;
     }
 
-    /** An additive stimulus for the nonlinear field, one row of {@code N} per state; or null. */
+    /**
+     * An additive stimulus for the nonlinear field.
+     *
+     * @param stimulus one row of {@code N} per state; or null for none
+     * @return this builder
+     */
     public Builder stimulus(double[][] stimulus) {
       this.stimulus = stimulus == null ? null : stimulus.clone();
       return this;
@@ -447,7 +489,10 @@ public final class FlowFieldFinder {
 
     /**
      * A replacement recurrent weight matrix for the nonlinear field (effective weights
-     * {@code [N][N]}: a lesion, as mRNNTorch's {@code W} argument); or null for the model's.
+     * {@code [N][N]}: a lesion, as mRNNTorch's {@code W} argument).
+     *
+     * @param weights the effective weights, {@code [N][N]}; or null for the model's
+     * @return this builder
      */
     public Builder lesion(double[][] weights) {
       this.lesion = weights == null ? null : weights.clone();
@@ -457,6 +502,7 @@ public final class FlowFieldFinder {
     /**
      * Builds the finder.
      *
+     * @return the finder
      * @throws IllegalArgumentException naming what is wrong: no plane, a plane of the wrong
      *     dimension or with fewer than two components, an unknown region, a lesion matrix of
      *     the wrong shape or with non-finite entries, a stimulus row of the wrong length

@@ -4,8 +4,9 @@ package org.mrnn4j.analysis.flowfields;
  * The grid a flow field is sampled on, in the plane's coordinates: {@code points} values along
  * each axis from {@code centre - offset} to {@code centre + offset}, the centre fixed or, when
  * {@code follow}, each state's own plane coordinates. As mRNNTorch's flow-field finders do, the
- * axis values are PyTorch's {@code linspace} in the model's precision and, when following, each bound is rounded
- * to one decimal (halves to even), so a followed grid is not exactly centred on its state.
+ * axis values are PyTorch's {@code linspace} in the model's precision and, when following, each
+ * bound is rounded to one decimal (halves to even), so a followed grid is not exactly centred on
+ * its state.
  *
  * @param points values along each axis, at least 2
  * @param xOffset half the width along the first axis, positive
@@ -18,6 +19,14 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
     double yCenter, boolean follow) {
 
   /**
+   * Validates the grid.
+   *
+   * @param points values along each axis, at least 2
+   * @param xOffset half the width along the first axis, positive and finite
+   * @param yOffset half the height along the second axis, positive and finite
+   * @param xCenter the fixed centre's first coordinate, finite
+   * @param yCenter the fixed centre's second coordinate, finite
+   * @param follow whether each state's grid is centred on the state
    * @throws IllegalArgumentException naming the field when a value is out of range
    */
   public FlowGrid {
@@ -36,12 +45,30 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
     }
   }
 
-  /** A grid of {@code points} per axis and the given offsets, centred on each state. */
+  /**
+   * A grid centred on each state.
+   *
+   * @param points values along each axis, at least 2
+   * @param xOffset half the width along the first axis, positive
+   * @param yOffset half the height along the second axis, positive
+   * @return the grid
+   * @throws IllegalArgumentException naming the field when a value is out of range
+   */
   public static FlowGrid following(int points, double xOffset, double yOffset) {
     return new FlowGrid(points, xOffset, yOffset, 0, 0, true);
   }
 
-  /** A grid of {@code points} per axis around a fixed centre. */
+  /**
+   * A grid around a fixed centre.
+   *
+   * @param points values along each axis, at least 2
+   * @param xOffset half the width along the first axis, positive
+   * @param yOffset half the height along the second axis, positive
+   * @param xCenter the centre's first plane coordinate
+   * @param yCenter the centre's second plane coordinate
+   * @return the grid
+   * @throws IllegalArgumentException naming the field when a value is out of range
+   */
   public static FlowGrid fixed(int points, double xOffset, double yOffset, double xCenter,
       double yCenter) {
     return new FlowGrid(points, xOffset, yOffset, xCenter, yCenter, false);
