@@ -119,6 +119,11 @@ final class OpenBlasRuntime {
     return null;
   }
 
+  /** What {@code libopenblas.so.0} of the bytedeco jar links to, shipped in the same jar. */
+  private static final String[] RUNTIME_LIBRARIES = {
+    "libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5",
+  };
+
   /**
    * Loads {@code libopenblas.so.0} from the OpenBLAS jar and registers it with JavaCPP under the
    * name of the {@code openblas_nolapack} copy as well, so that ND4J and both OpenBLAS presets
@@ -128,8 +133,14 @@ final class OpenBlasRuntime {
    */
   static boolean loadOnce() {
     try {
-      File lib = Loader.cacheResource(
-          "/org/bytedeco/openblas/" + Loader.getPlatform() + "/libopenblas.so.0");
+      String dir = "/org/bytedeco/openblas/" + Loader.getPlatform() + "/";
+      // the libraries it links to, beside it first: in a fresh JavaCPP cache they are not
+      // there yet (the preset's class extracts them only when it loads), the dynamic linker
+      // would not find libgfortran, and ND4J would go on to map the second copy
+      for (String dependency : RUNTIME_LIBRARIES) {
+        Loader.cacheResource(dir + dependency);
+      }
+      File lib = Loader.cacheResource(dir + "libopenblas.so.0");
       if (lib == null || !lib.isFile()) {
         return false;
       }

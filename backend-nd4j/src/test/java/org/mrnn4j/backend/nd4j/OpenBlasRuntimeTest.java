@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mrnn4j.core.testing.FreshJvm;
 import org.mrnn4j.core.spi.Availability;
 
 /** Which OpenBLAS is loaded, and how often; which core runs; which forced cores are refused. */
@@ -31,6 +36,24 @@ class OpenBlasRuntimeTest {
     assertTrue(path.contains("openblas-0.3.31-1.5.13"), path);
     assertTrue(a.reason().contains("OpenBLAS 0.3.31-1.5.13, core ")
         && a.reason().contains(", 1 library instance"), a.reason());
+  }
+
+  @Test
+  void aFreshJavaCppCacheAlsoMapsOneLibrary(@TempDir Path cache) throws Exception {
+    // the first run on a new machine extracts everything; libopenblas.so.0 must then find the
+    // libraries it links to beside it, or ND4J maps the second copy (seen on a new machine)
+    Nd4jTesting.skipUnrunnableCore();
+    Availability a = new Nd4jBackendProvider().probe();
+    assertTrue(a.available(), a.reason());
+    assumeTrue(!OpenBlasRuntime.instances().isEmpty(), "/proc/self/maps is not readable here");
+    String cp = FreshJvm.runtimeClasspath() + File.pathSeparator
+        + Path.of("target", "test-classes").toAbsolutePath();
+    FreshJvm.Result run = FreshJvm.run(List.of("-Dorg.bytedeco.javacpp.cachedir=" + cache),
+        cp, OpenBlasInstancesMain.class.getName());
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stdout().startsWith("1\n"), "OpenBLAS libraries mapped from a fresh cache: "
+        + run.stdout());
+    assertTrue(run.stdout().contains(cache.toString()), run.stdout());
   }
 
   @Test

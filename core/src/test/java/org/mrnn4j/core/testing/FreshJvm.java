@@ -39,9 +39,16 @@ public final class FreshJvm {
   /** Runs {@code mainClass} with {@code args} on {@code classpath}; fails after 120 seconds. */
   public static Result run(String classpath, String mainClass, String... args)
       throws IOException, InterruptedException {
+    return run(List.of(), classpath, mainClass, args);
+  }
+
+  /** {@link #run(String, String, String...)} with options for the JVM (system properties). */
+  public static Result run(List<String> jvmOptions, String classpath, String mainClass,
+      String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.awt.headless=true");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);
