@@ -108,11 +108,11 @@ public final class BatchLinearization implements AutoCloseable {
     }
     Backend backend = jacobians.backend();
     try (TensorScope scope = new TensorScope()) {
-      Tensor j = scope.track(backend.select(jacobians, b));
-      Tensor jin = scope.track(backend.select(inputJacobians, b));
+      Tensor j = scope.track(backend.at(jacobians, b));
+      Tensor jin = scope.track(backend.at(inputJacobians, b));
       Tensor jexc = excludedJacobians == null ? null
-          : scope.track(backend.select(excludedJacobians, b));
-      Tensor f = scope.track(backend.select(next, b));
+          : scope.track(backend.at(excludedJacobians, b));
+      Tensor f = scope.track(backend.at(next, b));
       scope.keep(j);
       scope.keep(jin);
       if (jexc != null) {

@@ -135,7 +135,7 @@ public final class BenchmarkNetwork {
     try {
       // Reduce a batch [B, r, c] to its last matrix, a vector [c] to a row [1, c].
       if (t.rank() == 3) {
-        owned = backend.select(t, t.dim(0) - 1);
+        owned = backend.at(t, t.dim(0) - 1);
         m = owned;
       } else if (t.rank() == 1) {
         owned = backend.reshape(t, 1, t.dim(0));

@@ -57,7 +57,7 @@ public class FlowFieldBenchmark extends BackendBenchmark {
     try (Tensor input = compute.zeros(1, STEPS, BenchmarkNetwork.INPUTS);
         Tensor x0 = compute.fromArray(BenchmarkNetwork.gaussian(1, n), 1, n);
         Trajectory t = model.simulate(Simulation.of(input).x0(x0));
-        Tensor first = compute.select(t.xs(), 0)) {
+        Tensor first = compute.at(t.xs(), 0)) {
       xs = first.toMatrix();
     }
     finder = FlowFieldFinder.on(model).planeFittedOn(xs)

@@ -18,6 +18,8 @@ public abstract class AbstractBackend implements Backend {
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
+  /** Set once no operation can still be running: tensors can then no longer be read. */
+  private volatile boolean released;
   private final Object closing = new Object();
 
   /**
@@ -141,18 +143,18 @@ public abstract class AbstractBackend implements Backend {
   }
 
   @Override
-  public final Tensor select(Tensor a, int index) {
-    own("select", a);
+  public final Tensor at(Tensor a, int index) {
+    own("at", a);
     if (a.rank() < 2) {
       throw new IllegalArgumentException(
-          "select: needs a tensor of rank 2 or more, got shape " + Shapes.format(a.shape()));
+          "at: needs a tensor of rank 2 or more, got shape " + Shapes.format(a.shape()));
     }
     if (index < 0 || index >= a.dim(0)) {
       throw new IllegalArgumentException(
-          "select: index " + index + " is outside the first axis of " + Shapes.format(a.shape()));
+          "at: index " + index + " is outside the first axis of " + Shapes.format(a.shape()));
     }
-    try (Hold h = hold("select", a)) {
-      return doSelect(a, index);
+    try (Hold h = hold("at", a)) {
+      return doAt(a, index);
     }
   }
 
@@ -341,7 +343,7 @@ public abstract class AbstractBackend implements Backend {
   public final Tensor jacobian(JacobianSpec spec) {
     checkSpec("jacobian", spec, false);
     try (Hold h = hold("jacobian", spec.rowScale(), spec.weights(), spec.columnScale())) {
-      return doJacobian(spec, spec.rowsOrAll(), spec.columnsOrAll());
+      return doJacobian(spec);
     }
   }
 
@@ -349,7 +351,7 @@ public abstract class AbstractBackend implements Backend {
   public final Tensor jacobianBatch(JacobianSpec spec) {
     int batch = checkSpec("jacobianBatch", spec, true);
     try (Hold h = hold("jacobianBatch", spec.rowScale(), spec.weights(), spec.columnScale())) {
-      return doJacobianBatch(spec, spec.rowsOrAll(), spec.columnsOrAll(), batch);
+      return doJacobianBatch(spec, batch);
     }
   }
 
@@ -366,7 +368,7 @@ public abstract class AbstractBackend implements Backend {
           + "), got " + Shapes.format(vectors.shape()));
     }
     try (Hold h = hold(op, spec.rowScale(), spec.weights(), spec.columnScale(), vectors)) {
-      return doJacobianTimes(spec, spec.rowsOrAll(), spec.columnsOrAll(), vectors);
+      return doJacobianTimes(spec, vectors);
     }
   }
 
@@ -386,6 +388,7 @@ public abstract class AbstractBackend implements Backend {
     }
     checkVectors(vectors);
     try (Hold h = hold("eig", a)) {
+      checkFinite("eig", a);
       return doEig(a, vectors);
     }
   }
@@ -399,6 +402,7 @@ public abstract class AbstractBackend implements Backend {
     }
     checkVectors(vectors);
     try (Hold h = hold("eigBatch", a)) {
+      checkFinite("eigBatch", a);
       return doEigBatch(a, vectors);
     }
   }
@@ -406,7 +410,10 @@ public abstract class AbstractBackend implements Backend {
   /**
    * Closes the backend: later operations fail with {@link IllegalStateException} naming it;
    * operations already running (in other threads) finish first, then {@link #doClose()} frees
-   * what the backend holds. Idempotent. Call it from no operation of this backend.
+   * what the backend holds. Every tensor it made is closed with it: {@link Tensor#isClosed()}
+   * answers true and {@link Tensor#toArray()} throws {@link IllegalStateException} (copy results
+   * to the heap, or to another backend with {@link #copyOf}, before closing). Closing such a
+   * tensor afterwards is harmless. Idempotent. Call it from no operation of this backend.
    */
   @Override
   public final void close() {
@@ -415,14 +422,10 @@ public abstract class AbstractBackend implements Backend {
         return;
       }
       closed = true;
-      boolean interrupted = false;
-      while (inFlight.get() > 0) {
-        try {
-          closing.wait(10);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
+      boolean interrupted = awaitNoneInFlight();
+      // reads (toArray) that started before this are let finish; later ones see released
+      released = true;
+      interrupted |= awaitNoneInFlight();
       try {
         doClose();
       } finally {
@@ -431,6 +434,18 @@ public abstract class AbstractBackend implements Backend {
         }
       }
     }
+  }
+
+  private boolean awaitNoneInFlight() {
+    boolean interrupted = false;
+    while (inFlight.get() > 0) {
+      try {
+        closing.wait(10);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    return interrupted;
   }
 
   /** {@return whether {@link #close()} was called} */
@@ -472,11 +487,22 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * {@return the transpose of a matrix}
+   * {@return the transpose of a matrix} The default copies through the host.
    *
    * @param a the tensor
    */
-  protected abstract Tensor doTranspose(Tensor a);
+  protected Tensor doTranspose(Tensor a) {
+    int rows = a.dim(0);
+    int cols = a.dim(1);
+    double[] in = a.toArray();
+    double[] out = new double[in.length];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        out[j * rows + i] = in[i * cols + j];
+      }
+    }
+    return doFromArray(out, a.dtype(), new int[] {cols, rows});
+  }
 
   /**
    * {@return a slice along the first axis} The default copies through the host.
@@ -502,7 +528,7 @@ public abstract class AbstractBackend implements Backend {
    * @param index the index along the first axis
    * @return the entry, one rank lower
    */
-  protected Tensor doSelect(Tensor a, int index) {
+  protected Tensor doAt(Tensor a, int index) {
     int[] shape = a.shape();
     try (Tensor s = doSlice(a, index, index + 1)) {
       return doReshape(s, java.util.Arrays.copyOfRange(shape, 1, shape.length));
@@ -538,23 +564,53 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * {@return the matrices side by side} Row counts agree.
+   * {@return the matrices side by side} Row counts agree. The default copies through the host.
    *
    * @param parts the tensors, in order
    */
-  protected abstract Tensor doConcatColumns(List<Tensor> parts);
+  protected Tensor doConcatColumns(List<Tensor> parts) {
+    int rows = parts.get(0).dim(0);
+    int cols = 0;
+    for (Tensor t : parts) {
+      cols += t.dim(1);
+    }
+    double[] out = new double[rows * cols];
+    int offset = 0;
+    for (Tensor t : parts) {
+      int width = t.dim(1);
+      double[] in = t.toArray();
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(in, i * width, out, i * cols + offset, width);
+      }
+      offset += width;
+    }
+    return doFromArray(out, parts.get(0).dtype(), new int[] {rows, cols});
+  }
 
   /**
-   * {@return a block of a matrix} The ranges are valid.
+   * {@return a block of a matrix} The ranges are valid. The default copies through the host.
    *
    * @param a the tensor
    * @param rows the rows to keep
    * @param columns the columns to keep
    */
-  protected abstract Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns);
+  protected Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns) {
+    int cols = a.dim(1);
+    int[] ri = rows.toIndices();
+    int[] ci = columns.toIndices();
+    double[] in = a.toArray();
+    double[] out = new double[ri.length * ci.length];
+    for (int i = 0; i < ri.length; i++) {
+      for (int j = 0; j < ci.length; j++) {
+        out[i * ci.length + j] = in[ri[i] * cols + ci[j]];
+      }
+    }
+    return doFromArray(out, a.dtype(), new int[] {ri.length, ci.length});
+  }
 
   /**
-   * {@return the matrix product} Dimensions agree.
+   * {@return the matrix product} Dimensions agree. Every backend writes this one: it is where the
+   * time goes (models call it per step, Krylov methods per product).
    *
    * @param a the left factor
    * @param transposeA whether to use the transpose of {@code a}
@@ -564,71 +620,131 @@ public abstract class AbstractBackend implements Backend {
   protected abstract Tensor doMatmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB);
 
   /**
-   * {@return {@code alpha a + beta b}} Shapes agree.
+   * {@return {@code alpha a + beta b}} Shapes agree. The default computes on the host,
+   * {@code alpha * a[i] + beta * b[i]} per element.
    *
    * @param alpha the coefficient of {@code a}
    * @param a the first operand
    * @param beta the coefficient of {@code b}
    * @param b the second operand, of the same shape
    */
-  protected abstract Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b);
+  protected Tensor doAxpby(double alpha, Tensor a, double beta, Tensor b) {
+    double[] x = a.toArray();
+    double[] y = b.toArray();
+    for (int i = 0; i < x.length; i++) {
+      x[i] = alpha * x[i] + beta * y[i];
+    }
+    return doFromArray(x, a.dtype(), a.shape());
+  }
 
   /**
-   * {@return the elementwise product} Shapes agree.
+   * {@return the elementwise product} Shapes agree. The default computes on the host.
    *
    * @param a the first operand
    * @param b the second operand, of the same shape
    */
-  protected abstract Tensor doMul(Tensor a, Tensor b);
+  protected Tensor doMul(Tensor a, Tensor b) {
+    double[] x = a.toArray();
+    double[] y = b.toArray();
+    for (int i = 0; i < x.length; i++) {
+      x[i] *= y[i];
+    }
+    return doFromArray(x, a.dtype(), a.shape());
+  }
 
   /**
-   * {@return {@code s a}}
+   * {@return {@code s a}} The default computes on the host.
    *
    * @param a the tensor
    * @param s the scale factor
    */
-  protected abstract Tensor doScale(Tensor a, double s);
+  protected Tensor doScale(Tensor a, double s) {
+    double[] x = a.toArray();
+    for (int i = 0; i < x.length; i++) {
+      x[i] *= s;
+    }
+    return doFromArray(x, a.dtype(), a.shape());
+  }
 
   /**
-   * {@return the vector added along the last axis} Shapes agree.
+   * {@return the vector added along the last axis} Shapes agree. The default computes on the
+   * host.
    *
    * @param a the tensor
    * @param v the vector, as long as the last axis of {@code a}
    */
-  protected abstract Tensor doAddVector(Tensor a, Tensor v);
+  protected Tensor doAddVector(Tensor a, Tensor v) {
+    double[] x = a.toArray();
+    double[] y = v.toArray();
+    for (int i = 0; i < x.length; i++) {
+      x[i] += y[i % y.length];
+    }
+    return doFromArray(x, a.dtype(), a.shape());
+  }
 
   /**
-   * {@return the activation, or its derivative when {@code derivative}}
+   * {@return the activation, or its derivative when {@code derivative}} The default applies the
+   * scalar definitions of {@link Activation} on the host.
    *
    * @param f the activation
    * @param x the pre-activations
    * @param derivative whether the derivative is wanted instead
    */
-  protected abstract Tensor doActivate(Activation f, Tensor x, boolean derivative);
+  protected Tensor doActivate(Activation f, Tensor x, boolean derivative) {
+    double[] v = x.toArray();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = derivative ? f.derivative(v[i]) : f.apply(v[i]);
+    }
+    return doFromArray(v, x.dtype(), x.shape());
+  }
 
   /**
-   * {@return the Jacobian block} The spec is valid and unbatched, ranges resolved.
+   * {@return the Jacobian block {@code [|rows|, |columns|]}} The spec is valid and unbatched; its
+   * {@link JacobianSpec#rowsOrAll()} and {@link JacobianSpec#columnsOrAll()} are the block.
+   * Entry {@code (i, j)} of the block, for the {@code i}-th kept row {@code gi} and the
+   * {@code j}-th kept column {@code gj}, is {@code b r[gi] W[gi, gj] c[gj]}, plus {@code a} where
+   * {@code gi == gj}.
    *
    * @param spec the Jacobian's factors and block
-   * @param rows the rows
-   * @param columns the columns to keep
    */
-  protected abstract Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns);
+  protected abstract Tensor doJacobian(JacobianSpec spec);
 
   /**
-   * {@return the batched Jacobian} The spec is valid, with batch size {@code batch}.
+   * {@return the batched Jacobian {@code [B, |rows|, |columns|]}} The spec is valid, with batch
+   * size {@code batch}: its scales present are {@code [B, n]} and {@code [B, m]}. The default
+   * calls {@link #doJacobian} once per operating point, on that point's rows of the scales, and
+   * joins the blocks.
    *
    * @param spec the Jacobian's factors and block
-   * @param rows the rows
-   * @param columns the columns to keep
    * @param batch the batch size B
    */
-  protected abstract Tensor doJacobianBatch(
-      JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch);
+  protected Tensor doJacobianBatch(JacobianSpec spec, int batch) {
+    int p = spec.rowsOrAll().size();
+    int q = spec.columnsOrAll().size();
+    List<Tensor> blocks = new ArrayList<>(batch);
+    try (TensorScope scope = new TensorScope()) {
+      for (int b = 0; b < batch; b++) {
+        JacobianSpec.Builder point = JacobianSpec.builder(spec.weights())
+            .identity(spec.identity()).scale(spec.scale())
+            .rows(spec.rows()).columns(spec.columns());
+        if (spec.rowScale() != null) {
+          point.rowScale(scope.track(doAt(spec.rowScale(), b)));
+        }
+        if (spec.columnScale() != null) {
+          point.columnScale(scope.track(doAt(spec.columnScale(), b)));
+        }
+        blocks.add(scope.track(doJacobian(point.build())));
+      }
+      return doJoin(blocks, new int[] {batch, p, q});
+    }
+  }
 
   /**
-   * {@return the eigendecomposition of a valid square matrix, made by {@link
-   *     Eigendecomposition#of}}
+   * {@return the eigendecomposition of a valid square matrix of finite entries, made by {@link
+   *     Eigendecomposition#of}} It must meet the contract of {@link Backend#eig} (the residual
+   * bound on the matrix itself, independent eigenvectors for a repeated eigenvalue that is not
+   * defective). A heap backend can return {@code ReferenceEigensolver.decompose} of the module
+   * {@code mrnn4j-eigen}, which does.
    *
    * @param a the tensor
    * @param vectors whether to compute eigenvectors too
@@ -658,7 +774,7 @@ public abstract class AbstractBackend implements Backend {
       Tensor h = spec.h0();
       for (int t = 0; t < steps; t++) {
         Tensor drive = scope.track(batchFirst
-            ? sliceColumns(rows, t * n, (t + 1) * n) : select(spec.drive(), t));
+            ? sliceColumns(rows, t * n, (t + 1) * n) : at(spec.drive(), t));
         Tensor c = scope.track(add(scope.track(matmul(h, false, spec.weights(), true)), drive));
         Tensor next = c;
         if (spec.isLeaky()) {
@@ -692,13 +808,12 @@ public abstract class AbstractBackend implements Backend {
    * the host, O((n + m) k); backends override it to skip the copies.
    *
    * @param spec the Jacobian's factors and block
-   * @param rows the rows
-   * @param columns the columns to keep
    * @param vectors the vectors {@code V}, one per column
    * @return {@code J V}
    */
-  protected Tensor doJacobianTimes(JacobianSpec spec, IndexRanges rows, IndexRanges columns,
-      Tensor vectors) {
+  protected Tensor doJacobianTimes(JacobianSpec spec, Tensor vectors) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     int p = rows.size();
     int q = columns.size();
     int k = vectors.dim(1);
@@ -732,7 +847,7 @@ public abstract class AbstractBackend implements Backend {
       indices = indices.parallel();
     }
     return indices.mapToObj(i -> {
-      try (Tensor m = doSelect(a, i)) {
+      try (Tensor m = doAt(a, i)) {
         return doEig(m, vectors);
       }
     }).toList();
@@ -786,6 +901,28 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
+   * The hold of {@link Tensor#toArray()}: counted with the operations, so {@link #close()} frees
+   * nothing while a read runs, and refused once the backend is closed.
+   */
+  final Hold holdForRead(AbstractTensor tensor) {
+    inFlight.incrementAndGet();
+    if (released) {
+      leave();
+      throw new IllegalStateException("toArray: the " + name + " backend has been closed, and"
+          + " the " + tensor + " it made with it");
+    }
+    Hold h = new Hold(this, 1);
+    try {
+      tensor.hold("toArray");
+      h.held[h.count++] = tensor;
+    } catch (RuntimeException e) {
+      h.close();
+      throw e;
+    }
+    return h;
+  }
+
+  /**
    * Holds the backend open and the operands ({@code null} entries skipped) until the returned
    * {@link Hold} is closed: every public operation of this class does this around its
    * {@code do...} method, so backends need not. A backend that reads a tensor's storage elsewhere (outside a {@code do...} method)
@@ -826,6 +963,9 @@ public abstract class AbstractBackend implements Backend {
   protected final void own(String op, Tensor t) {
     if (t == null) {
       throw new IllegalArgumentException(op + ": operand is null");
+    }
+    if (closed) {
+      throw new IllegalStateException(op + ": the " + name + " backend has been closed");
     }
     if (t.backend() != this) {
       throw new IllegalArgumentException(
@@ -868,6 +1008,26 @@ public abstract class AbstractBackend implements Backend {
     if (dtype == DType.FLOAT32 && !supports(Capability.FLOAT32)) {
       throw new UnsupportedOperationException(
           "the " + name + " backend computes in float64 only; float32 was asked for");
+    }
+  }
+
+  /**
+   * Refuses a matrix (or batch) with a NaN or infinite entry, naming the first: it has no
+   * eigendecomposition, and LAPACK-style solvers would loop or return garbage. One host pass,
+   * O(n^2) against the O(n^3) of the decomposition.
+   */
+  private static void checkFinite(String op, Tensor a) {
+    double[] v = a.toArray();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        int n = a.dim(a.rank() - 1);
+        int matrix = i / (n * n);
+        int at = i % (n * n);
+        String which = a.rank() == 3 ? "matrix " + matrix + " of the batch " : "the matrix ";
+        throw new ArithmeticException(op + ": " + which + Shapes.format(a.shape())
+            + " holds a NaN or infinite entry (" + v[i] + " at [" + at / n + ", " + at % n
+            + "]); an eigendecomposition needs finite entries");
+      }
     }
   }
 

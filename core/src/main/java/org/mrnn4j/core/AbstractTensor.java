@@ -65,6 +65,11 @@ public abstract class AbstractTensor implements Tensor {
 
   @Override
   public final double[] toArray() {
+    if (backend instanceof AbstractBackend owner) {
+      try (AbstractBackend.Hold h = owner.holdForRead(this)) {
+        return readArray();
+      }
+    }
     hold("toArray");
     try {
       return readArray();
@@ -88,7 +93,7 @@ public abstract class AbstractTensor implements Tensor {
 
   @Override
   public final boolean isClosed() {
-    return closed.get();
+    return closed.get() || backend instanceof AbstractBackend owner && owner.isClosed();
   }
 
   /**

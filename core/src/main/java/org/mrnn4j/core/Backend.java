@@ -137,7 +137,7 @@ public interface Backend extends AutoCloseable {
    * @param a the tensor
    * @param index the index along the first axis
    */
-  Tensor select(Tensor a, int index);
+  Tensor at(Tensor a, int index);
 
   /**
    * {@return tensors of equal shape stacked along a new first axis}

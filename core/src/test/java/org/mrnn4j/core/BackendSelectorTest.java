@@ -131,12 +131,7 @@ class BackendSelectorTest {
     }
 
     @Override
-    protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    protected Tensor doJacobianBatch(JacobianSpec s, IndexRanges r, IndexRanges c, int batch) {
+    protected Tensor doJacobian(JacobianSpec spec) {
       throw new UnsupportedOperationException();
     }
 

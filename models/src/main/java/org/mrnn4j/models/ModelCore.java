@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.mrnn4j.core.AbstractBackend;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.IndexRange;
 import org.mrnn4j.core.RecurrenceSpec;
@@ -306,7 +307,11 @@ final class ModelCore implements AutoCloseable {
           + "', but the model computes on '" + backend.name() + "'; move it with backend.copyOf");
     }
     if (t.isClosed()) {
-      throw new IllegalStateException(name + " is closed");
+      // closing a backend closes its tensors: say which of the two happened
+      throw new IllegalStateException(name + " is closed: "
+          + (backend instanceof AbstractBackend b && b.isClosed()
+              ? "the " + backend.name() + " backend has been closed"
+              : "the " + t + " has been closed"));
     }
   }
 

@@ -198,13 +198,13 @@ public final class LinearizationConformance {
       for (int b = 0; b < group.size(); b++) {
         ConformanceCase.Linearization e = entries.get(group.get(b));
         String where = "linearizations[" + group.get(b) + "] batched";
-        try (Tensor j = backend.select(batch.jacobians(), b);
-            Tensor jin = backend.select(batch.inputJacobians(), b)) {
+        try (Tensor j = backend.at(batch.jacobians(), b);
+            Tensor jin = backend.at(batch.inputJacobians(), b)) {
           compare(tol, where + " jacobian", e.jacobian(), j, failures);
           compare(tol, where + " input_jacobian", e.inputJacobian(), jin, failures);
         }
         if (e.excludedJacobian() != null && batch.excludedJacobians().isPresent()) {
-          try (Tensor jexc = backend.select(batch.excludedJacobians().get(), b)) {
+          try (Tensor jexc = backend.at(batch.excludedJacobians().get(), b)) {
             compare(tol, where + " excluded_jacobian", e.excludedJacobian(), jexc, failures);
           }
         }

@@ -303,7 +303,7 @@ public final class FixedPointFinder {
         // the leading part by Krylov-Schur on the map's Jacobian (products with it, no O(n^3))
         LeadingOptions lo = LeadingOptions.largestModulus(leadingCount).withVectors(vectors);
         for (int c = 0; c < k; c++) {
-          try (Tensor j = backend.select(batch, c)) {
+          try (Tensor j = backend.at(batch, c)) {
             LeadingSpectrum l = Spectra.stability(JacobianSpec.builder(j).build(), lo);
             leadings.add(l);
             eigs.add(l.eigenvalues());

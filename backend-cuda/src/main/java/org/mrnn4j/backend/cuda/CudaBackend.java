@@ -332,7 +332,7 @@ public final class CudaBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doSelect(Tensor a, int index) {
+  protected Tensor doAt(Tensor a, int index) {
     synchronized (lock) {
       enter();
       int[] shape = a.shape();
@@ -463,18 +463,17 @@ public final class CudaBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
-    int[] ri = rows.toIndices();
-    int[] ci = columns.toIndices();
+  protected Tensor doJacobian(JacobianSpec spec) {
+    int[] ri = spec.rowsOrAll().toIndices();
+    int[] ci = spec.columnsOrAll().toIndices();
     return indexed("jacobian", spec.weights().dtype(), new int[] {ri.length, ci.length}, ri, ci,
         (r, c, out) -> KernelArgs.jacobian(spec, ri.length, ci.length, r, c, out, BUFFER));
   }
 
   @Override
-  protected Tensor doJacobianBatch(
-      JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch) {
-    int[] ri = rows.toIndices();
-    int[] ci = columns.toIndices();
+  protected Tensor doJacobianBatch(JacobianSpec spec, int batch) {
+    int[] ri = spec.rowsOrAll().toIndices();
+    int[] ci = spec.columnsOrAll().toIndices();
     return indexed("jacobian_batch", spec.weights().dtype(),
         new int[] {batch, ri.length, ci.length}, ri, ci,
         (r, c, out) -> KernelArgs.jacobianBatch(spec, batch, ri.length, ci.length, r, c, out,

@@ -13,12 +13,14 @@ import org.mrnn4j.core.IndexRange;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
+import org.mrnn4j.eigen.ReferenceEigensolver;
 
 /**
  * The pure-Java CPU backend on EJML: float64 tensors on the Java heap, matrix products by
  * {@link CommonOps_DDRM}, elementwise operations and the Jacobian kernel as plain loops.
  *
- * <p><b>Eigendecomposition.</b> The matrix is first balanced as LAPACK's {@code dgeev} does
+ * <p><b>Eigendecomposition</b> ({@link ReferenceEigensolver}, of the module {@code mrnn4j-eigen}, which
+ * other backends may use too). The matrix is first balanced as LAPACK's {@code dgeev} does
  * ({@code dgebal} 'B'): a symmetric permutation isolates the eigenvalues its zero pattern already
  * determines (an inactive relu unit's Jacobian column holds only {@code 1 - alpha}), which are
  * then read off the diagonal exactly, and the remaining coupled block is scaled by powers of 2
@@ -96,7 +98,7 @@ public final class EjmlBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doSelect(Tensor a, int index) {
+  protected Tensor doAt(Tensor a, int index) {
     int[] shape = a.shape();
     int inner = inner(shape);
     double[] out = new double[inner];
@@ -288,7 +290,9 @@ public final class EjmlBackend extends AbstractBackend {
   // ------------------------------------------------------------------ kernels
 
   @Override
-  protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
+  protected Tensor doJacobian(JacobianSpec spec) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     double[] out = new double[rows.size() * columns.size()];
     fillJacobian(spec, rows, columns, dataOrNull(spec.rowScale()), 0,
         dataOrNull(spec.columnScale()), 0,
@@ -297,8 +301,9 @@ public final class EjmlBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doJacobianBatch(
-      JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch) {
+  protected Tensor doJacobianBatch(JacobianSpec spec, int batch) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     int n = spec.weights().dim(0);
     int m = spec.weights().dim(1);
     int block = rows.size() * columns.size();
@@ -362,6 +367,6 @@ public final class EjmlBackend extends AbstractBackend {
 
   @Override
   protected Eigendecomposition doEig(Tensor a, boolean vectors) {
-    return HessenbergEigen.decompose(a.dim(0), data(a), vectors);
+    return ReferenceEigensolver.decompose(a.dim(0), data(a), vectors);
   }
 }

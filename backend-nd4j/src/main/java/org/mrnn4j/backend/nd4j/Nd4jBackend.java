@@ -232,7 +232,7 @@ public final class Nd4jBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doSelect(Tensor a, int index) {
+  protected Tensor doAt(Tensor a, int index) {
     int[] full = a.shape();
     int[] shape = java.util.Arrays.copyOfRange(full, 1, full.length);
     return outside(() -> empty(shape) ? emptyTensor(a.dtype(), shape)
@@ -572,7 +572,9 @@ public final class Nd4jBackend extends AbstractBackend {
   // ------------------------------------------------------------------ kernels
 
   @Override
-  protected Tensor doJacobian(JacobianSpec spec, IndexRanges rows, IndexRanges columns) {
+  protected Tensor doJacobian(JacobianSpec spec) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     DType dtype = spec.weights().dtype();
     return outside(() -> {
       INDArray w = nd(spec.weights());
@@ -619,8 +621,9 @@ public final class Nd4jBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doJacobianBatch(
-      JacobianSpec spec, IndexRanges rows, IndexRanges columns, int batch) {
+  protected Tensor doJacobianBatch(JacobianSpec spec, int batch) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     DType dtype = spec.weights().dtype();
     int p = rows.size();
     int q = columns.size();
@@ -669,11 +672,12 @@ public final class Nd4jBackend extends AbstractBackend {
    * intermediate tensors. A region block takes the composed default (which gathers it).
    */
   @Override
-  protected Tensor doJacobianTimes(JacobianSpec spec, IndexRanges rows, IndexRanges columns,
-      Tensor vectors) {
+  protected Tensor doJacobianTimes(JacobianSpec spec, Tensor vectors) {
+    IndexRanges rows = spec.rowsOrAll();
+    IndexRanges columns = spec.columnsOrAll();
     INDArray w = nd(spec.weights());
     if (!rows.isAll((int) w.size(0)) || !columns.isAll((int) w.size(1)) || vectors.size() == 0) {
-      return super.doJacobianTimes(spec, rows, columns, vectors);
+      return super.doJacobianTimes(spec, vectors);
     }
     DType dtype = vectors.dtype();
     int p = rows.size();

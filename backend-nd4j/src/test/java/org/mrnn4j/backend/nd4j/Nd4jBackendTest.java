@@ -64,7 +64,7 @@ class Nd4jBackendTest {
       assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, backend.transpose(a).toArray());
       assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, backend.reshape(a, 3, 2).toArray());
       assertArrayEquals(new double[] {4, 5, 6}, backend.slice(a, 1, 2).toArray());
-      Tensor row = backend.select(a, 1);
+      Tensor row = backend.at(a, 1);
       assertArrayEquals(new int[] {3}, row.shape());
       assertArrayEquals(new double[] {4, 5, 6}, row.toArray());
       assertArrayEquals(new double[] {2, 3, 5, 6}, backend.sliceColumns(a, 1, 3).toArray());
@@ -72,7 +72,7 @@ class Nd4jBackendTest {
           backend.concatColumns(List.of(a, backend.sliceColumns(a, 0, 1))).toArray());
       Tensor s = backend.stack(List.of(a, a));
       assertArrayEquals(new int[] {2, 2, 3}, s.shape());
-      assertArrayEquals(new double[] {4, 5, 6}, backend.select(backend.select(s, 1), 1).toArray());
+      assertArrayEquals(new double[] {4, 5, 6}, backend.at(backend.at(s, 1), 1).toArray());
       Tensor c = backend.concat(List.of(a, backend.slice(a, 0, 1)));
       assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 1, 2, 3}, c.toArray());
       a.close();
@@ -410,8 +410,8 @@ class Nd4jBackendTest {
     List<Eigendecomposition> many = backend.eigBatch(all, true);
     assertEquals(batch, many.size());
     for (int k = 0; k < batch; k++) {
-      double[][] a = backend.select(all, k).toMatrix();
-      Eigendecomposition one = backend.eig(backend.select(all, k), true);
+      double[][] a = backend.at(all, k).toMatrix();
+      Eigendecomposition one = backend.eig(backend.at(all, k), true);
       assertEigenpairs(a, one, 1e-12);
       assertArrayEquals(one.realParts(), many.get(k).realParts(), 0);
       assertArrayEquals(one.imagParts(), many.get(k).imagParts(), 0);
@@ -456,7 +456,7 @@ class Nd4jBackendTest {
                 JacobianSpec.builder(w).identity(0.9).scale(0.1).columnScale(c).build())) {
           out.add(y.toArray());
           out.add(j.toArray());
-          out.add(backend.eig(backend.select(j, rep % 8), false).realParts());
+          out.add(backend.eig(backend.at(j, rep % 8), false).realParts());
         }
       }
       return out;

@@ -80,8 +80,8 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
-  public Tensor select(Tensor a, int index) {
-    return delegate.select(a, index);
+  public Tensor at(Tensor a, int index) {
+    return delegate.at(a, index);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.mrnn4j.backend.ejml;
+package org.mrnn4j.eigen;
 
 import org.ejml.data.Complex_F64;
 import org.ejml.data.DMatrixRMaj;
@@ -8,7 +8,13 @@ import org.ejml.dense.row.decomposition.hessenberg.HessenbergSimilarDecompositio
 import org.mrnn4j.core.Eigendecomposition;
 
 /**
- * The general real eigendecomposition of {@link EjmlBackend}, structured like LAPACK's
+ * The reference general real eigendecomposition, which the EJML backend uses and any backend may
+ * fall back to from {@code doEig} (it works on a row-major {@code double[]}, so a backend needs
+ * nothing but {@code toArray}). It meets the contract of {@code Backend.eig}: eigenpairs within
+ * the residual bound on the matrix itself, however badly scaled, independent eigenvectors for a
+ * repeated eigenvalue that is not defective, the canonical order of {@link Eigendecomposition}.
+ *
+ * <p>Structured like LAPACK's
  * {@code dgeev}: balancing ({@link Balance}, {@code dgebal} 'B'), Hessenberg reduction and QR
  * iteration by EJML on the block that balancing leaves coupled, eigenvectors by inverse iteration
  * on the Hessenberg matrix (the method of {@code dhsein}/{@code dlaein}), then mapped back through
@@ -18,7 +24,7 @@ import org.mrnn4j.core.Eigendecomposition;
  *
  * <p>Each call allocates its own work arrays, so concurrent calls share nothing.
  */
-final class HessenbergEigen {
+public final class ReferenceEigensolver {
   private static final double ULP = Math.ulp(1.0);
   /** Inverse-iteration steps at most per eigenvector; one or two suffice in practice. */
   private static final int MAX_STEPS = 5;
@@ -48,7 +54,7 @@ final class HessenbergEigen {
   /** Scratch for {@link #divide}: real and imaginary part of the last quotient. */
   private final double[] quotient = new double[2];
 
-  private HessenbergEigen(int n, double[] h, int lo, int hi) {
+  private ReferenceEigensolver(int n, double[] h, int lo, int hi) {
     this.n = n;
     this.h = h;
     this.lo = lo;
@@ -91,9 +97,18 @@ final class HessenbergEigen {
   /**
    * Decomposes the {@code n x n} row-major matrix {@code a} (not modified).
    *
+   * @param n the order of the matrix
+   * @param a its entries, row-major, {@code n * n} of them
+   * @param vectors whether to compute the eigenvectors too
+   * @return the eigenvalues (and eigenvectors) in the canonical order of {@link Eigendecomposition}
+   * @throws IllegalArgumentException if {@code a} does not hold {@code n * n} entries
    * @throws ArithmeticException if {@code a} holds NaN or infinities, or the QR iteration fails
    */
-  static Eigendecomposition decompose(int n, double[] a, boolean vectors) {
+  public static Eigendecomposition decompose(int n, double[] a, boolean vectors) {
+    if (n < 0 || a == null || a.length != (long) n * n) {
+      throw new IllegalArgumentException("eig: a " + n + "x" + n + " matrix needs " + (long) n * n
+          + " entries, got " + (a == null ? "null" : Integer.toString(a.length)));
+    }
     for (int k = 0; k < a.length; k++) {
       if (!Double.isFinite(a[k])) {
         throw new ArithmeticException(
@@ -149,7 +164,7 @@ final class HessenbergEigen {
       return Eigendecomposition.of(re, im, null, null);
     }
     double[] h = hessenbergForm(b, n, lo, hi, hm, qm);
-    double[][][] v = new HessenbergEigen(n, h, lo, hi).vectors(re, im, qm);
+    double[][][] v = new ReferenceEigensolver(n, h, lo, hi).vectors(re, im, qm);
     balance.backTransform(v[0]);
     balance.backTransform(v[1]);
     if (balance.scaled() && worstResidual(a, n, re, im, v) > RESIDUAL_BOUND) {
@@ -196,7 +211,7 @@ final class HessenbergEigen {
       qm = hessenberg.getQ(null);
     }
     double[] h = hessenbergForm(permuted.matrix, n, lo, hi, hm, qm);
-    double[][][] v = new HessenbergEigen(n, h, lo, hi).vectors(re, im, qm);
+    double[][][] v = new ReferenceEigensolver(n, h, lo, hi).vectors(re, im, qm);
     permuted.backTransform(v[0]);
     permuted.backTransform(v[1]);
     return v;

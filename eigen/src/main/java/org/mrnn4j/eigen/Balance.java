@@ -1,4 +1,4 @@
-package org.mrnn4j.backend.ejml;
+package org.mrnn4j.eigen;
 
 /**
  * LAPACK's balancing of a general matrix before its eigendecomposition ({@code dgebal} with job
@@ -30,7 +30,7 @@ package org.mrnn4j.backend.ejml;
  * <p>An eigenvector {@code x} of {@code B} gives the eigenvector {@code P D x} of {@code A}. Its
  * residual on {@code A} is {@code D} times its residual on {@code B}: where {@code D} spans many
  * orders of magnitude (rows of tiny entries) and {@code x} lies on the strongly scaled indices,
- * that is far above {@code eps |A| |P D x|}; see {@link HessenbergEigen}.
+ * that is far above {@code eps |A| |P D x|}; see {@link ReferenceEigensolver}.
  */
 final class Balance {
   private static final double RADIX = 2.0;
