@@ -129,25 +129,43 @@ public abstract class ConcurrencyContract extends ContractSupport {
     double[] run(Inputs in);
   }
 
-  /** Inputs shared, read-only, by every thread. */
+  /** The operands of one thread (each thread has its own, so that a race mixes results up). */
   private final class Inputs {
     final int n = 48;
-    final Random random = new Random(17);
-    final double[] wData = random(random, n * n);
-    final Tensor w = t(wData, n, n);
-    final Tensor x = t(random(random, n * n), n, n);
-    final Tensor rect = t(random(random, n * (n + 5)), n, n + 5);
-    final Tensor v = t(random(random, n), n);
-    final Tensor rowScales = t(random(random, 6 * n), 6, n);
-    final Tensor columnScales = t(random(random, 6 * (n + 5)), 6, n + 5);
-    final Tensor vectors = t(random(random, n * 3), n, 3);
-    final Tensor drive = t(random(random, 2 * 5 * n), 2, 5, n);
-    final Tensor start = t(random(random, 2 * n), 2, n);
-    final Tensor eigenInput = m(randomMatrix(random, 24, 24));
-    final Tensor eigenBatch = t(random(random, 3 * 12 * 12), 3, 12, 12);
-    final IndexRanges rows = ranges(0, 10, 20, 48);
-    final IndexRanges columns = ranges(3, 9, 30, 53);
+    final double[] wData;
+    final Tensor w;
+    final Tensor x;
+    final Tensor rect;
+    final Tensor v;
+    final Tensor rowScales;
+    final Tensor columnScales;
+    final Tensor vectors;
+    final Tensor drive;
+    final Tensor start;
+    final Tensor eigenInput;
+    final Tensor eigenBatch;
+    final IndexRanges rows;
+    final IndexRanges columns;
+
+    Inputs(int seed) {
+      Random random = new Random(seed);
+      wData = random(random, n * n);
+      w = t(wData, n, n);
+      x = t(random(random, n * n), n, n);
+      rect = t(random(random, n * (n + 5)), n, n + 5);
+      v = t(random(random, n), n);
+      rowScales = t(random(random, 6 * n), 6, n);
+      columnScales = t(random(random, 6 * (n + 5)), 6, n + 5);
+      vectors = t(random(random, n * 3), n, 3);
+      drive = t(random(random, 2 * 5 * n), 2, 5, n);
+      start = t(random(random, 2 * n), 2, n);
+      eigenInput = m(randomMatrix(random, 24, 24));
+      eigenBatch = t(random(random, 3 * 12 * 12), 3, 12, 12);
+      rows = ranges(0, 10, 20, 48);
+      columns = ranges(3, 9, 30, 53);
+    }
   }
+
 
   /** Reads a result and closes it. */
   private static double[] read(Tensor t) {
@@ -225,25 +243,38 @@ public abstract class ConcurrencyContract extends ContractSupport {
 
   @TestFactory
   List<DynamicTest> eachOperationGivesTheSameBitsUnderEightThreads() {
-    // one operation at a time, eight threads calling it at once on the same operands: a race in
-    // any single operation (a shared scratch buffer, a cached intermediate) shows up here even
-    // where a mixed workload would rarely run two calls of it at the same moment
-    Inputs in = new Inputs();
+    // one operation at a time, eight threads calling it at once, each on operands of its own: a
+    // race in any single operation (a shared scratch buffer, a cached intermediate) hands one
+    // thread another's numbers, even where a mixed workload would rarely run two calls of it at
+    // the same moment
+    int threads = 8;
+    Inputs[] inputs = new Inputs[threads];
+    for (int i = 0; i < threads; i++) {
+      inputs[i] = new Inputs(17 + i);
+    }
     List<DynamicTest> tests = new ArrayList<>();
     for (java.util.Map.Entry<String, Op> op : operations().entrySet()) {
       tests.add(DynamicTest.dynamicTest(op.getKey(), () -> {
-        double[] expected = op.getValue().run(in);
-        int threads = 8;
-        int calls = op.getKey().startsWith("eig") ? 10 : 60;
+        double[][] alone = new double[threads][];
+        for (int i = 0; i < threads; i++) {
+          alone[i] = op.getValue().run(inputs[i]);
+        }
+        // every thread keeps calling for a while, so that the calls overlap however the
+        // threads are scheduled (a few quick calls each could all finish one after the other)
+        long busyNanos = TimeUnit.MILLISECONDS.toNanos(60);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
           CountDownLatch start = new CountDownLatch(1);
           List<Future<double[]>> futures = new ArrayList<>();
           for (int i = 0; i < threads; i++) {
+            Inputs in = inputs[i];
+            double[] expected = alone[i];
             futures.add(pool.submit(() -> {
               start.await();
               double[] differing = null;
-              for (int c = 0; c < calls && differing == null; c++) {
+              long begin = System.nanoTime();
+              for (int c = 0; differing == null && c < 5000
+                  && (c < 5 || System.nanoTime() - begin < busyNanos); c++) {
                 double[] got = op.getValue().run(in);
                 if (!Arrays.equals(expected, got)) {
                   differing = got;
@@ -253,8 +284,9 @@ public abstract class ConcurrencyContract extends ContractSupport {
             }));
           }
           start.countDown();
-          for (Future<double[]> f : futures) {
-            double[] got = f.get(120, TimeUnit.SECONDS);
+          for (int i = 0; i < threads; i++) {
+            double[] expected = alone[i];
+            double[] got = futures.get(i).get(120, TimeUnit.SECONDS);
             if (got != null) {
               int k = 0;
               while (k < Math.min(got.length, expected.length) && Double.compare(got[k],
@@ -264,7 +296,7 @@ public abstract class ConcurrencyContract extends ContractSupport {
               fail(op.getKey() + " called from " + threads + " threads at once gave other bits"
                   + " than one thread: " + (got.length != expected.length ? got.length
                   + " values instead of " + expected.length : "entry " + k + " is " + got[k]
-                  + ", alone " + expected[k]) + " (a data race in the backend?)");
+                  + ", alone " + expected[k]) + " (thread " + i + "; a data race in the backend?)");
             }
           }
         } finally {
