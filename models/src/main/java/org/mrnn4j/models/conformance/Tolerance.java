@@ -191,17 +191,33 @@ public record Tolerance(double rtol, double atol, double eigenvalueTolerance,
     StringBuilder sb = new StringBuilder(name).append(": ").append(unmatched.size())
         .append(" of ").append(n).append(" expected eigenvalues have no distinct computed one within ")
         .append(fmt(eigenvalueTolerance)).append(", e.g. ");
+    // the distance that matters is to the computed eigenvalues no expected one took: the
+    // nearest computed one overall may be the match of another copy of a repeated eigenvalue
     for (int k = 0; k < Math.min(3, unmatched.size()); k++) {
       int e = unmatched.get(k);
+      int nearest = -1;
       double best = Double.POSITIVE_INFINITY;
       for (int a = 0; a < n; a++) {
-        best = Math.min(best, Math.hypot(expectedReal[e] - actualReal[a],
-            expectedImag[e] - actualImag[a]));
+        double d = Math.hypot(expectedReal[e] - actualReal[a], expectedImag[e] - actualImag[a]);
+        if (matchOfActual[a] < 0 && d < best) {
+          best = d;
+          nearest = a;
+        }
       }
-      sb.append(k > 0 ? "; " : "").append(expectedReal[e]).append(expectedImag[e] >= 0 ? "+" : "")
-          .append(expectedImag[e]).append("i (nearest computed at ").append(fmt(best)).append(')');
+      sb.append(k > 0 ? "; " : "").append(complex(expectedReal[e], expectedImag[e]));
+      if (nearest < 0) {
+        sb.append(" (every computed eigenvalue is matched to another expected one)");
+      } else {
+        sb.append(" (nearest unused computed eigenvalue ")
+            .append(complex(actualReal[nearest], actualImag[nearest])).append(" at ")
+            .append(fmt(best)).append(')');
+      }
     }
     return Optional.of(sb.toString());
+  }
+
+  private static String complex(double re, double im) {
+    return re + (im >= 0 ? "+" : "") + im + "i";
   }
 
   private static boolean augment(int e, List<List<Integer>> edges, int[] matchOfActual,

@@ -111,4 +111,18 @@ class ConformanceCaseTest {
         .orElseThrow();
     assertTrue(msg.contains("1 of 2 expected eigenvalues"), msg);
   }
+
+  @Test
+  void anUnmatchedEigenvalueNamesTheNearestComputedOneNotMatchedElsewhere() {
+    // three copies of 0.9 expected; two computed exactly and one 6e-5 off: the third copy's
+    // nearest computed eigenvalue overall (0.9, at 0) is the match of another copy, so the
+    // message must name 0.90006 and its distance, which is the real error
+    Tolerance t = new Tolerance(0, 0, 1e-6, 1e-3);
+    double[] zero = {0, 0, 0};
+    String msg = t.compareEigenvalues("ev", new double[] {0.9, 0.9, 0.9}, zero,
+        new double[] {0.9, 0.90006, 0.9}, zero).orElseThrow();
+    assertTrue(msg.contains("1 of 3 expected eigenvalues"), msg);
+    assertTrue(msg.contains("nearest unused computed eigenvalue 0.90006+0.0i at 6.0"), msg);
+    assertTrue(msg.contains("e-05"), msg);
+  }
 }
