@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.BackendInfo;
 import org.mrnn4j.core.BackendSelector;
-import org.mrnn4j.core.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -16,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "backends",
     mixinStandardHelpOptions = true,
     description = {
-      "List every compute backend found on the class path, whether it can run here and, if not,"
-          + " why.",
+      "List every compute backend found on the class path and in the plugin directories"
+          + " (--plugin DIR, MRNN4J_PLUGINS), whether it can run here and, if not, why; a plugin's"
+          + " jar is named after its details.",
       "The default (used when --backend is not given) is marked with '*': the one named by the"
           + " system property mrnn4j.backend or the environment variable MRNN4J_BACKEND, else the"
           + " highest-ranked available one."
@@ -28,12 +28,13 @@ final class BackendsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    List<BackendInfo> infos = Backends.list();
+    BackendSelector selector = Plugins.selector();
+    List<BackendInfo> infos = selector.list();
     if (infos.isEmpty()) {
       out.println("no backend found on the class path (add mrnn4j-backend-ejml)");
       return Main.FAILURE;
     }
-    Optional<String> requested = Backends.selector().requestedName(null);
+    Optional<String> requested = selector.requestedName(null);
     String defaultName = requested.orElseGet(() -> infos.stream()
         .filter(BackendInfo::available).map(BackendInfo::name).findFirst().orElse(""));
     int width = Math.max(7, infos.stream().mapToInt(i -> i.name().length()).max().orElse(0));
@@ -46,7 +47,9 @@ final class BackendsCommand implements Callable<Integer> {
               : (info.available() ? "; " : "; unavailable: ") + info.detail());
       out.printf(format, info.name().equals(defaultName) ? "*" : "", info.name(),
           info.available() ? "yes" : "no",
-          info.rank() == Integer.MIN_VALUE ? "-" : Integer.toString(info.rank()), detail);
+          info.rank() == Integer.MIN_VALUE ? "-" : Integer.toString(info.rank()),
+          detail + selector.provider(info.name()).flatMap(Plugins::origin)
+              .map(jar -> " [plugin: " + jar + "]").orElse(""));
     }
     out.flush();
     return requested.map(name -> warnIfUnusable(name, infos)).orElse(0);

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mrnn4j.analysis.conformance.ConformanceRunner;
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.core.Backends;
+import org.mrnn4j.core.spi.BackendOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +47,7 @@ final class ConformanceCommand implements Callable<Integer> {
     List<Path> files = ConformanceRunner.caseFiles(dir);
     int passed = 0;
     int failed = 0;
-    try (Backend b = Backends.select(backend)) {
+    try (Backend b = Plugins.selector().select(backend, BackendOptions.none())) {
       for (Path f : files) {
         ConformanceRunner.Result r = ConformanceRunner.run(f, b);
         if (r.passed()) {

@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.BackendUnavailableException;
 import picocli.CommandLine;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
       "  mrnn4j analyze net.json -c net.pth      analyse a trained mRNNTorch model",
       "  mrnn4j fixed-points net.pth             its fixed points (net.json beside it)",
       "  mrnn4j backends                         list the compute backends",
+      "  mrnn4j --plugin DIR backends            ... with the backends whose jars are in DIR",
       "  mrnn4j conformance ../shared/conformance"
     },
     subcommands = {
@@ -74,6 +76,33 @@ public final class Main implements Callable<Integer> {
   boolean quiet;
 
   /**
+   * Adds the backends of a plugin directory (picocli calls this for each {@code --plugin}).
+   *
+   * @param dirs the directories given so far
+   */
+  @Option(
+      names = "--plugin",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description = "Load backends from every .jar in DIR (repeatable; also the environment"
+          + " variable MRNN4J_PLUGINS, directories separated by ':'). 'mrnn4j backends' lists"
+          + " them.")
+  void plugins(List<java.nio.file.Path> dirs) {
+    for (java.nio.file.Path dir : dirs) {
+      if (!this.plugins.contains(dir)) {
+        this.plugins.add(dir);
+        try {
+          Plugins.add(dir);
+        } catch (UserException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private final List<java.nio.file.Path> plugins = new java.util.ArrayList<>();
+
+  /**
    * Runs the command line and exits with its status.
    *
    * @param args the command and its options, as {@code mrnn4j --help} lists them
@@ -98,6 +127,7 @@ public final class Main implements Callable<Integer> {
    * @return 0 on success, {@link #USER_ERROR} for bad input, {@link #FAILURE} otherwise
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    Plugins.reset();
     TerminalProgress.quiet = args != null
         && Arrays.stream(args).anyMatch(a -> a.equals("-q") || a.equals("--quiet"));
     return commandLine(out, err, isVerbose(args)).execute(args);

@@ -36,7 +36,8 @@ final class ModelOptions {
    * backend that loads no native code (its start-up would cost more than the work).
    */
   Backend backend(String name, List<Path> files) {
-    return org.mrnn4j.core.Backends.select(name, ModelSource.units(config, files, checkpoint));
+    return Plugins.selector().select(name, org.mrnn4j.core.spi.BackendOptions.none(),
+        ModelSource.units(config, files, checkpoint));
   }
 
   ModelSource.Loaded load(List<Path> files, long seed, Backend backend) throws IOException {
