@@ -6,10 +6,20 @@ import java.util.Set;
 
 /**
  * Base class for backends: validates every argument of every {@link Backend} operation (ownership,
- * open tensors, dtypes, shapes, ranges) so that all backends reject bad input with the same
- * messages, then calls a {@code do...} method that only has to compute. The {@code do...} methods
- * receive open tensors of this backend, created by {@link #fromArray} or the ops, of matching dtype
- * and valid shapes.
+ * open tensors, dtypes, shapes, ranges, capabilities, finite input to the eigendecomposition) so
+ * that all backends reject bad input with the same messages, then calls a {@code do...} method
+ * that only has to compute. The {@code do...} methods receive open tensors of this backend,
+ * created by {@link #fromArray} or the ops, of matching dtype and valid shapes. It also holds the
+ * operands of each operation and the backend itself open while the operation runs, so that
+ * {@link #close()} from another thread frees nothing in use.
+ *
+ * <p>Four methods must be written: {@link #doFromArray} (creation; every result of a default goes
+ * through it), {@link #doMatmul}, {@link #doJacobian} and {@link #doEig} (which may return
+ * {@code ReferenceEigensolver.decompose} of {@code mrnn4j-eigen}). Every other {@code do...}
+ * method has a correct default that copies through the host with {@link Tensor#toArray()} and
+ * {@link #doFromArray}: a fallback to override for speed, not a reference to match bit for bit.
+ * The defaults are thread-safe; overrides must be too (the contract suite calls every operation
+ * from eight threads at once).
  */
 public abstract class AbstractBackend implements Backend {
   private final String name;

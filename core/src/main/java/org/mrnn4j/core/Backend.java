@@ -21,8 +21,18 @@ import java.util.Set;
  * <p>Obtain one with {@link Backends#select(String)}, or through Guice with
  * {@link org.mrnn4j.core.inject.Mrnn4jModule}; {@link #close()} it when done.
  *
- * <p>Backend authors: extend {@link AbstractBackend}, which performs every check above and leaves
- * only the arithmetic to implement.
+ * <p>Backend authors: extend {@link AbstractBackend}, which performs every check above (with the
+ * messages the contract suite expects) and gives a host default for every operation except
+ * creation, the matrix product, the Jacobian kernel and the eigendecomposition. Declare in
+ * {@link #capabilities()} only what the backend really does: a minimal heap backend declares
+ * {@link Capability#EIGENVECTORS} if its {@code doEig} computes them (the reference eigensolver of
+ * {@code mrnn4j-eigen} does), {@link Capability#FLOAT32} only if it computes in float32, and
+ * {@link Capability#NATIVE}, {@link Capability#GPU} and {@link Capability#HOST_EIGEN} only when
+ * they describe it; an operation whose capability is missing is refused by AbstractBackend with
+ * an {@link UnsupportedOperationException} naming it, and the contract suite skips its tests.
+ * The contract suite ({@code org.mrnn4j.core.contract.BackendContractTest} in core's test-jar)
+ * checks everything documented here; the conformance kit ({@code mrnn4j-conformance}) checks the
+ * results against mRNNTorch.
  */
 public interface Backend extends AutoCloseable {
 
@@ -344,7 +354,11 @@ public interface Backend extends AutoCloseable {
    * @param a the tensor
    * @return the eigenvalues in canonical order, with eigenvectors if asked for
    * @throws IllegalArgumentException if {@code a} is not square
-   * @throws ArithmeticException if {@code a} holds NaN or infinite entries, or the iteration fails
+   * @throws ArithmeticException if {@code a} holds NaN or infinite entries (the message says
+   *     "holds a NaN or infinite entry" and names the first, its value and its index;
+   *     {@link AbstractBackend} checks this before {@code doEig}), or the iteration fails
+   * @throws UnsupportedOperationException if vectors are asked for without
+   *     {@link Capability#EIGENVECTORS}
    */
   Eigendecomposition eig(Tensor a, boolean vectors);
 
@@ -357,7 +371,12 @@ public interface Backend extends AutoCloseable {
    */
   List<Eigendecomposition> eigBatch(Tensor a, boolean vectors);
 
-  /** Frees what the backend holds (device contexts, thread pools). Tensors it made become invalid. */
+  /**
+   * Frees what the backend holds (device contexts, thread pools), after the operations running in
+   * other threads have finished. Later operations throw {@link IllegalStateException} naming the
+   * backend; the tensors it made are closed with it ({@link Tensor#isClosed()} answers true,
+   * {@link Tensor#toArray()} throws), so copy what you keep to the heap first. Idempotent.
+   */
   @Override
   void close();
 }

@@ -40,7 +40,7 @@ public interface Tensor extends AutoCloseable {
    * Copies the elements to a new Java array in row-major order, converting float32 to double.
    *
    * @return a host copy of the elements, row-major, as float64
-   * @throws IllegalStateException if the tensor is closed
+   * @throws IllegalStateException if the tensor is closed, or the backend that made it is
    */
   double[] toArray();
 
@@ -65,7 +65,10 @@ public interface Tensor extends AutoCloseable {
     return out;
   }
 
-  /** {@return whether {@link #close()} has been called} */
+  /**
+   * {@return whether {@link #close()} has been called, or the backend that made the tensor has
+   *     been closed (which closes its tensors)}
+   */
   boolean isClosed();
 
   /** Frees the tensor's storage. Idempotent; never throws. */
