@@ -64,6 +64,11 @@ public abstract class BackendConformanceTest {
   }
 
   private List<DynamicTest> tests(String subdirectory) throws IOException {
+    if (ConformanceData.find().isEmpty()) {
+      // one test that skips (or, when required, fails) with the reason, so that the report
+      // shows a skipped test and why, not an empty class
+      return List.of(DynamicTest.dynamicTest(subdirectory, () -> ConformanceData.require()));
+    }
     Path dir = ConformanceData.require().resolve(subdirectory);
     List<Path> files = Files.isDirectory(dir) ? ConformanceCase.list(dir) : List.of();
     assertFalse(files.isEmpty(), "no case files (*.json) in " + dir);
