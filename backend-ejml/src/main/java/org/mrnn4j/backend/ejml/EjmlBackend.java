@@ -115,26 +115,6 @@ public final class EjmlBackend extends AbstractBackend {
   }
 
   @Override
-  protected Tensor doConcatColumns(List<Tensor> parts) {
-    int rows = parts.get(0).dim(0);
-    int cols = 0;
-    for (Tensor t : parts) {
-      cols += t.dim(1);
-    }
-    double[] out = new double[rows * cols];
-    int offset = 0;
-    for (Tensor t : parts) {
-      int w = t.dim(1);
-      double[] d = data(t);
-      for (int i = 0; i < rows; i++) {
-        System.arraycopy(d, i * w, out, i * cols + offset, w);
-      }
-      offset += w;
-    }
-    return tensor(out, rows, cols);
-  }
-
-  @Override
   protected Tensor doBlock(Tensor a, IndexRanges rows, IndexRanges columns) {
     int m = a.dim(1);
     int cols = columns.size();
