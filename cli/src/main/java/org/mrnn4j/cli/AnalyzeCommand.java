@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.analysis.ConstantInputRun;
 import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.analysis.Spectra;
@@ -153,14 +155,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());
-      ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(files, seed, b);
       try (RecurrentModel model = loaded.model()) {
         return analyze(stdout, b, loaded, model);
       }
     }
   }
 
-  private int analyze(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+  private int analyze(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
     if (!model.coordinates().contains(coordinates)) {
@@ -287,32 +289,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
       List<String> labels) {
-    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 200));
-    int n = model.numUnits();
-    double[] x0 = model.initialCondition().toArray();
-    int horizon = sorted.last();
-    double[] xs = null;
-    double[] hs = null;
-    if (horizon > 0) {
-      LOG.info("simulating {} steps", horizon);
-      ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
-      xs = run.xs();
-      hs = run.hs();
+    TreeSet<Integer> sorted = StepsOption.steps(steps, List.of(0, 200));
+    if (sorted.last() > 0) {
+      LOG.info("simulating {} steps", sorted.last());
     }
-    List<OperatingPoint> points = new ArrayList<>();
     for (int s : sorted) {
-      if (s == 0) {
-        labels.add("initial condition");
-        points.add(OperatingPoint.of(x0, u));
-        continue;
-      }
-      labels.add("after " + s + " steps");
-      double[] x = Arrays.copyOfRange(xs, (s - 1) * n, s * n);
-      double[] h = Arrays.copyOfRange(hs, (s - 1) * n, s * n);
-      points.add(model.naturalCoordinates() == Coordinates.PRE_ACTIVATION
-          ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
+      labels.add(s == 0 ? "initial condition" : "after " + s + " steps");
     }
-    return points;
+    return ConstantInputRun.points(model, u, sorted);
   }
 
   private List<OperatingPoint> pointsFromFile(RecurrentModel model, double[] u,
@@ -333,7 +317,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ printing
 
-  private static void printHeader(PrintWriter out, Backend b, ModelSource.Loaded loaded,
+  private static void printHeader(PrintWriter out, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model, Linearization lin, double[] u) {
     String regionList = model.layout().recurrentRegionNames().stream()
         .map(r -> r + " " + model.layout().recurrentRange(r).size())

@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -118,14 +119,14 @@ final class FixedPointsCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());
-      ModelSource.Loaded loaded = modelFiles.load(files, start.seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(files, start.seed, b);
       try (RecurrentModel model = loaded.model()) {
         return search(stdout, b, loaded, model);
       }
     }
   }
 
-  private int search(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+  private int search(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
     if (!model.coordinates().contains(coordinates)) {
@@ -199,7 +200,7 @@ final class FixedPointsCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ printing
 
-  private void printHeader(PrintWriter o, Backend b, ModelSource.Loaded loaded,
+  private void printHeader(PrintWriter o, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model, FixedPointSystem system, double[] u) {
     o.printf(Locale.ROOT, "model        %s%n", loaded.description());
     for (String warning : loaded.model().spec().warnings()) {

@@ -1,5 +1,7 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.analysis.ConstantInputRun;
+import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -168,7 +170,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
       LOG.info("backend {}", b.name());
-      ModelSource.Loaded loaded = modelFiles.load(files, seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(files, seed, b);
       try (RecurrentModel model = loaded.model()) {
         return run(stdout, b, loaded, model);
       }
@@ -203,7 +205,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     }
   }
 
-  private int run(PrintWriter stdout, Backend b, ModelSource.Loaded loaded,
+  private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     double[] u = input.vector(model.numInputs());
     Picked picked = states != null ? fromFile(model, u) : simulated(model, u);
@@ -314,7 +316,7 @@ final class FlowFieldCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ states
 
   private Picked simulated(RecurrentModel model, double[] u) {
-    TreeSet<Integer> sorted = ConstantInputRun.steps(steps, List.of(0, 20, 200));
+    TreeSet<Integer> sorted = StepsOption.steps(steps, List.of(0, 20, 200));
     int n = model.numUnits();
     int horizon = Math.max(sorted.last(), 1);
     double[][] path = new double[horizon + 1][];
@@ -447,7 +449,7 @@ final class FlowFieldCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ printing
 
-  private void printHeader(PrintWriter o, Backend b, ModelSource.Loaded loaded,
+  private void printHeader(PrintWriter o, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model, FlowFieldFinder finder, double[] u, double[] explained) {
     o.printf(Locale.ROOT, "model        %s%n", loaded.description());
     for (String warning : loaded.model().spec().warnings()) {
@@ -507,7 +509,7 @@ final class FlowFieldCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ report
 
-  private ObjectNode report(ModelSource.Loaded loaded, RecurrentModel model, Backend b,
+  private ObjectNode report(ModelLoader.Loaded loaded, RecurrentModel model, Backend b,
       double[] u, FlowFieldFinder finder, double[] explained, Picked picked, double[][] path,
       List<FlowField> nonlinear, List<FlowField> linear, List<FixedPoint> points,
       List<FlowFieldPlot.MarkedPoint> marked) {

@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ModelOptions {
         ModelSource.units(config, files, checkpoint));
   }
 
-  ModelSource.Loaded load(List<Path> files, long seed, Backend backend) throws IOException {
+  ModelLoader.Loaded load(List<Path> files, long seed, Backend backend) throws IOException {
     return ModelSource.load(config, files, checkpoint, prefix, seed, backend);
   }
 }

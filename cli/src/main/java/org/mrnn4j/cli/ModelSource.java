@@ -1,6 +1,5 @@
 package org.mrnn4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,11 +12,9 @@ import java.util.Objects;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.io.CheckpointLoader;
 import org.mrnn4j.models.io.ModelFiles;
-import org.mrnn4j.models.io.ModelFormatException;
+import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
-import org.mrnn4j.models.io.TorchCheckpoint;
 
 /**
  * Where {@code mrnn4j analyze} and {@code mrnn4j fixed-points} get their model: an mRNNTorch
@@ -32,20 +29,8 @@ final class ModelSource {
 
   private ModelSource() {}
 
-  /**
-   * A loaded model and how to describe it.
-   *
-   * @param model the model (the caller closes it)
-   * @param description where it came from, for the report
-   * @param checkpoint the checkpoint its weights came from, or null
-   * @param weights how the weights were obtained, for the report
-   * @param baseName the stem of the output files
-   */
-  record Loaded(RecurrentModel model, String description, String checkpoint, String weights,
-      String baseName) {}
-
   /** The bundled example network, built on {@code backend}. */
-  static Loaded example(Backend backend) throws IOException {
+  static ModelLoader.Loaded example(Backend backend) throws IOException {
     JsonNode root;
     try (InputStream in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
       if (in == null) {
@@ -57,7 +42,7 @@ final class ModelSource {
     long seed = root.path("seed").asLong(0);
     MrnnConfig config = MrnnConfig.fromJson(root, "bundled example");
     RecurrentModel model = ModelBuilder.fromConfig(config).seed(seed).build(backend);
-    return new Loaded(model, "bundled example", null,
+    return new ModelLoader.Loaded(model, "bundled example", null,
         "random initialisation, seed " + seed, "example");
   }
 
@@ -107,7 +92,7 @@ final class ModelSource {
    * @param configOption the config given by option, or null
    * @param seed the seed for a config given without weights
    */
-  static Loaded load(Path configOption, List<Path> files, Path checkpointOption, String prefix,
+  static ModelLoader.Loaded load(Path configOption, List<Path> files, Path checkpointOption, String prefix,
       long seed, Backend backend) throws IOException {
     Path json = configOption;
     Path checkpoint = checkpointOption;
@@ -144,72 +129,19 @@ final class ModelSource {
     if (json == null && checkpoint == null) {
       return example(backend);
     }
-    if (json == null) {
-      json = besideConfig(checkpoint);
-    }
-    JsonNode root = readJson(json);
-    String base = stem(json);
-    if (ModelFiles.FORMAT.equals(root.path("format").asText(null))) {
-      if (checkpoint != null) {
-        throw new UserException(json + " is a saved mrnn4j model, which holds its own weights; "
-            + "drop the checkpoint " + checkpoint);
-      }
-      return new Loaded(ModelFiles.fromJson(root, json, backend), json.toString(), null,
-          "saved in " + json.getFileName(), base);
-    }
-    MrnnConfig config = MrnnConfig.fromJson(root, json);
-    ModelBuilder<RecurrentModel> builder;
-    try {
-      builder = ModelBuilder.fromConfig(config);
-      builder.spec(); // validate now, so errors name the config file
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(json, null, e.getMessage(), e);
-    }
-    if (checkpoint == null) {
-      RecurrentModel model;
-      try {
-        model = builder.seed(seed).build(backend);
-      } catch (org.mrnn4j.core.MemoryGuard.TooLargeException e) {
-        throw new UserException(json + ": " + e.getMessage());
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        // a spectral radius the weights cannot reach
-        throw new ModelFormatException(json, "model.spectral_radius", e.getMessage(), e);
-      }
-      return new Loaded(model, json.toString(), null,
-          "random initialisation, seed " + seed + " (no checkpoint given)", base);
-    }
-    TorchCheckpoint ckpt = CheckpointLoader.readMrnnKeys(checkpoint);
-    var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), prefix);
-    RecurrentModel model;
-    try {
-      model = builder.parameters(parameters).build(backend);
-    } catch (org.mrnn4j.core.MemoryGuard.TooLargeException e) {
-      throw new UserException(checkpoint + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
-    }
-    return new Loaded(model, json.toString(), checkpoint.toString(),
-        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint));
+    return ModelLoader.load(json, checkpoint, prefix, seed, backend);
   }
 
-  private static Path besideConfig(Path checkpoint) throws NoSuchFileException {
-    Path config = checkpoint.resolveSibling(stem(checkpoint) + ".json");
-    if (!Files.isRegularFile(config)) {
-      throw new UserException("the checkpoint " + checkpoint + " needs its mRNNTorch config (the "
-          + "regions and model options): give the JSON file too (looked for " + config + ")");
+  private static Path besideConfig(Path checkpoint) {
+    try {
+      return ModelLoader.configBeside(checkpoint);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e);
     }
-    return config;
   }
 
   private static JsonNode readJson(Path file) throws IOException {
-    // the loaders' strict, memory-bounded reader: duplicate keys refused, the tree bounded
-    JsonNode root = org.mrnn4j.models.io.Json.read(file,
-        "an mRNNTorch config, a saved mrnn4j model, or a PyTorch .pth checkpoint");
-    if (root == null || !root.isObject()) {
-      throw new ModelFormatException(file, null,
-          "expected a JSON object (an mRNNTorch config or a saved mrnn4j model)");
-    }
-    return root;
+    return ModelLoader.readJson(file);
   }
 
   private static void requireFile(Path f) throws IOException {
@@ -224,15 +156,10 @@ final class ModelSource {
 
   /** Whether the file starts like a zip archive (a PyTorch checkpoint). */
   private static boolean isZip(Path f) throws IOException {
-    try (InputStream in = Files.newInputStream(f)) {
-      byte[] head = in.readNBytes(2);
-      return head.length == 2 && head[0] == 'P' && head[1] == 'K';
-    }
+    return ModelLoader.isCheckpoint(f);
   }
 
   static String stem(Path f) {
-    String name = f.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot > 0 ? name.substring(0, dot) : name;
+    return ModelLoader.stem(f);
   }
 }

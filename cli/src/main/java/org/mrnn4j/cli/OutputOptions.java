@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class OutputOptions {
   }
 
   /** The stem of the output files: {@code --name}, or else the model's base name. */
-  String stem(ModelSource.Loaded loaded) {
+  String stem(ModelLoader.Loaded loaded) {
     return name != null ? name : loaded.baseName();
   }
 

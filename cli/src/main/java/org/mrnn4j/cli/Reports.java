@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,7 +28,7 @@ final class Reports {
   private Reports() {}
 
   /** A report's first keys: {@code format}, {@code version}, {@code model}, {@code backend}. */
-  static ObjectNode header(String format, ModelSource.Loaded loaded, RecurrentModel model,
+  static ObjectNode header(String format, ModelLoader.Loaded loaded, RecurrentModel model,
       Backend backend) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", format);

@@ -1,5 +1,6 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -118,14 +119,14 @@ final class SimulateCommand implements Callable<Integer> {
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
-      ModelSource.Loaded loaded = modelFiles.load(files, modelSeed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(files, modelSeed, b);
       try (RecurrentModel model = loaded.model(); TensorScope scope = new TensorScope()) {
         return run(stdout, b, loaded, model, scope);
       }
     }
   }
 
-  private int run(PrintWriter stdout, Backend b, ModelSource.Loaded loaded, RecurrentModel model,
+  private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded, RecurrentModel model,
       TensorScope scope) throws IOException {
     int n = model.numUnits();
     int in = model.numInputs();

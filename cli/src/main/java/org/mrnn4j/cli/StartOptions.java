@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * trajectories, plus any from a file.
  */
 final class StartOptions {
-  @Option(names = {"-n", "--starts"}, paramLabel = "N", defaultValue = "256",
+  @Option(names = {"-n", "--starts"}, paramLabel = "N", defaultValue = "" + StartSampler.DEFAULT_STARTS,
       description = "Starts sampled from simulated trajectories (default: ${DEFAULT-VALUE});"
           + " 0 with --initial-states uses only those.")
   int starts;
@@ -30,21 +30,21 @@ final class StartOptions {
           + " of a config given without weights) (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--trajectories", paramLabel = "N", defaultValue = "64",
+  @Option(names = "--trajectories", paramLabel = "N", defaultValue = "" + StartSampler.DEFAULT_TRAJECTORIES,
       description = "Simulated trajectories the starts are sampled from, from random initial"
           + " states (default: ${DEFAULT-VALUE}).")
   int trajectories;
 
-  @Option(names = "--steps", paramLabel = "T", defaultValue = "50",
+  @Option(names = "--steps", paramLabel = "T", defaultValue = "" + StartSampler.DEFAULT_STEPS,
       description = "Steps per trajectory (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--init-scale", paramLabel = "S", defaultValue = "1.0",
+  @Option(names = "--init-scale", paramLabel = "S", defaultValue = "" + StartSampler.DEFAULT_INIT_SCALE,
       description = "Standard deviation of the trajectories' random initial states"
           + " (default: ${DEFAULT-VALUE}).")
   double initScale;
 
-  @Option(names = "--noise", paramLabel = "S", defaultValue = "0.5",
+  @Option(names = "--noise", paramLabel = "S", defaultValue = "" + StartSampler.DEFAULT_NOISE,
       description = "Standard deviation of the Gaussian noise added to the sampled starts; 0 for"
           + " none (default: ${DEFAULT-VALUE}).")
   double noise;
@@ -75,12 +75,10 @@ final class StartOptions {
 
   /** Simulates the trajectories and draws the starts, all from {@code --seed}. */
   Starts draw(FixedPointSystem system) throws IOException {
-    Random rng = new Random(seed);
-    List<double[][]> trajs = StartSampler.simulate(system, trajectories, steps, initScale, rng);
-    List<double[]> states = new ArrayList<>();
-    if (starts > 0) {
-      states.addAll(StartSampler.sample(StartSampler.flatten(trajs), starts, noise, rng));
-    }
+    StartSampler.Starts drawn = StartSampler.draw(system, starts, trajectories, steps, initScale,
+        noise, seed);
+    List<double[][]> trajs = drawn.trajectories();
+    List<double[]> states = new ArrayList<>(drawn.states());
     if (initialStates != null) {
       for (StatesFile.Entry e : StatesFile.read(initialStates, system.dimension(), 0)) {
         states.add(e.state());

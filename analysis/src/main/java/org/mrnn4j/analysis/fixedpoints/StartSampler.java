@@ -11,7 +11,62 @@ import java.util.Random;
  * noise.
  */
 public final class StartSampler {
+  /** Default number of starts sampled from the trajectories. */
+  public static final int DEFAULT_STARTS = 256;
+  /** Default number of simulated trajectories the starts are sampled from. */
+  public static final int DEFAULT_TRAJECTORIES = 64;
+  /** Default length of each trajectory, in steps. */
+  public static final int DEFAULT_STEPS = 50;
+  /** Default standard deviation of the trajectories' random initial states. */
+  public static final double DEFAULT_INIT_SCALE = 1.0;
+  /** Default standard deviation of the Gaussian noise added to the sampled starts. */
+  public static final double DEFAULT_NOISE = 0.5;
+
   private StartSampler() {}
+
+  /**
+   * The trajectories and the starts drawn from them.
+   *
+   * @param trajectories the simulated trajectories, as {@link #simulate} returns them
+   * @param states the starts sampled from them
+   */
+  public record Starts(List<double[][]> trajectories, List<double[]> states) {}
+
+  /**
+   * Simulates {@code trajectories} trajectories and samples {@code starts} starts from them, all
+   * from one seed: what {@code mrnn4j fixed-points} and {@code mrnn4j sweep} search from.
+   *
+   * @param system the map whose input and held units the trajectories use
+   * @param starts the number of starts, {@code >= 0}
+   * @param trajectories the number of trajectories, {@code >= 1}
+   * @param steps the length of each trajectory
+   * @param initialScale the standard deviation of the random initial states
+   * @param noise the standard deviation of the noise added to the starts
+   * @param seed the seed of everything random here
+   * @return the trajectories and the starts
+   */
+  public static Starts draw(FixedPointSystem system, int starts, int trajectories, int steps,
+      double initialScale, double noise, long seed) {
+    Random rng = new Random(seed);
+    List<double[][]> trajs = simulate(system, trajectories, steps, initialScale, rng);
+    List<double[]> states = new ArrayList<>();
+    if (starts > 0) {
+      states.addAll(sample(flatten(trajs), starts, noise, rng));
+    }
+    return new Starts(trajs, states);
+  }
+
+  /**
+   * {@link #draw} with the default counts, lengths and scales.
+   *
+   * @param system the map whose input and held units the trajectories use
+   * @param seed the seed of everything random here
+   * @return the trajectories and the starts
+   */
+  public static Starts draw(FixedPointSystem system, long seed) {
+    return draw(system, DEFAULT_STARTS, DEFAULT_TRAJECTORIES, DEFAULT_STEPS, DEFAULT_INIT_SCALE,
+        DEFAULT_NOISE, seed);
+  }
 
   /**
    * Trajectories of the network's own dynamics at the system's input, from {@code count} random
