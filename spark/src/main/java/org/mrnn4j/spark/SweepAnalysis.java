@@ -1,0 +1,348 @@
+package org.mrnn4j.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.analysis.ConstantInputRun;
+import org.mrnn4j.analysis.LeadingOptions;
+import org.mrnn4j.analysis.Linearization;
+import org.mrnn4j.analysis.OperatingPoint;
+import org.mrnn4j.analysis.StabilitySummary;
+import org.mrnn4j.analysis.fixedpoints.FixedPoint;
+import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
+import org.mrnn4j.analysis.fixedpoints.FixedPointOptions;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
+import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
+import org.mrnn4j.analysis.fixedpoints.StartSampler;
+import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.Backends;
+import org.mrnn4j.core.Eigendecomposition;
+import org.mrnn4j.core.dynamics.Coordinates;
+import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.io.ModelLoader;
+import org.mrnn4j.models.io.NumpyArrays;
+
+/**
+ * What one sweep task computes, with no Spark in it: the function each Spark task calls, and the
+ * single-machine API ({@link #run}). A task is a pure function of its fields (fixed seeds, no
+ * clock), so a retried or speculated task gives the same rows; a task that fails (a missing file,
+ * a bad field, a time-out) gives one row whose {@code error} says why, and never fails the job.
+ *
+ * <p>Per JVM (per Spark executor) each backend is created once and each model loaded once, by
+ * path, modification time and seed, however many tasks use it; both are shared by the executor's
+ * task threads (backends and models are thread-safe).
+ */
+public final class SweepAnalysis implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The analyses a task can ask for. */
+  public static final List<String> ANALYSES = List.of("summary", "spectrum", "fixed_points");
+  /** Leading eigenvalues reported per row, largest modulus first (as {@code analyze --top}). */
+  public static final int LEADING = 3;
+
+  private static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
+  private static final Map<String, ModelLoader.Loaded> MODELS = new ConcurrentHashMap<>();
+  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "mrnn4j-sweep-task");
+    t.setDaemon(true);
+    return t;
+  });
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      MODELS.values().forEach(l -> l.model().close());
+      BACKENDS.values().forEach(Backend::close);
+    }, "mrnn4j-sweep-close"));
+  }
+
+  private final String backend;
+  private final long timeLimitSeconds;
+
+  /**
+   * @param backend the backend every task computes on (null for the default: the system property
+   *     or environment, else the best available for the model's size, falling back to ejml when a
+   *     native backend fails its self-test)
+   * @param timeLimitSeconds the most one task may take; a task that takes longer gives an error
+   *     row (its thread is interrupted, and its result dropped)
+   */
+  public SweepAnalysis(String backend, long timeLimitSeconds) {
+    if (timeLimitSeconds < 1) {
+      throw new IllegalArgumentException("the time limit must be at least 1 s, got "
+          + timeLimitSeconds);
+    }
+    this.backend = backend == null || backend.isBlank() ? null : backend;
+    this.timeLimitSeconds = timeLimitSeconds;
+  }
+
+  /**
+   * The rows of every task, in task order: the single-machine sweep.
+   *
+   * @param tasks the tasks
+   * @return their rows
+   */
+  public List<SweepResult> run(List<SweepTask> tasks) {
+    List<SweepResult> out = new ArrayList<>();
+    for (SweepTask t : tasks) {
+      out.addAll(apply(t));
+    }
+    return out;
+  }
+
+  /**
+   * The rows of one task, within the time limit; one error row when it cannot run.
+   *
+   * @param task the task
+   * @return its rows
+   */
+  public List<SweepResult> apply(SweepTask task) {
+    if (task.getError() != null) {
+      return List.of(error(task, task.getError()));
+    }
+    Future<List<SweepResult>> f = WORKERS.submit(() -> compute(task));
+    try {
+      return f.get(timeLimitSeconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return List.of(error(task, "the task took longer than its time limit of "
+          + timeLimitSeconds + " s"));
+    } catch (ExecutionException e) {
+      return List.of(error(task, describe(e.getCause())));
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while task " + task.getId() + " ran", e);
+    }
+  }
+
+  private List<SweepResult> compute(SweepTask task) throws IOException {
+    String analysis = task.getAnalysis() == null ? "summary" : task.getAnalysis();
+    if (!ANALYSES.contains(analysis)) {
+      throw new IllegalArgumentException("analysis: expected one of " + ANALYSES + ", got '"
+          + analysis + "'");
+    }
+    if (task.getModel() == null || task.getModel().isBlank()) {
+      throw new IllegalArgumentException("model: missing (a config, a .pth with its .json"
+          + " beside it, or a saved mrnn4j model)");
+    }
+    Path file = Path.of(task.getModel());
+    long seed = task.getSeed() == null ? 0 : task.getSeed();
+    int units = ModelLoader.units(file);
+    Backend b = backend(units);
+    RecurrentModel model = model(file, seed, b).model();
+    double[] u = input(task, model.numInputs());
+    List<String> regions = task.getRegions() == null ? List.of() : task.getRegions();
+    Coordinates coordinates = model.naturalCoordinates();
+    if (analysis.equals("fixed_points")) {
+      return fixedPoints(task, model, b, coordinates, u, regions, seed);
+    }
+    Linearization lin = Linearization.of(model, coordinates, regions);
+    List<OperatingPoint> points = points(task, model, u);
+    boolean spectrum = analysis.equals("spectrum");
+    List<StabilitySummary> summaries = new ArrayList<>();
+    if (!spectrum && lin.size() >= LeadingOptions.LEADING_FROM) {
+      // as analyze: the leading part from this size on, by Krylov-Schur
+      LeadingOptions options = LeadingOptions.largestModulus(LeadingOptions.DEFAULT_COUNT);
+      for (OperatingPoint p : points) {
+        summaries.add(StabilitySummary.of(lin.leadingStability(p, options).eigenvalues()));
+      }
+    } else {
+      try (BatchLinearization batch = lin.batch(points)) {
+        summaries = batch.stability();
+      }
+    }
+    List<SweepResult> rows = new ArrayList<>();
+    for (int i = 0; i < summaries.size(); i++) {
+      StabilitySummary s = summaries.get(i);
+      SweepResult r = row(task, analysis, b);
+      r.setState(i);
+      r.setUnits(lin.size());
+      r.setSpectralRadius(s.spectralRadius());
+      r.setUnstableModes(s.unstableModes());
+      leading(r, s.eigenvalues());
+      if (spectrum) {
+        r.setEigenvaluesReal(list(s.eigenvalues().realParts()));
+        r.setEigenvaluesImag(list(s.eigenvalues().imagParts()));
+      }
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  private List<SweepResult> fixedPoints(SweepTask task, RecurrentModel model, Backend b,
+      Coordinates coordinates, double[] u, List<String> regions, long seed) {
+    FixedPointSystem system = FixedPointSystems.of(model, coordinates, u, regions, null);
+    StartSampler.Starts starts = StartSampler.draw(system, seed);
+    FixedPointSearch search = new FixedPointFinder(b, FixedPointOptions.defaults())
+        .find(system, starts.states());
+    List<SweepResult> rows = new ArrayList<>();
+    List<FixedPoint> points = search.fixedPoints();
+    for (int i = 0; i < points.size(); i++) {
+      FixedPoint p = points.get(i);
+      SweepResult r = row(task, "fixed_points", b);
+      r.setState(i);
+      r.setUnits(system.dimension());
+      r.setQ(p.q());
+      r.setSpectralRadius(p.spectralRadius());
+      r.setUnstableModes(p.unstableModes());
+      r.setStable(p.unstableModes() == 0);
+      if (p.eigen() != null) {
+        leading(r, p.eigen());
+      }
+      rows.add(r);
+    }
+    if (rows.isEmpty()) {
+      // one row still, so the task is seen to have run: no state, no figures, no error
+      SweepResult r = row(task, "fixed_points", b);
+      r.setUnits(system.dimension());
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  private static List<OperatingPoint> points(SweepTask task, RecurrentModel model, double[] u)
+      throws IOException {
+    if (task.getStates() != null && task.getSteps() != null) {
+      throw new IllegalArgumentException("give either steps or states, not both");
+    }
+    if (task.getStates() != null) {
+      Path file = Path.of(task.getStates());
+      NumpyArrays.NdArray a = NumpyArrays.readNpy(file);
+      int n = model.numUnits();
+      int[] shape = a.shape();
+      int last = shape.length == 0 ? 0 : shape[shape.length - 1];
+      boolean ok = last == n && (shape.length == 1 || shape.length == 2
+          || shape.length == 3 && shape[0] == 1);
+      if (!ok) {
+        throw new IllegalArgumentException(file + ": states: expected shape [" + n + "], [T, " + n
+            + "] or [1, T, " + n + "] for a model of " + n + " units, got "
+            + Arrays.toString(shape));
+      }
+      List<OperatingPoint> points = new ArrayList<>();
+      for (int t = 0; t < a.data().length / n; t++) {
+        points.add(OperatingPoint.of(Arrays.copyOfRange(a.data(), t * n, (t + 1) * n), u));
+      }
+      return points;
+    }
+    int steps = task.getSteps() == null ? 0 : task.getSteps();
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps: must be 0 or more, got " + steps);
+    }
+    TreeSet<Integer> all = new TreeSet<>();
+    for (int s = 0; s <= steps; s++) {
+      all.add(s);
+    }
+    return ConstantInputRun.points(model, u, all);
+  }
+
+  private static double[] input(SweepTask task, int inputs) {
+    List<Double> in = task.getInput();
+    double[] u = new double[inputs];
+    if (in == null || in.isEmpty()) {
+      return u;
+    }
+    if (in.size() != 1 && in.size() != inputs) {
+      throw new IllegalArgumentException("input: " + in.size() + " values, but the model has "
+          + inputs + " input units (give one value per input unit, or one for all)");
+    }
+    for (int i = 0; i < inputs; i++) {
+      Double v = in.get(in.size() == 1 ? 0 : i);
+      if (v == null || !Double.isFinite(v)) {
+        throw new IllegalArgumentException("input: value " + (in.size() == 1 ? 0 : i)
+            + " is " + v + ", expected a finite number");
+      }
+      u[i] = v;
+    }
+    return u;
+  }
+
+  private Backend backend(int units) {
+    String key = backend != null ? backend : "default:" + (units > 0
+        && units < org.mrnn4j.core.BackendSelector.NATIVE_FROM ? "small" : "large");
+    return BACKENDS.computeIfAbsent(key, k -> backend != null ? Backends.select(backend)
+        : Backends.select(null, units));
+  }
+
+  private static ModelLoader.Loaded model(Path file, long seed, Backend b) throws IOException {
+    Path abs = file.toAbsolutePath().normalize();
+    String key;
+    try {
+      key = abs + "|" + java.nio.file.Files.getLastModifiedTime(abs).toMillis() + "|"
+          + java.nio.file.Files.size(abs) + "|" + seed + "|" + b.name();
+    } catch (NoSuchFileException e) {
+      throw e;
+    }
+    try {
+      return MODELS.computeIfAbsent(key, k -> {
+        try {
+          return ModelLoader.load(abs, seed, b);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static SweepResult row(SweepTask task, String analysis, Backend b) {
+    SweepResult r = new SweepResult();
+    r.setId(task.getId());
+    r.setAnalysis(analysis);
+    r.setBackend(b.name());
+    return r;
+  }
+
+  private static SweepResult error(SweepTask task, String message) {
+    SweepResult r = new SweepResult();
+    r.setId(task.getId());
+    r.setAnalysis(task.getAnalysis());
+    r.setError(message);
+    return r;
+  }
+
+  private static void leading(SweepResult r, Eigendecomposition e) {
+    int k = Math.min(LEADING, e.size());
+    r.setLeadingReal(list(Arrays.copyOf(e.realParts(), k)));
+    r.setLeadingImag(list(Arrays.copyOf(e.imagParts(), k)));
+  }
+
+  private static List<Double> list(double[] v) {
+    List<Double> out = new ArrayList<>(v.length);
+    for (double d : v) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  /** One line: the loaders' own messages name the file and the field. */
+  static String describe(Throwable t) {
+    if (t instanceof UncheckedIOException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof NoSuchFileException f) {
+      return "no such file: " + f.getFile();
+    }
+    if (t instanceof AccessDeniedException f) {
+      return "permission denied: " + f.getFile();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getName() : m;
+  }
+}
