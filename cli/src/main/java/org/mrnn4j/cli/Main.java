@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
       FixedPointsCommand.class,
       FlowFieldCommand.class,
       SimulateCommand.class,
+      SweepCommand.class,
       BackendsCommand.class,
       ConformanceCommand.class,
       CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -67,13 +68,18 @@ public final class Sweep {
   }
 
   /**
-   * The function each Spark task applies: {@link SweepAnalysis#apply} after finding shipped files.
+   * The function each Spark task applies: {@link SweepAnalysis#apply} after finding shipped files,
+   * on the {@code spark.task.cpus} cores Spark gave the task.
    *
    * @param analysis what each task computes
    * @return the function
    */
   public static FlatMapFunction<SweepTask, SweepResult> function(SweepAnalysis analysis) {
-    return task -> analysis.apply(shipped(task)).iterator();
+    return task -> {
+      TaskContext context = TaskContext.get();
+      int cpus = context != null ? context.cpus() : Runtime.getRuntime().availableProcessors();
+      return analysis.apply(shipped(task), cpus).iterator();
+    };
   }
 
   /** The task with paths that do not exist here replaced by the shipped file of that name. */

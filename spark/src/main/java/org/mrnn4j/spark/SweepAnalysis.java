@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +47,8 @@ import org.mrnn4j.models.io.NumpyArrays;
  * <p>Per JVM (per Spark executor) each backend is created once and each model loaded once, by
  * path, modification time and seed, however many tasks use it; both are shared by the executor's
  * task threads (backends and models are thread-safe).
+ *
+ * @serial exclude
  */
 public final class SweepAnalysis implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -59,11 +60,6 @@ public final class SweepAnalysis implements Serializable {
 
   private static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
   private static final Map<String, ModelLoader.Loaded> MODELS = new ConcurrentHashMap<>();
-  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "mrnn4j-sweep-task");
-    t.setDaemon(true);
-    return t;
-  });
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -106,28 +102,45 @@ public final class SweepAnalysis implements Serializable {
   }
 
   /**
-   * The rows of one task, within the time limit; one error row when it cannot run.
+   * The rows of one task, within the time limit, using every core; one error row when it cannot
+   * run.
    *
    * @param task the task
    * @return its rows
    */
   public List<SweepResult> apply(SweepTask task) {
+    return apply(task, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The rows of one task, within the time limit, on at most {@code threads} threads (a Spark task
+   * gets {@code spark.task.cpus}: the executor's other cores run other tasks); one error row
+   * when it cannot run.
+   *
+   * @param task the task
+   * @param threads the cores the task may use, at least 1
+   * @return its rows
+   */
+  public List<SweepResult> apply(SweepTask task, int threads) {
     if (task.getError() != null) {
       return List.of(error(task, task.getError()));
     }
-    Future<List<SweepResult>> f = WORKERS.submit(() -> compute(task));
+    // the task runs in a pool of its own: the parallel work inside it (a batch's
+    // eigendecompositions) stays within that pool's threads instead of the shared common pool
+    ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+    Future<List<SweepResult>> f = pool.submit(() -> compute(task));
     try {
       return f.get(timeLimitSeconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      f.cancel(true);
       return List.of(error(task, "the task took longer than its time limit of "
           + timeLimitSeconds + " s"));
     } catch (ExecutionException e) {
       return List.of(error(task, describe(e.getCause())));
     } catch (InterruptedException e) {
-      f.cancel(true);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while task " + task.getId() + " ran", e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

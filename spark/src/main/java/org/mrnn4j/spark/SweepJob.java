@@ -18,12 +18,13 @@ public final class SweepJob {
    * @param tasks the tasks read
    * @param rows the rows written
    * @param errors how many of them are error rows
+   * @param firstErrors the first error rows, as {@code id: error}
    * @param master the Spark master it ran on
    * @param parquet the Parquet directory written
    * @param jsonl the JSON Lines file written
    */
-  public record Summary(int tasks, long rows, long errors, String master, Path parquet,
-      Path jsonl) {}
+  public record Summary(int tasks, long rows, long errors, List<String> firstErrors,
+      String master, Path parquet, Path jsonl) {}
 
   /**
    * Runs a sweep.
@@ -51,9 +52,11 @@ public final class SweepJob {
     }
     SparkSession spark = builder.getOrCreate();
     try {
-      long[] written = SweepOutput.write(Sweep.run(Sweep.tasks(spark, tasks), analysis), out);
-      return new Summary(tasks.size(), written[0], written[1], spark.sparkContext().master(),
-          out.resolve("results.parquet"), out.resolve("results.jsonl"));
+      SweepOutput.Written written =
+          SweepOutput.write(Sweep.run(Sweep.tasks(spark, tasks), analysis), out);
+      return new Summary(tasks.size(), written.rows(), written.errors(), written.firstErrors(),
+          spark.sparkContext().master(), out.resolve("results.parquet"),
+          out.resolve("results.jsonl"));
     } finally {
       spark.stop();
     }

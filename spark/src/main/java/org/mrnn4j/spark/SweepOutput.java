@@ -38,6 +38,17 @@ public final class SweepOutput {
       new String[] {"backend", "backend"}, new String[] {"error", "error"});
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Error rows quoted in {@link Written#firstErrors}. */
+  static final int QUOTED_ERRORS = 10;
+
+  /**
+   * What {@link #write} wrote.
+   *
+   * @param rows the rows written
+   * @param errors how many of them are error rows
+   * @param firstErrors the first error rows, as {@code id: error}
+   */
+  public record Written(long rows, long errors, List<String> firstErrors) {}
 
   private SweepOutput() {}
 
@@ -56,16 +67,17 @@ public final class SweepOutput {
    *
    * @param rows the rows
    * @param dir the output directory (created; files in it replaced)
-   * @return how many rows were written, and how many of them are errors
+   * @return how many rows were written, how many of them are errors, and the first of those
    * @throws IOException if the directory or the JSON Lines file cannot be written
    */
-  public static long[] write(Dataset<SweepResult> rows, Path dir) throws IOException {
+  public static Written write(Dataset<SweepResult> rows, Path dir) throws IOException {
     Files.createDirectories(dir);
     Dataset<Row> table = table(rows).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       table.write().mode(SaveMode.Overwrite).parquet(dir.resolve("results.parquet").toString());
       long count = 0;
       long errors = 0;
+      List<String> quoted = new java.util.ArrayList<>();
       Path jsonl = dir.resolve("results.jsonl");
       Path partial = dir.resolve("results.jsonl.partial");
       StructField[] fields = table.schema().fields();
@@ -78,6 +90,9 @@ public final class SweepOutput {
           }
           if (!o.get("error").isNull()) {
             errors++;
+            if (quoted.size() < QUOTED_ERRORS) {
+              quoted.add(o.get("id").asText() + ": " + o.get("error").asText());
+            }
           }
           out.write(JSON.writeValueAsString(o));
           out.newLine();
@@ -87,7 +102,7 @@ public final class SweepOutput {
       // the JSON Lines file appears whole or not at all
       Files.move(partial, jsonl, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return new long[] {count, errors};
+      return new Written(count, errors, List.copyOf(quoted));
     } finally {
       table.unpersist();
     }

@@ -7,6 +7,8 @@ import java.util.List;
  * One row of a sweep's results: one analysed state of a task (or one fixed point), or one error
  * row for a task that could not run. A Java bean for Spark's encoder; {@link SweepOutput} writes
  * it with snake_case names ({@code spectral_radius}, ...). Fields that do not apply are null.
+ *
+ * @serial exclude
  */
 public class SweepResult implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -22,6 +22,8 @@ import java.util.List;
  *   <li>{@code seed}: the seed of a config given without weights and of the fixed-point starts
  *       (default 0): a task is a pure function of its fields, so Spark may rerun it.
  * </ul>
+ *
+ * @serial exclude
  */
 public class SweepTask implements Serializable {
   private static final long serialVersionUID = 1L;

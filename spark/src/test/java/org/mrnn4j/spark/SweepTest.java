@@ -198,10 +198,11 @@ class SweepTest {
     Path out = work.resolve("out");
     List<SweepTask> some = new ArrayList<>(tasks.subList(0, 2));
     some.add(tasks.get(tasks.size() - 1)); // the spectrum task
-    long[] written = SweepOutput.write(Sweep.run(Sweep.tasks(spark, some), analysis()), out);
+    SweepOutput.Written written =
+        SweepOutput.write(Sweep.run(Sweep.tasks(spark, some), analysis()), out);
     List<SweepResult> expected = analysis().run(some);
-    assertEquals(expected.size(), written[0]);
-    assertEquals(0, written[1]);
+    assertEquals(expected.size(), written.rows());
+    assertEquals(0, written.errors());
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
     assertEquals(expected.size(), lines.size());
     List<Row> parquet = spark.read().parquet(out.resolve("results.parquet").toString())
