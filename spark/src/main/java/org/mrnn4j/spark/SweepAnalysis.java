@@ -45,8 +45,9 @@ import org.mrnn4j.models.io.NumpyArrays;
  * a bad field, a time-out) gives one row whose {@code error} says why, and never fails the job.
  *
  * <p>Per JVM (per Spark executor) each backend is created once and each model loaded once, by
- * path, modification time and seed, however many tasks use it; both are shared by the executor's
- * task threads (backends and models are thread-safe).
+ * path, modification time, size and seed, however many tasks use it; both are shared by the
+ * executor's task threads (backends and models are thread-safe). Beyond {@value #MODELS_KEPT}
+ * models, the least recently used one no task holds is closed.
  *
  * @serial exclude
  */
@@ -59,11 +60,13 @@ public final class SweepAnalysis implements Serializable {
   public static final int LEADING = 3;
 
   private static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
-  private static final Map<String, ModelLoader.Loaded> MODELS = new ConcurrentHashMap<>();
+  /** Models kept per executor beyond those in use: the least recently used are closed. */
+  static final int MODELS_KEPT = 8;
+  static final ModelCache MODELS = new ModelCache(MODELS_KEPT);
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      MODELS.values().forEach(l -> l.model().close());
+      MODELS.closeAll();
       BACKENDS.values().forEach(Backend::close);
     }, "mrnn4j-sweep-close"));
   }
@@ -128,7 +131,13 @@ public final class SweepAnalysis implements Serializable {
     // the task runs in a pool of its own: the parallel work inside it (a batch's
     // eigendecompositions) stays within that pool's threads instead of the shared common pool
     ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
-    Future<List<SweepResult>> f = pool.submit(() -> compute(task));
+    Future<List<SweepResult>> f = pool.submit(() -> {
+      try {
+        return compute(task);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // ForkJoinPool would wrap it in a bare RuntimeException
+      }
+    });
     try {
       return f.get(timeLimitSeconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -158,7 +167,13 @@ public final class SweepAnalysis implements Serializable {
     long seed = task.getSeed() == null ? 0 : task.getSeed();
     int units = ModelLoader.units(file);
     Backend b = backend(units);
-    RecurrentModel model = model(file, seed, b).model();
+    try (ModelCache.Lease lease = model(file, seed, b)) {
+      return compute(task, analysis, lease.loaded().model(), b, seed);
+    }
+  }
+
+  private List<SweepResult> compute(SweepTask task, String analysis, RecurrentModel model,
+      Backend b, long seed) throws IOException {
     double[] u = input(task, model.numInputs());
     List<String> regions = task.getRegions() == null ? List.of() : task.getRegions();
     Coordinates coordinates = model.naturalCoordinates();
@@ -292,26 +307,12 @@ public final class SweepAnalysis implements Serializable {
         : Backends.select(null, units));
   }
 
-  private static ModelLoader.Loaded model(Path file, long seed, Backend b) throws IOException {
+  private static ModelCache.Lease model(Path file, long seed, Backend b) throws IOException {
     Path abs = file.toAbsolutePath().normalize();
-    String key;
-    try {
-      key = abs + "|" + java.nio.file.Files.getLastModifiedTime(abs).toMillis() + "|"
-          + java.nio.file.Files.size(abs) + "|" + seed + "|" + b.name();
-    } catch (NoSuchFileException e) {
-      throw e;
-    }
-    try {
-      return MODELS.computeIfAbsent(key, k -> {
-        try {
-          return ModelLoader.load(abs, seed, b);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    // the file's identity, so that a checkpoint rewritten during a sweep is loaded again
+    String key = abs + "|" + java.nio.file.Files.getLastModifiedTime(abs).toMillis() + "|"
+        + java.nio.file.Files.size(abs) + "|" + seed + "|" + b.name();
+    return MODELS.acquire(key, () -> ModelLoader.load(abs, seed, b));
   }
 
   private static SweepResult row(SweepTask task, String analysis, Backend b) {
