@@ -62,22 +62,14 @@ final class ModelSource {
           json = f;
         }
       }
+      if (json != null || checkpoint != null) {
+        return ModelLoader.units(json != null ? json : checkpoint);
+      }
       JsonNode root;
-      Object source;
-      if (json == null && checkpoint == null) {
-        try (var in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
-          root = MAPPER.readTree(in);
-        }
-        source = EXAMPLE_RESOURCE;
-      } else {
-        json = json != null ? json : besideConfig(checkpoint);
-        root = readJson(json);
-        source = json;
+      try (var in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
+        root = MAPPER.readTree(in);
       }
-      if (ModelFiles.FORMAT.equals(root.path("format").asText(null))) {
-        return -1;
-      }
-      return MrnnConfig.fromJson(root, source).recurrentRegions().stream()
+      return MrnnConfig.fromJson(root, EXAMPLE_RESOURCE).recurrentRegions().stream()
           .mapToInt(org.mrnn4j.models.RecurrentRegion::units).sum();
     } catch (IOException | RuntimeException e) {
       return -1;
