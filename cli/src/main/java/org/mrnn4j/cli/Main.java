@@ -19,8 +19,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mrnn4j} command line: {@code analyze}, {@code fixed-points}, {@code backends},
- * {@code conformance}.
+ * The {@code mrnn4j} command line: {@code analyze}, {@code fixed-points}, {@code flow-field},
+ * {@code simulate}, {@code sweep}, {@code backends}, {@code conformance}.
  *
  * <p>Exit status: 0 on success; 1 when conformance cases fail or on an internal error; 2 for a
  * usage error or a user error (a missing or malformed file, an unknown backend or region), which
