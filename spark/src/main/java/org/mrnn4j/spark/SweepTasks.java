@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads a sweep's tasks from a JSON Lines file: one JSON object per line (blank lines and lines
@@ -23,8 +22,8 @@ import java.util.Set;
  */
 public final class SweepTasks {
   /** The keys a task may have. */
-  public static final Set<String> KEYS =
-      Set.of("id", "model", "input", "steps", "states", "regions", "analysis", "seed");
+  public static final List<String> KEYS =
+      List.of("id", "model", "input", "steps", "states", "regions", "analysis", "seed");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
