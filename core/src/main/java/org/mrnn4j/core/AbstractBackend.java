@@ -921,15 +921,7 @@ public abstract class AbstractBackend implements Backend {
       throw new IllegalStateException("toArray: the " + name + " backend has been closed, and"
           + " the " + tensor + " it made with it");
     }
-    Hold h = new Hold(this, 1);
-    try {
-      tensor.hold("toArray");
-      h.held[h.count++] = tensor;
-    } catch (RuntimeException e) {
-      h.close();
-      throw e;
-    }
-    return h;
+    return holdOperands("toArray", tensor);
   }
 
   /**
@@ -945,6 +937,11 @@ public abstract class AbstractBackend implements Backend {
    */
   protected final Hold hold(String op, Tensor... operands) {
     enter(op);
+    return holdOperands(op, operands);
+  }
+
+  /** Holds the operands of an operation already counted in flight; undoes it all on failure. */
+  private Hold holdOperands(String op, Tensor... operands) {
     Hold h = new Hold(this, operands.length);
     try {
       for (Tensor t : operands) {
