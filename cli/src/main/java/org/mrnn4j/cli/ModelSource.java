@@ -12,7 +12,6 @@ import java.util.Objects;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.io.ModelFiles;
 import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
 
@@ -56,7 +55,7 @@ final class ModelSource {
       Path json = configOption;
       Path checkpoint = checkpointOption;
       for (Path f : files) {
-        if (isZip(f)) {
+        if (ModelLoader.isCheckpoint(f)) {
           checkpoint = f;
         } else {
           json = f;
@@ -90,21 +89,21 @@ final class ModelSource {
     Path checkpoint = checkpointOption;
     if (checkpoint != null) {
       requireFile(checkpoint);
-      if (!isZip(checkpoint)) {
+      if (!ModelLoader.isCheckpoint(checkpoint)) {
         throw new UserException(checkpoint + " is not a PyTorch checkpoint (a zip archive, as "
             + "torch.save writes it)");
       }
     }
     if (json != null) {
       requireFile(json);
-      if (isZip(json)) {
+      if (ModelLoader.isCheckpoint(json)) {
         throw new UserException(json + " is a zip archive (a PyTorch checkpoint?), not a JSON "
             + "config; give it with --checkpoint");
       }
     }
     for (Path f : files) {
       requireFile(f);
-      if (isZip(f)) {
+      if (ModelLoader.isCheckpoint(f)) {
         if (checkpoint != null) {
           throw new UserException("two checkpoints given (" + checkpoint + " and " + f
               + "); give one checkpoint and its config");
@@ -124,18 +123,6 @@ final class ModelSource {
     return ModelLoader.load(json, checkpoint, prefix, seed, backend);
   }
 
-  private static Path besideConfig(Path checkpoint) {
-    try {
-      return ModelLoader.configBeside(checkpoint);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage(), e);
-    }
-  }
-
-  private static JsonNode readJson(Path file) throws IOException {
-    return ModelLoader.readJson(file);
-  }
-
   private static void requireFile(Path f) throws IOException {
     Objects.requireNonNull(f);
     if (!Files.exists(f)) {
@@ -144,14 +131,5 @@ final class ModelSource {
     if (!Files.isRegularFile(f)) {
       throw new UserException(f + " is not a file");
     }
-  }
-
-  /** Whether the file starts like a zip archive (a PyTorch checkpoint). */
-  private static boolean isZip(Path f) throws IOException {
-    return ModelLoader.isCheckpoint(f);
-  }
-
-  static String stem(Path f) {
-    return ModelLoader.stem(f);
   }
 }
