@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mrnn4j.analysis.fixedpoints.FixedPoint;
 import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
+import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.cli.report.FixedPointPlot;
 import org.mrnn4j.cli.report.FixedPointReport;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
@@ -137,7 +138,7 @@ final class FixedPointsCommand implements Callable<Integer> {
     FixedPointSystem system =
         FixedPointSystems.of(model, coordinates, u, regions, heldState(model.numUnits()));
 
-    StartOptions.Starts starts = start.draw(system);
+    StartSampler.Starts starts = start.draw(system);
     FixedPointSearch search;
     try (TerminalProgress progress = TerminalProgress.start("fixed points",
         starts.states().size())) {

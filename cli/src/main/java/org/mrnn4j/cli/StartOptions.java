@@ -49,12 +49,6 @@ final class StartOptions {
           + " none (default: ${DEFAULT-VALUE}).")
   double noise;
 
-  /**
-   * The simulated trajectories (for the plot) and the starts: those sampled from them, then those
-   * from {@code --initial-states}.
-   */
-  record Starts(List<double[][]> trajectories, List<double[]> states) {}
-
   /** Checks the values, naming the option that is out of range. */
   void validate() {
     if (starts < 0 || (starts == 0 && initialStates == null)) {
@@ -74,7 +68,7 @@ final class StartOptions {
   }
 
   /** Simulates the trajectories and draws the starts, all from {@code --seed}. */
-  Starts draw(FixedPointSystem system) throws IOException {
+  StartSampler.Starts draw(FixedPointSystem system) throws IOException {
     StartSampler.Starts drawn = StartSampler.draw(system, starts, trajectories, steps, initScale,
         noise, seed);
     List<double[][]> trajs = drawn.trajectories();
@@ -84,7 +78,7 @@ final class StartOptions {
         states.add(e.state());
       }
     }
-    return new Starts(trajs, states);
+    return new StartSampler.Starts(trajs, states);
   }
 
   /** These settings, as the report's {@code sampling} block. */
