@@ -165,8 +165,8 @@ public final class SweepAnalysis implements Serializable {
     }
     Path file = Path.of(task.getModel());
     long seed = task.getSeed() == null ? 0 : task.getSeed();
-    int units = ModelLoader.units(file);
-    Backend b = backend(units);
+    // the model's size picks the default backend; a named backend needs no look at the config
+    Backend b = backend(backend == null ? ModelLoader.units(file) : -1);
     try (ModelCache.Lease lease = model(file, seed, b)) {
       return compute(task, analysis, lease.loaded().model(), b, seed);
     }
