@@ -386,7 +386,8 @@ public abstract class AbstractBackend implements Backend {
   public final RecurrenceStates recurrence(RecurrenceSpec spec) {
     checkRecurrence(spec);
     try (Hold h = hold("recurrence", spec.weights(), spec.drive(), spec.x0(), spec.h0())) {
-      return doRecurrence(spec);
+      // a softplus beta is applied by composition, which backends' fused kernels do not do
+      return spec.hasSoftplusBeta() ? composedRecurrence(spec) : doRecurrence(spec);
     }
   }
 
@@ -772,6 +773,11 @@ public abstract class AbstractBackend implements Backend {
    * @return the states after each step
    */
   protected RecurrenceStates doRecurrence(RecurrenceSpec spec) {
+    return composedRecurrence(spec);
+  }
+
+  /** The recurrence composed of public operations: {@link #doRecurrence}'s default. */
+  private RecurrenceStates composedRecurrence(RecurrenceSpec spec) {
     boolean batchFirst = spec.batchFirst();
     int batch = spec.batchSize();
     int steps = spec.steps();
@@ -791,7 +797,7 @@ public abstract class AbstractBackend implements Backend {
           next = scope.track(axpby(1.0, x, spec.alpha(), scope.track(sub(c, x))));
         }
         x = next;
-        h = scope.track(activate(spec.activation(), next));
+        h = scope.track(activate(spec.activation(), spec.softplusBeta(), next));
         xs.add(x);
         hs.add(h);
       }

@@ -9,7 +9,10 @@ import java.util.stream.Collectors;
  *
  * <p>The scalar {@link #apply(double)} and {@link #derivative(double)} are the definition every
  * backend must reproduce: {@code relu'(0) = 0}; softplus has PyTorch's defaults (beta 1,
- * threshold 20) so it is the identity above 20 with derivative 1 there.
+ * threshold 20) so it is the identity above 20 with derivative 1 there. Softplus with
+ * mRNNTorch's {@code softplus_beta} ({@code nn.Softplus(beta)}) is {@link #apply(double, double)}
+ * and {@link #derivative(double, double)}: {@code log(1 + exp(beta x)) / beta}, the identity
+ * where {@code beta x > 20} (PyTorch's threshold applies to {@code beta x}).
  */
 public enum Activation {
   /** {@code max(x, 0)}; derivative 1 for {@code x > 0}, else 0 (so {@code relu'(0) = 0}). */
@@ -104,6 +107,48 @@ public enum Activation {
    * @param x the pre-activation
    */
   public abstract double derivative(double x);
+
+  /**
+   * {@return the activation's value at {@code x} with PyTorch's {@code beta}: for softplus
+   *     {@code x} where {@code beta x > 20}, else {@code log1p(exp(beta x)) / beta}, as PyTorch's
+   *     {@code nn.Softplus(beta)} computes it; the other activations have no beta (it is ignored)}
+   *
+   * @param x the pre-activation
+   * @param beta softplus's {@code beta} (1 is {@link #apply(double)})
+   */
+  public double apply(double x, double beta) {
+    if (this != SOFTPLUS || beta == 1.0) {
+      return apply(x);
+    }
+    double y = x * beta;
+    return y > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(y)) / beta;
+  }
+
+  /**
+   * {@return the derivative at {@code x} with PyTorch's {@code beta}: for softplus 1 where
+   *     {@code beta x > 20}, else {@code exp(beta x) / (exp(beta x) + 1)}; the other activations
+   *     have no beta (it is ignored)}
+   *
+   * @param x the pre-activation
+   * @param beta softplus's {@code beta} (1 is {@link #derivative(double)})
+   */
+  public double derivative(double x, double beta) {
+    return this != SOFTPLUS || beta == 1.0 ? derivative(x) : derivative(x * beta);
+  }
+
+  /**
+   * Checks a softplus {@code beta}: positive and finite.
+   *
+   * @param beta the value
+   * @return {@code beta}
+   * @throws IllegalArgumentException naming it otherwise
+   */
+  public static double requireBeta(double beta) {
+    if (!(beta > 0) || !Double.isFinite(beta)) {
+      throw new IllegalArgumentException("softplus_beta must be positive and finite, got " + beta);
+    }
+    return beta;
+  }
 
   /** {@return the name mRNNTorch uses, for example {@code tanh}} */
   public String label() {

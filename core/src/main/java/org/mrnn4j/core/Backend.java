@@ -283,6 +283,45 @@ public interface Backend extends AutoCloseable {
    */
   Tensor activateDerivative(Activation f, Tensor x);
 
+  /**
+   * {@return {@code f} with PyTorch's softplus {@code beta} applied elementwise ({@link
+   *     Activation#apply(double, double)})}: for softplus with {@code beta != 1} it is composed of
+   *     {@link #scale}, {@link #activate(Activation, Tensor)} and {@link #scale} (the softplus of
+   *     {@code beta x}, divided by {@code beta}), so every backend honours {@code beta} with the
+   *     kernels it already has; otherwise {@link #activate(Activation, Tensor)}.
+   *
+   * @param f the activation
+   * @param beta softplus's {@code beta} (ignored by the other activations)
+   * @param x the pre-activations
+   */
+  default Tensor activate(Activation f, double beta, Tensor x) {
+    if (f != Activation.SOFTPLUS || Activation.requireBeta(beta) == 1.0) {
+      return activate(f, x);
+    }
+    try (Tensor y = scale(x, beta); Tensor v = activate(f, y)) {
+      return scale(v, 1.0 / beta);
+    }
+  }
+
+  /**
+   * {@return the derivative of {@code f} with softplus's {@code beta} elementwise at {@code x}
+   *     ({@link Activation#derivative(double, double)}): for softplus with {@code beta != 1} the
+   *     derivative of softplus at {@code beta x}; otherwise {@link
+   *     #activateDerivative(Activation, Tensor)}}
+   *
+   * @param f the activation
+   * @param beta softplus's {@code beta} (ignored by the other activations)
+   * @param x the pre-activations
+   */
+  default Tensor activateDerivative(Activation f, double beta, Tensor x) {
+    if (f != Activation.SOFTPLUS || Activation.requireBeta(beta) == 1.0) {
+      return activateDerivative(f, x);
+    }
+    try (Tensor y = scale(x, beta)) {
+      return activateDerivative(f, y);
+    }
+  }
+
   // ---------------------------------------------------------------- kernels
 
   /**

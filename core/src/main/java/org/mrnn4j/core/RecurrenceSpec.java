@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A whole recurrent run for {@link Backend#recurrence}: the recurrent weights {@code W}
  * ({@code [N, N]}), the external drive {@code E} for every step and batch row, the initial state,
- * and the activation {@code f}. For {@code t = 1 .. T}:
+ * and the activation {@code f} (with softplus's {@code beta}, {@link
+ * Activation#apply(double, double)}). For {@code t = 1 .. T}:
  *
  * <pre>
  *   leaky:  x_t = x_{t-1} + alpha ((h_{t-1} W^T + E_t) - x_{t-1}),   h_t = f(x_t)
@@ -28,6 +29,7 @@ public final class RecurrenceSpec {
   private final double alpha;
   private final Tensor weights;
   private final Activation activation;
+  private final double softplusBeta;
   private final Tensor drive;
   private final boolean batchFirst;
   private final Tensor x0;
@@ -38,6 +40,7 @@ public final class RecurrenceSpec {
     this.alpha = b.alpha;
     this.weights = b.weights;
     this.activation = b.activation;
+    this.softplusBeta = b.softplusBeta;
     this.drive = b.drive;
     this.batchFirst = b.batchFirst;
     this.x0 = b.x0;
@@ -86,6 +89,21 @@ public final class RecurrenceSpec {
   }
 
   /**
+   * {@return softplus's {@code beta} (1 unless set; ignored by the other activations)}: a
+   *     recurrence whose softplus has {@code beta != 1} runs on the composed path of {@link
+   *     AbstractBackend#recurrence}, which applies it with {@link Backend#activate(Activation,
+   *     double, Tensor)}
+   */
+  public double softplusBeta() {
+    return softplusBeta;
+  }
+
+  /** {@return whether the activation is softplus with a {@code beta} other than 1} */
+  public boolean hasSoftplusBeta() {
+    return activation == Activation.SOFTPLUS && softplusBeta != 1.0;
+  }
+
+  /**
    * {@return the drive {@code E}: {@code [B, T, N]} if {@link #batchFirst()}, else {@code [T, B,
    *     N]}}
    */
@@ -127,6 +145,7 @@ public final class RecurrenceSpec {
     private final double alpha;
     private final Tensor weights;
     private Activation activation;
+    private double softplusBeta = 1.0;
     private Tensor drive;
     private boolean batchFirst = true;
     private Tensor x0;
@@ -146,6 +165,18 @@ public final class RecurrenceSpec {
      */
     public Builder activation(Activation f) {
       this.activation = f;
+      return this;
+    }
+
+    /**
+     * Sets softplus's {@code beta} (default 1; ignored by the other activations).
+     *
+     * @param beta positive and finite
+     * @return this builder
+     * @throws IllegalArgumentException if {@code beta} is not positive and finite
+     */
+    public Builder softplusBeta(double beta) {
+      this.softplusBeta = Activation.requireBeta(beta);
       return this;
     }
 

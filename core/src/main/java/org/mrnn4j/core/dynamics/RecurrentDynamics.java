@@ -39,6 +39,15 @@ public interface RecurrentDynamics {
   Activation activation();
 
   /**
+   * {@return softplus's {@code beta} (mRNNTorch's {@code softplus_beta}; 1 unless the kind sets
+   *     it, ignored by the other activations): the activation is {@link
+   *     Activation#apply(double, double)} with it}
+   */
+  default double softplusBeta() {
+    return 1.0;
+  }
+
+  /**
    * {@return the effective recurrent weights {@code [N, N]}, rows destination units; the model's
    *     own}
    */

@@ -278,6 +278,42 @@ public abstract class ArithmeticContract extends ContractSupport {
   }
 
   @Test
+  void softplusWithBetaIsPyTorchsSoftplusOfBetaX() {
+    // nn.Softplus(beta=2.5, threshold=20): log(1 + exp(2.5 x)) / 2.5, the identity where
+    // 2.5 x > 20 (x > 8), slope exp(2.5 x) / (exp(2.5 x) + 1); computed here from exp and log
+    double beta = 2.5;
+    double[] points = {-3.0, -0.4, 0.0, 0.9, 7.9, 8.0, 8.1, 30.0};
+    Tensor x = t(points.clone(), points.length);
+    double[] value = backend.activate(Activation.SOFTPLUS, beta, x).toArray();
+    double[] slope = backend.activateDerivative(Activation.SOFTPLUS, beta, x).toArray();
+    for (int i = 0; i < points.length; i++) {
+      double v = points[i];
+      double expectedValue = beta * v > 20 ? v : Math.log(1 + Math.exp(beta * v)) / beta;
+      double expectedSlope = beta * v > 20 ? 1.0
+          : Math.exp(beta * v) / (Math.exp(beta * v) + 1);
+      assertEquals(expectedValue, value[i], 1e-14 * Math.max(1, Math.abs(expectedValue)),
+          "softplus(beta 2.5) at " + v);
+      assertEquals(expectedSlope, slope[i], 1e-15, "softplus'(beta 2.5) at " + v);
+      // and the slope is the value's derivative (away from the threshold's kink at 8)
+      if (Math.abs(beta * v - 20) > 1e-3) {
+        double h = 1e-6;
+        double up = backend.activate(Activation.SOFTPLUS, beta, t(new double[] {v + h}, 1))
+            .toArray()[0];
+        double down = backend.activate(Activation.SOFTPLUS, beta, t(new double[] {v - h}, 1))
+            .toArray()[0];
+        assertEquals((up - down) / (2 * h), slope[i], 1e-8, "finite difference at " + v);
+      }
+    }
+    // beta 1 is plain softplus, bit for bit; other activations ignore beta
+    assertArrayEquals(backend.activate(Activation.SOFTPLUS, x).toArray(),
+        backend.activate(Activation.SOFTPLUS, 1.0, x).toArray());
+    assertArrayEquals(backend.activate(Activation.TANH, x).toArray(),
+        backend.activate(Activation.TANH, 2.5, x).toArray());
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.activate(Activation.SOFTPLUS, 0.0, x), "softplus_beta");
+  }
+
+  @Test
   void activationRejectsNull() {
     Tensor x = t(new double[] {1}, 1);
     assertRejects(IllegalArgumentException.class, () -> backend.activate(null, x), "activation");

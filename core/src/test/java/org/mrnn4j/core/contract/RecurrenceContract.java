@@ -143,6 +143,59 @@ public abstract class RecurrenceContract extends ContractSupport {
   }
 
   @Test
+  void recurrenceHonoursSoftplusBeta() {
+    // the leaky and Elman recurrences with nn.Softplus(beta=3): a host loop with the formula
+    double beta = 3.0;
+    Random random = new Random(31);
+    int n = 5;
+    int steps = 4;
+    double[][] w = randomMatrix(random, n, n);
+    double[][][] drive = new double[steps][][];
+    for (int t = 0; t < steps; t++) {
+      drive[t] = randomMatrix(random, 1, n);
+      drive[t][0][0] = 9.0; // beta x above 20 for unit 0: the identity branch
+    }
+    double[][] x0 = randomMatrix(random, 1, n);
+    double[][] h0 = randomMatrix(random, 1, n);
+    for (boolean leaky : new boolean[] {true, false}) {
+      double alpha = leaky ? 0.4 : 1.0;
+      double[] x = leaky ? x0[0].clone() : null;
+      double[] h = h0[0].clone();
+      double[] xs = new double[steps * n];
+      double[] hs = new double[steps * n];
+      for (int t = 0; t < steps; t++) {
+        double[] next = new double[n];
+        for (int k = 0; k < n; k++) {
+          double c = drive[t][0][k];
+          for (int j = 0; j < n; j++) {
+            c += h[j] * w[k][j];
+          }
+          next[k] = leaky ? x[k] + alpha * (c - x[k]) : c;
+        }
+        x = next;
+        h = new double[n];
+        for (int k = 0; k < n; k++) {
+          h[k] = beta * x[k] > 20 ? x[k] : Math.log(1 + Math.exp(beta * x[k])) / beta;
+        }
+        System.arraycopy(x, 0, xs, t * n, n);
+        System.arraycopy(h, 0, hs, t * n, n);
+      }
+      try (TensorScope scope = new TensorScope()) {
+        Tensor e = scope.track(t(layoutOrder(drive, true), 1, steps, n));
+        Tensor wt = scope.track(m(w));
+        RecurrenceSpec.Builder spec = leaky
+            ? RecurrenceSpec.leaky(wt, alpha).x0(scope.track(m(x0))) : RecurrenceSpec.elman(wt);
+        try (RecurrenceStates r = backend.recurrence(spec.activation(Activation.SOFTPLUS)
+            .softplusBeta(beta).drive(e, true).h0(scope.track(m(h0))).build())) {
+          String what = (leaky ? "leaky" : "Elman") + " softplus beta 3";
+          assertClose(xs, r.x().toArray(), 1e-12, what + ": x");
+          assertClose(hs, r.h().toArray(), 1e-12, what + ": h");
+        }
+      }
+    }
+  }
+
+  @Test
   void recurrenceHandDerived() {
     // one unit, W = 2, E = 1 at both steps, x0 = 1, h0 = 3, linear activation
     Tensor w = t(new double[] {2}, 1, 1);
