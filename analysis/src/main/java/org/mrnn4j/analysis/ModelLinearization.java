@@ -280,7 +280,7 @@ final class ModelLinearization implements Linearization {
           System.arraycopy(p.activationView(), 0, h, i * n, n);
         } else {
           for (int k = 0; k < n; k++) {
-            h[i * n + k] = model.activation().apply(p.stateView()[k]);
+            h[i * n + k] = model.activation().apply(p.stateView()[k], model.softplusBeta());
           }
         }
       }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
 
@@ -28,8 +29,9 @@ final class ModelSource {
 
   private ModelSource() {}
 
-  /** The bundled example network, built on {@code backend}. */
-  static ModelLoader.Loaded example(Backend backend) throws IOException {
+  /** The bundled example network, built on {@code backend} with the arguments of {@code request}. */
+  static ModelLoader.Loaded example(ModelLoader.Request request, Backend backend)
+      throws IOException {
     JsonNode root;
     try (InputStream in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
       if (in == null) {
@@ -38,11 +40,14 @@ final class ModelSource {
       }
       root = MAPPER.readTree(in);
     }
-    long seed = root.path("seed").asLong(0);
     MrnnConfig config = MrnnConfig.fromJson(root, "bundled example");
-    RecurrentModel model = ModelBuilder.fromConfig(config).seed(seed).build(backend);
+    long seed = config.seed().orElse(0L);
+    ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
+        request.arguments(), request.mrnntorchDefaults(), "bundled example");
+    RecurrentModel model = ModelBuilder.fromConfig(config.withModel(arguments.options()))
+        .seed(seed).build(backend);
     return new ModelLoader.Loaded(model, "bundled example", null,
-        "random initialisation, seed " + seed, "example");
+        "random initialisation, seed " + seed, "example", arguments, List.of());
   }
 
   /**
@@ -83,8 +88,8 @@ final class ModelSource {
    * @param configOption the config given by option, or null
    * @param seed the seed for a config given without weights
    */
-  static ModelLoader.Loaded load(Path configOption, List<Path> files, Path checkpointOption, String prefix,
-      long seed, Backend backend) throws IOException {
+  static ModelLoader.Loaded load(Path configOption, List<Path> files, Path checkpointOption,
+      ModelLoader.Request request, Backend backend) throws IOException {
     Path json = configOption;
     Path checkpoint = checkpointOption;
     if (checkpoint != null) {
@@ -118,9 +123,9 @@ final class ModelSource {
       }
     }
     if (json == null && checkpoint == null) {
-      return example(backend);
+      return example(request, backend);
     }
-    return ModelLoader.load(json, checkpoint, prefix, seed, backend);
+    return ModelLoader.load(json, checkpoint, request, backend);
   }
 
   private static void requireFile(Path f) throws IOException {

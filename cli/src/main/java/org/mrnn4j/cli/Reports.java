@@ -39,6 +39,11 @@ final class Reports {
     m.put("weights", loaded.weights());
     m.put("kind", model.kind().label());
     m.put("activation", model.activation().label());
+    if (model.activation() == org.mrnn4j.core.Activation.SOFTPLUS) {
+      m.put("softplus_beta", model.softplusBeta());
+    }
+    m.put("rec_constrained", model.spec().recurrentConstrained());
+    m.put("inp_constrained", model.spec().inputConstrained());
     m.put("units", model.numUnits());
     m.put("inputs", model.numInputs());
     // dt and tau mean something where the model is an Euler-discretised ODE
@@ -49,6 +54,13 @@ final class Reports {
       m.putNull("dt");
       m.putNull("tau");
     }
+    // where each constructor argument came from: config, option, mrnntorch default, saved model
+    ObjectNode from = m.putObject("arguments_from");
+    loaded.arguments().sources().forEach((key, source) -> from.put(key, source.label()));
+    var assumed = m.putArray("assumed_defaults");
+    loaded.arguments().assumed().forEach(assumed::add);
+    var unused = m.putArray("unused_checkpoint_keys");
+    loaded.unusedKeys().forEach(unused::add);
     root.put("backend", backend.name());
     return root;
   }

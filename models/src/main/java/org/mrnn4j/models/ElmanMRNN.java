@@ -123,7 +123,7 @@ public final class ElmanMRNN extends MRNNBase {
     Tensor inp = scope.track(backend.matmul(inputs, false, inputWeights(), true));
     Tensor sum = scope.track(backend.add(rec, inp));
     Tensor z = scope.track(backend.addVector(sum, tonicInput()));
-    Tensor r = scope.track(backend.activateDerivative(activation(), z));
+    Tensor r = scope.track(backend.activateDerivative(activation(), softplusBeta(), z));
     Tensor next = withNext ? scope.track(step(states, inputs, null)) : null;
     return new JacobianFactors(0.0, 1.0, r, null, r, next);
   }
@@ -132,7 +132,7 @@ public final class ElmanMRNN extends MRNNBase {
   public HostMap hostMap(Coordinates coordinates, double[] input, IndexRanges included,
       double[] heldState) {
     requireCoordinates(coordinates);
-    return hostMap(hostNetwork(input, included, heldState, v -> v), activation());
+    return hostMap(hostNetwork(input, included, heldState, v -> v), activation(), softplusBeta());
   }
 
   /**
@@ -142,11 +142,25 @@ public final class ElmanMRNN extends MRNNBase {
    * @param activation the activation
    */
   public static HostMap hostMap(HostNetwork network, Activation activation) {
-    return new ElmanHostMap(network, activation);
+    return hostMap(network, activation, 1.0);
+  }
+
+  /**
+   * {@link #hostMap(HostNetwork, Activation)} with softplus's {@code beta}.
+   *
+   * @param network the network's weights and bias over the searched units
+   * @param activation the activation
+   * @param beta softplus's {@code beta} (ignored by the other activations)
+   * @return the map, on the host
+   * @throws IllegalArgumentException if {@code beta} is not positive and finite
+   */
+  public static HostMap hostMap(HostNetwork network, Activation activation, double beta) {
+    return new ElmanHostMap(network, activation, Activation.requireBeta(beta));
   }
 
   /** {@link #hostMap}: one Elman step on plain arrays. */
-  private record ElmanHostMap(HostNetwork network, Activation activation) implements HostMap {
+  private record ElmanHostMap(HostNetwork network, Activation activation, double beta)
+      implements HostMap {
     @Override
     public Coordinates coordinates() {
       return Coordinates.ACTIVATION;
@@ -157,7 +171,7 @@ public final class ElmanMRNN extends MRNNBase {
       network.check(s, "state");
       double[] drive = network.drive();
       for (int i = 0; i < s.length; i++) {
-        r[i] = activation.apply(network.dotRow(i, s) + drive[i]) - s[i];
+        r[i] = activation.apply(network.dotRow(i, s) + drive[i], beta) - s[i];
       }
     }
 
@@ -169,7 +183,7 @@ public final class ElmanMRNN extends MRNNBase {
       int n = s.length;
       for (int i = 0; i < n; i++) {
         int row = i * n;
-        double d = activation.derivative(network.dotRow(i, s) + drive[i]);
+        double d = activation.derivative(network.dotRow(i, s) + drive[i], beta);
         for (int j = 0; j < n; j++) {
           jac[row + j] = d * w[row + j];
         }
@@ -185,7 +199,7 @@ public final class ElmanMRNN extends MRNNBase {
       int n = s.length;
       double[][] j = new double[n][n];
       for (int r = 0; r < n; r++) {
-        double d = activation.derivative(network.dotRow(r, s) + drive[r]);
+        double d = activation.derivative(network.dotRow(r, s) + drive[r], beta);
         for (int c = 0; c < n; c++) {
           j[r][c] = d * w[r * n + c];
         }

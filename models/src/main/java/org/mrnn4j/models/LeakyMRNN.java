@@ -138,7 +138,7 @@ public final class LeakyMRNN extends MRNNBase {
         Tensor bias = scope.track(backend.reshape(tonicInput(), 1, numUnits()));
         Tensor pb = scope.track(backend.reshape(
             scope.track(backend.matmul(bias, false, projection, true)), projection.dim(0)));
-        Tensor h = scope.track(backend.activate(activation(), states));
+        Tensor h = scope.track(backend.activate(activation(), softplusBeta(), states));
         Tensor drive = scope.track(backend.add(
             scope.track(backend.matmul(h, false, pw, true)),
             scope.track(backend.matmul(inputs, false, pu, true))));
@@ -172,7 +172,7 @@ public final class LeakyMRNN extends MRNNBase {
         ? scope.track(ModelCore.repeatRows(backend, c.init, batch))
         : c.initialState(scope, "x0", sim.x0(), batch);
     Tensor h = sim.h0() == null
-        ? scope.track(backend.activate(activation(), x))
+        ? scope.track(backend.activate(activation(), softplusBeta(), x))
         : c.initialState(scope, "h0", sim.h0(), batch);
     return new Tensor[] {x, h};
   }
@@ -204,7 +204,7 @@ public final class LeakyMRNN extends MRNNBase {
     double alpha = alpha();
     if (coordinates == Coordinates.PRE_ACTIVATION) {
       // dh = false: h is act(x) by definition; a given h is ignored, as the reference does
-      Tensor c = scope.track(backend.activateDerivative(act, states));
+      Tensor c = scope.track(backend.activateDerivative(act, softplusBeta(), states));
       Tensor next = null;
       if (withNext) {
         LeakyState step = step(states, null, inputs, null);
@@ -216,7 +216,7 @@ public final class LeakyMRNN extends MRNNBase {
     LeakyState step = step(states, activations, inputs, null);
     scope.track(step.x());
     scope.track(step.h());
-    Tensor r = scope.track(backend.activateDerivative(act, step.x()));
+    Tensor r = scope.track(backend.activateDerivative(act, softplusBeta(), step.x()));
     return new JacobianFactors(0.0, alpha, r, null, r, step.h());
   }
 
@@ -225,9 +225,10 @@ public final class LeakyMRNN extends MRNNBase {
       double[] heldState) {
     requireCoordinates(coordinates);
     Activation act = activation();
+    double beta = softplusBeta();
     HostNetwork net = hostNetwork(input, included, heldState,
-        coordinates == Coordinates.PRE_ACTIVATION ? act::apply : v -> v);
-    return hostMap(net, act, alpha(), coordinates);
+        coordinates == Coordinates.PRE_ACTIVATION ? v -> act.apply(v, beta) : v -> v);
+    return hostMap(net, act, beta, alpha(), coordinates);
   }
 
   /**
@@ -243,13 +244,30 @@ public final class LeakyMRNN extends MRNNBase {
    */
   public static HostMap hostMap(HostNetwork network, Activation activation, double alpha,
       Coordinates coordinates) {
+    return hostMap(network, activation, 1.0, alpha, coordinates);
+  }
+
+  /**
+   * {@link #hostMap(HostNetwork, Activation, double, Coordinates)} with softplus's {@code beta}.
+   *
+   * @param network the network's weights and bias over the searched units
+   * @param activation the activation
+   * @param beta softplus's {@code beta} (ignored by the other activations)
+   * @param alpha {@code dt / tau}, positive
+   * @param coordinates the map's coordinates
+   * @return the map, on the host
+   * @throws IllegalArgumentException if {@code alpha} or {@code beta} is not positive and finite
+   */
+  public static HostMap hostMap(HostNetwork network, Activation activation, double beta,
+      double alpha, Coordinates coordinates) {
+    Activation.requireBeta(beta);
     if (!(alpha > 0) || !Double.isFinite(alpha)) {
       throw new IllegalArgumentException("alpha = dt / tau must be positive and finite, got "
           + alpha);
     }
     // in h the residual is the fixed-point equation act(W h + c) - h: the Elman map's own
-    return new LeakyHostMap(network, activation, alpha, coordinates,
-        ElmanMRNN.hostMap(network, activation));
+    return new LeakyHostMap(network, activation, beta, alpha, coordinates,
+        ElmanMRNN.hostMap(network, activation, beta));
   }
 
   /**
@@ -257,7 +275,8 @@ public final class LeakyMRNN extends MRNNBase {
    * {@code h} its residual (and that residual's Jacobian and rounding floor) is
    * {@code equation}'s.
    */
-  private record LeakyHostMap(HostNetwork network, Activation activation, double alpha,
+  private record LeakyHostMap(HostNetwork network, Activation activation, double beta,
+      double alpha,
       Coordinates coordinates, HostMap equation) implements HostMap {
 
     private boolean inX() {
@@ -267,7 +286,7 @@ public final class LeakyMRNN extends MRNNBase {
     private double[] activate(double[] v) {
       double[] h = new double[v.length];
       for (int i = 0; i < v.length; i++) {
-        h[i] = activation.apply(v[i]);
+        h[i] = activation.apply(v[i], beta);
       }
       return h;
     }
@@ -297,7 +316,7 @@ public final class LeakyMRNN extends MRNNBase {
       int n = s.length;
       double[] d = new double[n];
       for (int j = 0; j < n; j++) {
-        d[j] = alpha * activation.derivative(s[j]);
+        d[j] = alpha * activation.derivative(s[j], beta);
       }
       for (int i = 0; i < n; i++) {
         int row = i * n;
@@ -318,9 +337,9 @@ public final class LeakyMRNN extends MRNNBase {
       for (int r = 0; r < n; r++) {
         // x: (1 - alpha) I + alpha W diag(act'(x)); h: (1 - alpha) I + alpha diag(act'(z)) W
         double rowScale = inX() ? alpha : alpha * activation.derivative(network.dotRow(r, s)
-            + drive[r]);
+            + drive[r], beta);
         for (int c = 0; c < n; c++) {
-          double colScale = inX() ? activation.derivative(s[c]) : 1.0;
+          double colScale = inX() ? activation.derivative(s[c], beta) : 1.0;
           j[r][c] = rowScale * w[r * n + c] * colScale;
         }
         j[r][r] += 1.0 - alpha;

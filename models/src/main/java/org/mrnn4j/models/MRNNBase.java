@@ -49,6 +49,11 @@ abstract class MRNNBase implements RecurrentModel, ModelCore.KindDynamics {
   }
 
   @Override
+  public final double softplusBeta() {
+    return core.spec.softplusBeta();
+  }
+
+  @Override
   public final RegionLayout layout() {
     return core.layout;
   }

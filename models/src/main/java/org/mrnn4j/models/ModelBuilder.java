@@ -54,6 +54,7 @@ public final class ModelBuilder<M extends RecurrentModel> {
   private ModelKind kind;
   private final Function<ModelCore, M> factory;
   private Activation activation = Activation.RELU;
+  private double softplusBeta = 1.0;
   private boolean recurrentConstrained = true;
   private boolean inputConstrained = true;
   private double dt = 10;
@@ -149,6 +150,9 @@ public final class ModelBuilder<M extends RecurrentModel> {
     if (o.activation() != null) {
       activation(o.activation());
     }
+    if (o.softplusBeta() != null) {
+      softplusBeta(o.softplusBeta());
+    }
     if (o.recurrentConstrained() != null) {
       recurrentConstrained(o.recurrentConstrained());
     }
@@ -184,6 +188,21 @@ public final class ModelBuilder<M extends RecurrentModel> {
     config.inputRegions().forEach(this::inputRegion);
     config.recurrentConnections().forEach(this::recurrentConnection);
     config.inputConnections().forEach(this::inputConnection);
+    return this;
+  }
+
+  /**
+   * Sets softplus's {@code beta} (mRNNTorch's {@code softplus_beta}, default 1): the activation
+   * is then {@code log(1 + exp(beta x)) / beta}, linear where {@code beta x > 20}. Other
+   * activations ignore it.
+   *
+   * @param beta positive and finite
+   * @return this builder
+   * @throws IllegalArgumentException if {@code beta} is not positive and finite
+   */
+  public ModelBuilder<M> softplusBeta(double beta) {
+    checkOpen("set softplus_beta");
+    this.softplusBeta = Activation.requireBeta(beta);
     return this;
   }
 
@@ -499,7 +518,7 @@ public final class ModelBuilder<M extends RecurrentModel> {
    *     inconsistent
    */
   public ModelSpec spec() {
-    return new ModelSpec(kind, activation, recurrentConstrained, inputConstrained, dt, tau,
+    return new ModelSpec(kind, activation, softplusBeta, recurrentConstrained, inputConstrained, dt, tau,
         spectralRadius, noiseLevelAct, noiseLevelInp, new ArrayList<>(regions.values()),
         new ArrayList<>(inputs.values()), recurrentConnections, inputConnections);
   }

@@ -193,7 +193,8 @@ final class ModelCore implements AutoCloseable {
   /** The model's recurrence over drive {@code e}, as its kind defines it. */
   private RecurrenceSpec recurrence(KindDynamics kind, Tensor weights, Tensor e,
       boolean batchFirst, Tensor x0, Tensor h0) {
-    return kind.recurrence(weights, x0).activation(spec.activation()).drive(e, batchFirst).h0(h0)
+    return kind.recurrence(weights, x0).activation(spec.activation())
+        .softplusBeta(spec.softplusBeta()).drive(e, batchFirst).h0(h0)
         .build();
   }
 
@@ -233,7 +234,7 @@ final class ModelCore implements AutoCloseable {
     }
     try (TensorScope scope = new TensorScope()) {
       Tensor xb = preActivation ? asBatch(scope, x) : null;
-      Tensor hb = h == null ? scope.track(backend.activate(spec.activation(), xb)) : asBatch(scope, h);
+      Tensor hb = h == null ? scope.track(backend.activate(spec.activation(), spec.softplusBeta(), xb)) : asBatch(scope, h);
       Tensor ub = asBatch(scope, u);
       Tensor sb = stim == null ? null : asBatch(scope, stim);
       Tensor[] out = step(kind, xb, hb, ub, sb, weights);

@@ -15,6 +15,8 @@ import org.mrnn4j.core.Activation;
  *
  * @param kind leaky or Elman
  * @param activation the activation function
+ * @param softplusBeta softplus's {@code beta} (mRNNTorch's {@code softplus_beta}; 1 is PyTorch's
+ *     default, ignored by the other activations)
  * @param recurrentConstrained Dale's law on recurrent weights
  * @param inputConstrained Dale's law on input weights
  * @param dt Euler step (leaky model; kept but unused for Elman)
@@ -32,6 +34,7 @@ import org.mrnn4j.core.Activation;
 public record ModelSpec(
     ModelKind kind,
     Activation activation,
+    double softplusBeta,
     boolean recurrentConstrained,
     boolean inputConstrained,
     double dt,
@@ -59,6 +62,10 @@ public record ModelSpec(
    *
    * @param kind leaky or Elman
    * @param activation the activation function
+   * @param softplusBeta softplus's {@code beta} (1 is PyTorch's default; ignored by the other
+   *     activations)
+ * @param softplusBeta softplus's {@code beta} (mRNNTorch's {@code softplus_beta}; 1 is PyTorch's
+ *     default, ignored by the other activations)
    * @param recurrentConstrained Dale's law on recurrent weights
    * @param inputConstrained Dale's law on input weights
    * @param dt Euler step (leaky model; kept but unused for Elman)
@@ -80,6 +87,7 @@ public record ModelSpec(
   public ModelSpec {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(activation, "activation");
+    Activation.requireBeta(softplusBeta);
     recurrentRegions = List.copyOf(recurrentRegions);
     inputRegions = List.copyOf(inputRegions);
     recurrentConnections = List.copyOf(recurrentConnections);

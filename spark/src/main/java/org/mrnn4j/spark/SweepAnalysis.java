@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.models.io.MrnnConfig;
 import org.mrnn4j.analysis.ConstantInputRun;
 import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.Linearization;
@@ -167,7 +168,7 @@ public final class SweepAnalysis implements Serializable {
     long seed = task.getSeed() == null ? 0 : task.getSeed();
     // the model's size picks the default backend; a named backend needs no look at the config
     Backend b = backend(backend == null ? ModelLoader.units(file) : -1);
-    try (ModelCache.Lease lease = model(file, seed, b)) {
+    try (ModelCache.Lease lease = model(file, request(task, seed), b)) {
       return compute(task, analysis, lease.loaded().model(), b, seed);
     }
   }
@@ -307,12 +308,24 @@ public final class SweepAnalysis implements Serializable {
         : Backends.select(null, units));
   }
 
-  private static ModelCache.Lease model(Path file, long seed, Backend b) throws IOException {
+  /** What the task says about its model beyond the file: constructor arguments, seed. */
+  private static ModelLoader.Request request(SweepTask task, long seed) throws IOException {
+    MrnnConfig.ModelOptions arguments = task.getModelArguments() == null ? null
+        : MrnnConfig.ModelOptions.fromJson(
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(task.getModelArguments()),
+            "task " + task.getId(), "model_arguments");
+    return new ModelLoader.Request(arguments, Boolean.TRUE.equals(task.getMrnntorchDefaults()),
+        null, seed);
+  }
+
+  private static ModelCache.Lease model(Path file, ModelLoader.Request request, Backend b)
+      throws IOException {
     Path abs = file.toAbsolutePath().normalize();
-    // the file's identity, so that a checkpoint rewritten during a sweep is loaded again
+    // the file's identity, so that a checkpoint rewritten during a sweep is loaded again, and
+    // everything else the model depends on
     String key = abs + "|" + java.nio.file.Files.getLastModifiedTime(abs).toMillis() + "|"
-        + java.nio.file.Files.size(abs) + "|" + seed + "|" + b.name();
-    return MODELS.acquire(key, () -> ModelLoader.load(abs, seed, b));
+        + java.nio.file.Files.size(abs) + "|" + request + "|" + b.name();
+    return MODELS.acquire(key, () -> ModelLoader.load(abs, request, b));
   }
 
   private static SweepResult row(SweepTask task, String analysis, Backend b) {

@@ -19,6 +19,12 @@ import java.util.List;
  *       {@code [T, N]} or {@code [1, T, N]}, as {@code mrnn4j simulate} writes them);
  *   <li>{@code regions}: linearize over these regions only (default: all);
  *   <li>{@code analysis}: {@code summary}, {@code spectrum} or {@code fixed_points};
+ *   <li>{@code model_arguments}: the model's constructor arguments, as a config's {@code model}
+ *       block holds them ({@code {"type": "leaky", "activation": "tanh", "dt": 10, "tau": 50,
+ *       "rec_constrained": true, "inp_constrained": false}}); they override the config's model
+ *       block, and a required one given by neither is an error row;
+ *   <li>{@code mrnntorch_defaults}: {@code true} lets mRNNTorch's defaults fill missing
+ *       constructor arguments (default false);
  *   <li>{@code seed}: the seed of a config given without weights and of the fixed-point starts
  *       (default 0): a task is a pure function of its fields, so Spark may rerun it.
  * </ul>
@@ -36,6 +42,8 @@ public class SweepTask implements Serializable {
   private List<String> regions;
   private String analysis;
   private Long seed;
+  private String modelArguments;
+  private Boolean mrnntorchDefaults;
   private String error;
 
   /** An empty task, for Spark's bean encoder. */
@@ -119,6 +127,26 @@ public class SweepTask implements Serializable {
   /** @param seed the seed */
   public void setSeed(Long seed) {
     this.seed = seed;
+  }
+
+  /** {@return the model's constructor arguments as a JSON object's text, or null} */
+  public String getModelArguments() {
+    return modelArguments;
+  }
+
+  /** @param modelArguments the constructor arguments as a JSON object's text, or null */
+  public void setModelArguments(String modelArguments) {
+    this.modelArguments = modelArguments;
+  }
+
+  /** {@return whether mRNNTorch's defaults may fill missing constructor arguments, or null} */
+  public Boolean getMrnntorchDefaults() {
+    return mrnntorchDefaults;
+  }
+
+  /** @param mrnntorchDefaults whether mRNNTorch's defaults may fill missing arguments */
+  public void setMrnntorchDefaults(Boolean mrnntorchDefaults) {
+    this.mrnntorchDefaults = mrnntorchDefaults;
   }
 
   /** {@return why the task could not be read, or null} */

@@ -3,6 +3,7 @@ package org.mrnn4j.spark;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.mrnn4j.models.io.MrnnConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.List;
 public final class SweepTasks {
   /** The keys a task may have. */
   public static final List<String> KEYS =
-      List.of("id", "model", "input", "steps", "states", "regions", "analysis", "seed");
+      List.of("id", "model", "input", "steps", "states", "regions", "analysis", "seed",
+          "model_arguments", "mrnntorch_defaults");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -145,6 +147,24 @@ public final class SweepTasks {
           throw new IllegalArgumentException("seed: expected a whole number, got " + s);
         }
         t.setSeed(s.asLong());
+      }
+      if (root.hasNonNull("model_arguments")) {
+        JsonNode m = root.get("model_arguments");
+        try {
+          MrnnConfig.ModelOptions.fromJson(m, file + ", line " + line, "model_arguments");
+        } catch (org.mrnn4j.models.io.ModelFormatException e) {
+          throw new IllegalArgumentException(
+              (e.location() == null ? "" : e.location() + ": ") + e.problem(), e);
+        }
+        t.setModelArguments(m.toString());
+      }
+      if (root.hasNonNull("mrnntorch_defaults")) {
+        JsonNode d = root.get("mrnntorch_defaults");
+        if (!d.isBoolean()) {
+          throw new IllegalArgumentException("mrnntorch_defaults: expected true or false, got "
+              + d);
+        }
+        t.setMrnntorchDefaults(d.booleanValue());
       }
       if (!t.getAnalysis().equals("fixed_points") && t.getSteps() == null
           && t.getStates() == null) {

@@ -48,13 +48,17 @@ public final class CheckpointLoader {
    * @param config its mRNNTorch JSON config
    * @param backend the backend to build on
    * @return the model, owned by the caller
-   * @throws ModelFormatException if either file is malformed, the config is incomplete, or they
-   *     do not fit each other; the message names the file, the key or field, and what was
+   * @throws ModelFormatException if either file is malformed, the config is incomplete (its
+   *     model block must give every constructor argument: {@link ModelArguments#missing}), or
+   *     they do not fit each other; the message names the file, the key or field, and what was
    *     expected
    */
   public static RecurrentModel load(Path checkpoint, Path config, Backend backend)
       throws IOException {
     MrnnConfig cfg = MrnnConfig.read(config);
+    ModelArguments.Resolved arguments =
+        ModelArguments.resolve(cfg.model().orElse(null), null, false, config);
+    cfg = cfg.withModel(arguments.options());
     ModelSpec spec = cfg.spec(config); // an incomplete config is reported against its file
     ModelParameters p = parameters(readMrnnKeys(checkpoint), spec, null);
     try {
@@ -99,6 +103,29 @@ public final class CheckpointLoader {
    */
   public static TorchCheckpoint readMrnnKeys(Path checkpoint) throws IOException {
     return TorchCheckpoint.read(checkpoint, CheckpointLoader::isMrnnKey);
+  }
+
+  /**
+   * The keys of a checkpoint that an mRNN under {@code prefix} does not use (a readout, an
+   * optimiser's state, another module's weights), in the checkpoint's order: what
+   * {@code torch.nn.Module.load_state_dict} reports as unexpected keys.
+   *
+   * @param checkpoint the checkpoint
+   * @param prefix the mRNN's key prefix ({@code ""}, {@code "rnn."})
+   * @return the keys not used
+   */
+  public static List<String> unusedKeys(TorchCheckpoint checkpoint, String prefix) {
+    List<String> out = new ArrayList<>();
+    for (String key : allKeys(checkpoint)) {
+      boolean used = false;
+      for (String name : KEYS) {
+        used |= key.equals(prefix + name);
+      }
+      if (!used) {
+        out.add(key);
+      }
+    }
+    return out;
   }
 
   private static List<String> allKeys(TorchCheckpoint checkpoint) {

@@ -6,10 +6,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.RecurrentModel;
+import org.mrnn4j.models.io.MrnnConfig.ModelOptions;
 
 /**
  * Loads a model from its files as the command line and the sweeps take them: an mRNNTorch JSON
@@ -30,9 +35,58 @@ public final class ModelLoader {
    * @param checkpoint the checkpoint its weights came from, or null
    * @param weights how the weights were obtained, for reports
    * @param baseName the stem of output files named after it
+   * @param arguments its constructor arguments and where each came from
+   * @param unusedKeys the checkpoint's keys the model does not use (a readout, optimiser state),
+   *     as {@code load_state_dict} reports unexpected keys; empty without a checkpoint
    */
   public record Loaded(RecurrentModel model, String description, String checkpoint,
-      String weights, String baseName) {}
+      String weights, String baseName, ModelArguments.Resolved arguments,
+      List<String> unusedKeys) {
+    /**
+     * @param model the model
+     * @param description where it came from
+     * @param checkpoint the checkpoint, or null
+     * @param weights how the weights were obtained
+     * @param baseName the stem of output files
+     * @param arguments its constructor arguments and their sources
+     * @param unusedKeys the checkpoint's unused keys
+     */
+    public Loaded {
+      unusedKeys = List.copyOf(unusedKeys);
+    }
+  }
+
+  /**
+   * What the user says about the model beyond its files: the constructor arguments given as
+   * options ({@link ModelArguments}), whether mRNNTorch's defaults may fill missing ones, the
+   * checkpoint's key prefix and the seed of a random initialisation.
+   *
+   * @param arguments constructor arguments given as options (override the config's model block)
+   * @param mrnntorchDefaults whether missing constructor arguments take mRNNTorch's defaults
+   * @param prefix the key prefix of the weights in the checkpoint, or null to detect it
+   * @param seed the seed of the random initialisation when there is no checkpoint
+   */
+  public record Request(ModelOptions arguments, boolean mrnntorchDefaults, String prefix,
+      long seed) {
+    /**
+     * @param arguments the arguments given (null: none)
+     * @param mrnntorchDefaults whether defaults may fill missing ones
+     * @param prefix the checkpoint key prefix, or null
+     * @param seed the initialisation seed
+     */
+    public Request {
+      arguments = arguments == null ? ModelOptions.NONE : arguments;
+    }
+
+    /**
+     * {@return a request with no argument given and no defaults allowed}
+     *
+     * @param seed the seed of a random initialisation
+     */
+    public static Request strict(long seed) {
+      return new Request(ModelOptions.NONE, false, null, seed);
+    }
+  }
 
   /**
    * Loads the model one file describes: a config or saved model, or a checkpoint with its config
@@ -45,9 +99,24 @@ public final class ModelLoader {
    * @throws IOException if a file is missing, unreadable or malformed (naming it)
    */
   public static Loaded load(Path file, long seed, Backend backend) throws IOException {
+    return load(file, Request.strict(seed), backend);
+  }
+
+  /**
+   * Loads the model one file describes, with the arguments of {@code request}.
+   *
+   * @param file a JSON config, a saved mrnn4j model, or a {@code .pth} checkpoint
+   * @param request the constructor arguments given, whether defaults may fill missing ones, the
+   *     checkpoint prefix and the seed
+   * @param backend the backend to build the model on
+   * @return the model and where it came from
+   * @throws IOException if a file is missing, unreadable or malformed (naming it), or a
+   *     constructor argument is missing ({@link ModelArguments.MissingModelArgumentsException})
+   */
+  public static Loaded load(Path file, Request request, Backend backend) throws IOException {
     requireFile(file);
-    return isCheckpoint(file) ? load(null, file, null, seed, backend)
-        : load(file, null, null, seed, backend);
+    return isCheckpoint(file) ? load(null, file, request, backend)
+        : load(file, null, request, backend);
   }
 
   /**
@@ -64,6 +133,30 @@ public final class ModelLoader {
    */
   public static Loaded load(Path json, Path checkpoint, String prefix, long seed, Backend backend)
       throws IOException {
+    return load(json, checkpoint, new Request(ModelOptions.NONE, false, prefix, seed), backend);
+  }
+
+  /**
+   * Loads a model from a JSON file (config or saved model) and an optional checkpoint, with the
+   * arguments of {@code request}: the config's {@code model} block and the arguments given
+   * resolve to the model's constructor arguments ({@link ModelArguments#resolve}); none is
+   * guessed.
+   *
+   * @param json the config or saved model; null to use the config beside {@code checkpoint}
+   * @param checkpoint the PyTorch checkpoint holding the weights, or null
+   * @param request the constructor arguments given, whether defaults may fill missing ones, the
+   *     checkpoint prefix and the seed
+   * @param backend the backend to build the model on
+   * @return the model and where it came from
+   * @throws IOException if a file is missing, unreadable or malformed (naming it), or a
+   *     constructor argument is missing ({@link ModelArguments.MissingModelArgumentsException})
+   * @throws IllegalArgumentException if the files do not go together, or arguments are given for
+   *     a saved model
+   */
+  public static Loaded load(Path json, Path checkpoint, Request request, Backend backend)
+      throws IOException {
+    long seed = request.seed();
+    String prefix = request.prefix();
     if (json == null && checkpoint == null) {
       throw new IllegalArgumentException("no model file given");
     }
@@ -89,13 +182,29 @@ public final class ModelLoader {
         throw new IllegalArgumentException(json + " is a saved mrnn4j model, which holds its own"
             + " weights; drop the checkpoint " + checkpoint);
       }
-      return new Loaded(ModelFiles.fromJson(root, json, backend), json.toString(), null,
-          "saved in " + json.getFileName(), base);
+      List<String> given = new ArrayList<>();
+      for (String key : ModelArguments.KEYS) {
+        if (request.arguments().get(key) != null) {
+          given.add(key);
+        }
+      }
+      if (!given.isEmpty()) {
+        throw new IllegalArgumentException(json + " is a saved mrnn4j model, which holds its own"
+            + " constructor arguments; drop the options that set " + String.join(", ", given));
+      }
+      RecurrentModel model = ModelFiles.fromJson(root, json, backend);
+      Map<String, ModelArguments.Source> sources = new LinkedHashMap<>();
+      ModelArguments.KEYS.forEach(k -> sources.put(k, ModelArguments.Source.SAVED_MODEL));
+      return new Loaded(model, json.toString(), null, "saved in " + json.getFileName(), base,
+          new ModelArguments.Resolved(ModelOptions.of(model.spec()), sources, List.of()),
+          List.of());
     }
     MrnnConfig config = MrnnConfig.fromJson(root, json);
+    ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
+        request.arguments(), request.mrnntorchDefaults(), json);
     ModelBuilder<RecurrentModel> builder;
     try {
-      builder = ModelBuilder.fromConfig(config);
+      builder = ModelBuilder.fromConfig(config.withModel(arguments.options()));
       builder.spec(); // validate now, so errors name the config file
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(json, null, e.getMessage(), e);
@@ -111,10 +220,12 @@ public final class ModelLoader {
         throw new ModelFormatException(json, "model.spectral_radius", e.getMessage(), e);
       }
       return new Loaded(model, json.toString(), null,
-          "random initialisation, seed " + seed + " (no checkpoint given)", base);
+          "random initialisation, seed " + seed + " (no checkpoint given)", base, arguments,
+          List.of());
     }
     TorchCheckpoint ckpt = CheckpointLoader.readMrnnKeys(checkpoint);
-    var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), prefix);
+    String keyPrefix = prefix != null ? prefix : CheckpointLoader.detectPrefix(ckpt);
+    var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), keyPrefix);
     RecurrentModel model;
     try {
       model = builder.parameters(parameters).build(backend);
@@ -124,7 +235,8 @@ public final class ModelLoader {
       throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
     }
     return new Loaded(model, json.toString(), checkpoint.toString(),
-        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint));
+        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint), arguments,
+        CheckpointLoader.unusedKeys(ckpt, keyPrefix));
   }
 
   /**

@@ -25,40 +25,47 @@ import org.mrnn4j.models.RecurrentRegion;
 import org.mrnn4j.models.Sign;
 
 /**
- * An mRNNTorch JSON config, read as mRNNTorch reads it: top-level {@code recurrent_regions},
+ * An mRNNTorch JSON config, read as current mRNNTorch reads it (its {@code mrnn.schema.json},
+ * checked by {@code mrnn/config_check.py}): top-level {@code recurrent_regions},
  * {@code input_regions}, {@code recurrent_connections}, {@code input_connections} (each optional,
- * default empty), plus an optional {@code model} block with the constructor options (as the
- * conformance checkpoints' configs carry). Unknown keys, such as {@code __comment_regions}, are
- * ignored.
+ * default empty), plus mrnn4j's own optional {@code model} block with the constructor arguments
+ * (which mRNNTorch takes as arguments of {@code mRNN(...)} / {@code ElmanmRNN(...)}, not from the
+ * config) and an optional {@code seed} (of the random initialisation when no checkpoint is
+ * given). Keys starting with {@code __comment} are accepted anywhere.
  *
- * <p>mRNNTorch's defaults fill missing fields: recurrent regions {@code name = "region_" + index},
- * {@code sign = "pos"}, {@code base_firing = 0}, {@code init = 0}, {@code parent_region = null},
- * {@code learnable_bias = false}; input regions {@code sign = "pos"}; connections
- * {@code sparsity = null} (dense). {@code num_units}, input region names, and connection
- * {@code src_region}/{@code dst_region} are required. Immutable.
+ * <p>The schema's rules, as pydantic applies them in strict mode: every region has a string
+ * {@code name} and a positive integer {@code num_units} (a JSON integer: {@code 2.0} is refused);
+ * {@code sign} a string ({@code pos} or {@code neg}; default pos), {@code base_firing} and
+ * {@code init} numbers (default 0), {@code parent_region} a string or null,
+ * {@code learnable_bias} a boolean, {@code device} a string (PyTorch's; no effect here);
+ * connections have string {@code src_region} and {@code dst_region} and a {@code sparsity} in
+ * [0, 1] or null (dense); each section, when present, is a list ({@code {}} and {@code null} are
+ * refused); {@code null} is refused where the schema has no null. Unknown keys are refused with
+ * the nearest known key suggested. Every violation in a document is reported at once, in one
+ * {@link ModelFormatException} naming each field, such as {@code recurrent_connections[3].dst_region}.
  *
- * <p>Configs come from strangers' repositories, so reading is strict (see the {@linkplain
- * org.mrnn4j.models.io package documentation}): one JSON value without duplicate keys, fields of
- * the right types and ranges (finite numbers, {@code dt}, {@code tau} and {@code spectral_radius}
- * positive, noise levels non-negative, sparsity in [0, 1], at most {@link ModelSpec#MAX_UNITS}
- * units), unique region names, parent names distinct from region names, and connections between
- * known regions of the right kinds, each once. Every violation is a {@link ModelFormatException}
- * naming the field, such as {@code recurrent_connections[3].dst_region}.
+ * <p>Beyond the schema (mRNNTorch fails on these later, or not at all): finite numbers, at most
+ * {@link ModelSpec#MAX_UNITS} units, unique region names, parent names distinct from region
+ * names, connections between known regions of the right kinds, each once.
  *
  * <p>Apply it with {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} (kind and
  * options from the model block) or {@link org.mrnn4j.models.ModelBuilder#config(MrnnConfig)}
- * (regions and connections only).
+ * (regions and connections only); {@link ModelLoader} resolves the model block against options
+ * first ({@link ModelArguments}), refusing to guess a missing one.
  */
 public final class MrnnConfig {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String EXPECTED = "expected an mRNNTorch config";
+  private static final String UNITS_BOUND =
+      " (the most units whose weight matrix fits in a tensor)";
 
   private final List<RecurrentRegion> recurrentRegions;
   private final List<InputRegion> inputRegions;
   private final List<Connection> recurrentConnections;
   private final List<Connection> inputConnections;
   private final ModelOptions model;
+  private final Long seed;
 
   /**
    * A config from its parts.
@@ -72,31 +79,88 @@ public final class MrnnConfig {
   public MrnnConfig(List<RecurrentRegion> recurrentRegions, List<InputRegion> inputRegions,
       List<Connection> recurrentConnections, List<Connection> inputConnections,
       ModelOptions model) {
+    this(recurrentRegions, inputRegions, recurrentConnections, inputConnections, model, null);
+  }
+
+  private MrnnConfig(List<RecurrentRegion> recurrentRegions, List<InputRegion> inputRegions,
+      List<Connection> recurrentConnections, List<Connection> inputConnections,
+      ModelOptions model, Long seed) {
     this.recurrentRegions = List.copyOf(recurrentRegions);
     this.inputRegions = List.copyOf(inputRegions);
     this.recurrentConnections = List.copyOf(recurrentConnections);
     this.inputConnections = List.copyOf(inputConnections);
     this.model = model;
+    this.seed = seed;
   }
 
   /**
-   * The options of mRNNTorch's model constructors as a config's {@code model} block holds them;
-   * each field is null when absent (then the builder's default, which is mRNNTorch's, applies).
+   * The arguments of mRNNTorch's model constructors ({@code mRNN(...)}, {@code ElmanmRNN(...)})
+   * as a config's {@code model} block or command-line options hold them; each field is null when
+   * not given. {@link ModelArguments} says which are required and resolves them.
    *
-   * @param kind {@code type}: leaky or elman
+   * @param kind {@code type}: leaky ({@code mRNN}) or elman ({@code ElmanmRNN})
    * @param activation {@code activation}
-   * @param recurrentConstrained {@code rec_constrained}
-   * @param inputConstrained {@code inp_constrained}
-   * @param spectralRadius {@code spectral_radius} (JSON null: none; stays null here)
-   * @param dt {@code dt}
-   * @param tau {@code tau}
+   * @param softplusBeta {@code softplus_beta} (softplus only: {@code log(1 + exp(beta x)) / beta})
+   * @param recurrentConstrained {@code rec_constrained} (Dale's law on the recurrent weights)
+   * @param inputConstrained {@code inp_constrained} (Dale's law on the input weights)
+   * @param spectralRadius {@code spectral_radius} (JSON null: none; stays null here); applied to
+   *     a random initialisation only, never to loaded weights
+   * @param dt {@code dt} (leaky only)
+   * @param tau {@code tau} (leaky only)
    * @param noiseLevelAct {@code noise_level_act}
    * @param noiseLevelInp {@code noise_level_inp}
+   * @param batchFirst {@code batch_first}: the layout of input sequences
    */
   public record ModelOptions(
-      ModelKind kind, Activation activation, Boolean recurrentConstrained,
+      ModelKind kind, Activation activation, Double softplusBeta, Boolean recurrentConstrained,
       Boolean inputConstrained, Double spectralRadius, Double dt, Double tau,
-      Double noiseLevelAct, Double noiseLevelInp) {
+      Double noiseLevelAct, Double noiseLevelInp, Boolean batchFirst) {
+
+    /** No argument given. */
+    public static final ModelOptions NONE =
+        new ModelOptions(null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * {@return these options with every field that {@code over} sets replaced by its value}
+     *
+     * @param over the options that win
+     */
+    public ModelOptions overriddenBy(ModelOptions over) {
+      return new ModelOptions(
+          pick(over.kind, kind), pick(over.activation, activation),
+          pick(over.softplusBeta, softplusBeta),
+          pick(over.recurrentConstrained, recurrentConstrained),
+          pick(over.inputConstrained, inputConstrained),
+          pick(over.spectralRadius, spectralRadius), pick(over.dt, dt), pick(over.tau, tau),
+          pick(over.noiseLevelAct, noiseLevelAct), pick(over.noiseLevelInp, noiseLevelInp),
+          pick(over.batchFirst, batchFirst));
+    }
+
+    private static <T> T pick(T first, T second) {
+      return first != null ? first : second;
+    }
+
+    /**
+     * {@return the value of the field a {@code model} block key names, or null when not set}
+     *
+     * @param key a key of {@link ModelArguments#KEYS}
+     */
+    public Object get(String key) {
+      return switch (key) {
+        case "type" -> kind;
+        case "activation" -> activation;
+        case "softplus_beta" -> softplusBeta;
+        case "rec_constrained" -> recurrentConstrained;
+        case "inp_constrained" -> inputConstrained;
+        case "spectral_radius" -> spectralRadius;
+        case "dt" -> dt;
+        case "tau" -> tau;
+        case "noise_level_act" -> noiseLevelAct;
+        case "noise_level_inp" -> noiseLevelInp;
+        case "batch_first" -> batchFirst;
+        default -> throw new IllegalArgumentException("no model argument '" + key + "'");
+      };
+    }
 
     /**
      * Reads a {@code model} block. {@code alpha}, if present, must equal {@code dt / tau}.
@@ -105,58 +169,72 @@ public final class MrnnConfig {
      * @param source the file or a description, for messages
      * @param where the block's path in the document, for messages
      * @return the options it sets
-     * @throws ModelFormatException naming the field that is malformed
+     * @throws ModelFormatException naming every field that is malformed or unknown
      */
     public static ModelOptions fromJson(JsonNode node, Object source, String where)
         throws ModelFormatException {
-      if (!node.isObject()) {
-        throw new ModelFormatException(source, where, "expected an object, got "
-            + node.getNodeType());
-      }
-      String type = optString(node, "type", source, where);
-      ModelKind kind;
-      try {
-        kind = type == null ? null : ModelKind.fromName(type);
-      } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where + ".type", e.getMessage(), e);
-      }
-      String act = optString(node, "activation", source, where);
-      Activation activation;
-      try {
-        activation = act == null ? null : Activation.fromName(act);
-      } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where + ".activation", e.getMessage(), e);
-      }
-      Double dt = positive(node, "dt", source, where);
-      Double tau = positive(node, "tau", source, where);
-      Double alpha = optNumber(node, "alpha", source, where);
-      if (alpha != null && dt != null && tau != null
-          && Math.abs(alpha - dt / tau) > 1e-12 * Math.max(1, Math.abs(alpha))) {
-        throw new ModelFormatException(source, where + ".alpha",
-            "alpha " + alpha + " differs from dt / tau = " + dt / tau);
-      }
-      Double act0 = optNumber(node, "noise_level_act", source, where);
-      Double inp0 = optNumber(node, "noise_level_inp", source, where);
-      if (act0 != null && act0 < 0) {
-        throw new ModelFormatException(source, where + ".noise_level_act",
-            "expected a number >= 0, got " + act0);
-      }
-      if (inp0 != null && inp0 < 0) {
-        throw new ModelFormatException(source, where + ".noise_level_inp",
-            "expected a number >= 0, got " + inp0);
-      }
-      return new ModelOptions(kind, activation,
-          optBoolean(node, "rec_constrained", source, where),
-          optBoolean(node, "inp_constrained", source, where),
-          positive(node, "spectral_radius", source, where), dt, tau, act0, inp0);
+      ConfigSchema schema = new ConfigSchema();
+      ModelOptions o = read(node, schema, where);
+      schema.throwIfAny(source);
+      return o;
     }
 
-    private static Double positive(JsonNode node, String key, Object source, String where)
-        throws ModelFormatException {
-      Double v = optNumber(node, key, source, where);
+    static ModelOptions read(JsonNode node, ConfigSchema s, String where) {
+      if (!node.isObject()) {
+        s.add(where, "expected an object, got " + ConfigSchema.describe(node));
+        return null;
+      }
+      s.knownKeys(node, ConfigSchema.MODEL_KEYS, where, "the model block");
+      String type = s.optString(node, "type", where, false);
+      ModelKind kind = null;
+      if (type != null) {
+        try {
+          kind = ModelKind.fromName(type);
+        } catch (IllegalArgumentException e) {
+          s.add(where + ".type", e.getMessage());
+        }
+      }
+      String act = s.optString(node, "activation", where, false);
+      Activation activation = null;
+      if (act != null) {
+        try {
+          activation = Activation.fromName(act);
+        } catch (IllegalArgumentException e) {
+          s.add(where + ".activation", e.getMessage());
+        }
+      }
+      Double beta = positive(node, "softplus_beta", s, where, false);
+      Double dt = positive(node, "dt", s, where, false);
+      Double tau = positive(node, "tau", s, where, false);
+      Double alpha = s.optNumber(node, "alpha", where, false);
+      if (alpha != null && dt != null && tau != null
+          && Math.abs(alpha - dt / tau) > 1e-12 * Math.max(1, Math.abs(alpha))) {
+        s.add(where + ".alpha", "alpha " + alpha + " differs from dt / tau = " + dt / tau);
+      }
+      Double act0 = nonNegative(node, "noise_level_act", s, where);
+      Double inp0 = nonNegative(node, "noise_level_inp", s, where);
+      return new ModelOptions(kind, activation, beta,
+          s.optBoolean(node, "rec_constrained", where),
+          s.optBoolean(node, "inp_constrained", where),
+          positive(node, "spectral_radius", s, where, true), dt, tau, act0, inp0,
+          s.optBoolean(node, "batch_first", where));
+    }
+
+    private static Double positive(JsonNode node, String key, ConfigSchema s, String where,
+        boolean nullable) {
+      Double v = s.optNumber(node, key, where, nullable);
       if (v != null && !(v > 0)) {
-        throw new ModelFormatException(source, where + "." + key,
-            "expected a positive number, got " + v);
+        s.add(where + "." + key, "expected a positive number, got " + v);
+        return null;
+      }
+      return v;
+    }
+
+    private static Double nonNegative(JsonNode node, String key, ConfigSchema s, String where) {
+      Double v = s.optNumber(node, key, where, false);
+      if (v != null && v < 0) {
+        s.add(where + "." + key, "expected a number >= 0, got " + v);
+        return null;
       }
       return v;
     }
@@ -168,16 +246,16 @@ public final class MrnnConfig {
      * @return its options, every one set
      */
     public static ModelOptions of(ModelSpec spec) {
-      return new ModelOptions(spec.kind(), spec.activation(), spec.recurrentConstrained(),
-          spec.inputConstrained(),
+      return new ModelOptions(spec.kind(), spec.activation(), spec.softplusBeta(),
+          spec.recurrentConstrained(), spec.inputConstrained(),
           spec.spectralRadiusOption().isPresent() ? spec.spectralRadius() : null,
-          spec.dt(), spec.tau(), spec.noiseLevelAct(), spec.noiseLevelInp());
+          spec.dt(), spec.tau(), spec.noiseLevelAct(), spec.noiseLevelInp(), null);
     }
 
     /**
      * The block as JSON (absent fields omitted, except {@code spectral_radius}: null).
      *
-     * @return the block as mRNNTorch writes it
+     * @return the block as mRNNTorch's constructor arguments
      */
     public ObjectNode toJson() {
       ObjectNode o = MAPPER.createObjectNode();
@@ -186,6 +264,9 @@ public final class MrnnConfig {
       }
       if (activation != null) {
         o.put("activation", activation.label());
+      }
+      if (softplusBeta != null) {
+        o.put("softplus_beta", softplusBeta);
       }
       if (recurrentConstrained != null) {
         o.put("rec_constrained", recurrentConstrained);
@@ -210,6 +291,9 @@ public final class MrnnConfig {
       if (noiseLevelInp != null) {
         o.put("noise_level_inp", noiseLevelInp);
       }
+      if (batchFirst != null) {
+        o.put("batch_first", batchFirst);
+      }
       return o;
     }
   }
@@ -221,8 +305,9 @@ public final class MrnnConfig {
    *
    * @param file the JSON config
    * @return the config
-   * @throws ModelFormatException naming the file and field when the JSON is malformed, a field
-   *     has the wrong type or value, or the regions and connections do not fit together
+   * @throws ModelFormatException naming the file and every malformed field when the JSON is
+   *     malformed, a field has the wrong type or value, or the regions and connections do not
+   *     fit together
    * @throws IOException if the file cannot be read
    */
   public static MrnnConfig read(Path file) throws IOException {
@@ -255,8 +340,8 @@ public final class MrnnConfig {
   }
 
   /**
-   * Reads a config from a parsed JSON object, checking what can be checked without the rest of
-   * the network: field types and values, unique region names, parent names distinct from region
+   * Reads a config from a parsed JSON object, checking the schema's rules and what can be checked
+   * without the rest of the network: unique region names, parent names distinct from region
    * names, connections between regions of the right kinds, no duplicate connection, and a size
    * that a tensor can hold ({@link ModelSpec#MAX_ELEMENTS}). A config that passes builds with
    * {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} without error; whether it is
@@ -265,75 +350,89 @@ public final class MrnnConfig {
    * @param source the file or a description, for messages
    * @param root the parsed document
    * @return the config
-   * @throws ModelFormatException naming the source, the field (for example
+   * @throws ModelFormatException naming the source and every violation: its field (for example
    *     {@code recurrent_regions[2].num_units}) and what was expected
    */
   public static MrnnConfig fromJson(JsonNode root, Object source) throws ModelFormatException {
     if (root == null || !root.isObject()) {
       throw new ModelFormatException(source, null, "a config must be a JSON object, got "
-          + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType()));
+          + (root == null || root.isMissingNode() ? "nothing" : ConfigSchema.describe(root)));
     }
-    List<RecurrentRegion> rec = new ArrayList<>();
+    ConfigSchema s = new ConfigSchema();
+    s.knownKeys(root, ConfigSchema.TOP_KEYS, null, "the config");
     Map<String, String> names = new HashMap<>(); // region name -> where it was declared
+    List<RecurrentRegion> rec = new ArrayList<>();
     long units = 0;
-    JsonNode regions = list(root, "recurrent_regions", source);
-    for (int k = 0; k < regions.size(); k++) {
+    JsonNode regions = s.list(root, "recurrent_regions");
+    for (int k = 0; regions != null && k < regions.size(); k++) {
       String where = "recurrent_regions[" + k + "]";
-      JsonNode r = object(regions.get(k), source, where);
-      String name = optString(r, "name", source, where);
-      if (name == null) {
-        name = "region_" + k; // mRNNTorch's default name
+      JsonNode r = s.object(regions.get(k), where);
+      if (r == null) {
+        continue;
       }
-      int n = requireUnits(r, source, where);
-      String parent = optString(r, "parent_region", source, where);
-      Double base = optNumber(r, "base_firing", source, where);
-      Double init = optNumber(r, "init", source, where);
-      Boolean learnable = optBoolean(r, "learnable_bias", source, where);
-      Sign sign = sign(r, source, where);
-      try {
-        rec.add(new RecurrentRegion(name, n, sign, base == null ? 0.0 : base,
-            init == null ? 0.0 : init, parent, learnable != null && learnable));
-      } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where, e.getMessage(), e);
+      s.knownKeys(r, ConfigSchema.RECURRENT_REGION_KEYS, where, "a recurrent region");
+      String name = s.requiredString(r, "name", where);
+      int n = s.positiveInteger(r, "num_units", where, ModelSpec.MAX_UNITS, UNITS_BOUND);
+      String parent = s.optString(r, "parent_region", where, true);
+      Double base = s.optNumber(r, "base_firing", where, false);
+      Double init = s.optNumber(r, "init", where, false);
+      Boolean learnable = s.optBoolean(r, "learnable_bias", where);
+      s.optString(r, "device", where, false);
+      Sign sign = sign(r, s, where);
+      if (name != null) {
+        unique(names, name, where, s);
       }
-      unique(names, name, where, source);
-      units += n;
+      if (name != null && n > 0 && sign != null) {
+        try {
+          rec.add(new RecurrentRegion(name, n, sign, base == null ? 0.0 : base,
+              init == null ? 0.0 : init, parent, learnable != null && learnable));
+        } catch (IllegalArgumentException e) {
+          s.add(where, e.getMessage());
+        }
+        units += n;
+      }
     }
     List<InputRegion> inp = new ArrayList<>();
     long inputUnits = 0;
-    JsonNode inputs = list(root, "input_regions", source);
-    for (int k = 0; k < inputs.size(); k++) {
+    JsonNode inputs = s.list(root, "input_regions");
+    for (int k = 0; inputs != null && k < inputs.size(); k++) {
       String where = "input_regions[" + k + "]";
-      JsonNode r = object(inputs.get(k), source, where);
-      String name = optString(r, "name", source, where);
-      if (name == null) {
-        throw new ModelFormatException(source, where + ".name", "missing; input regions need a name");
+      JsonNode r = s.object(inputs.get(k), where);
+      if (r == null) {
+        continue;
       }
-      int n = requireUnits(r, source, where);
-      try {
-        inp.add(new InputRegion(name, n, sign(r, source, where)));
-      } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where, e.getMessage(), e);
+      s.knownKeys(r, ConfigSchema.INPUT_REGION_KEYS, where, "an input region");
+      String name = s.requiredString(r, "name", where);
+      int n = s.positiveInteger(r, "num_units", where, ModelSpec.MAX_UNITS, UNITS_BOUND);
+      s.optString(r, "device", where, false);
+      Sign sign = sign(r, s, where);
+      if (name != null) {
+        unique(names, name, where, s);
       }
-      unique(names, name, where, source);
-      inputUnits += n;
+      if (name != null && n > 0 && sign != null) {
+        try {
+          inp.add(new InputRegion(name, n, sign));
+        } catch (IllegalArgumentException e) {
+          s.add(where, e.getMessage());
+        }
+        inputUnits += n;
+      }
     }
     for (int k = 0; k < rec.size(); k++) {
       String parent = rec.get(k).parent();
       if (parent != null && names.containsKey(parent)) {
-        throw new ModelFormatException(source, "recurrent_regions[" + k + "].parent_region",
-            "'" + parent + "' is the name of the region at " + names.get(parent)
-                + "; expected a parent name distinct from every region name");
+        s.add("recurrent_regions[" + k + "].parent_region", "'" + parent
+            + "' is the name of the region at " + names.get(parent)
+            + "; expected a parent name distinct from every region name");
       }
     }
     if (units > ModelSpec.MAX_UNITS) { // then units * units > MAX_ELEMENTS, without overflow
-      throw new ModelFormatException(source, "recurrent_regions", "the regions hold N = " + units
+      s.add("recurrent_regions", "the regions hold N = " + units
           + " units in all, so W_rec would have N^2 = "
           + java.math.BigInteger.valueOf(units).pow(2) + " elements; at most "
           + ModelSpec.MAX_ELEMENTS + " fit in a tensor (N <= " + ModelSpec.MAX_UNITS + ")");
-    }
-    if (units > 0 && inputUnits > ModelSpec.MAX_ELEMENTS / units) {
-      throw new ModelFormatException(source, "input_regions", "the input regions hold I = "
+    } else if (units > 0 && inputUnits > ModelSpec.MAX_ELEMENTS / units) {
+      s.add("input_regions", "the input regions hold I = "
           + inputUnits + " units in all, so W_inp [N = " + units + ", I] would have "
           + units * inputUnits + " elements; at most " + ModelSpec.MAX_ELEMENTS
           + " fit in a tensor");
@@ -342,22 +441,37 @@ public final class MrnnConfig {
     rec.forEach(r -> recNames.add(r.name()));
     Set<String> inpNames = new HashSet<>();
     inp.forEach(r -> inpNames.add(r.name()));
+    // a region whose own fields were malformed still has its name: connections to it are not
+    // reported again as unknown
+    Set<String> declared = names.keySet();
     List<Connection> recConn =
-        connections(root, "recurrent_connections", source, recNames, inpNames);
-    List<Connection> inpConn = connections(root, "input_connections", source, inpNames, recNames);
+        connections(root, "recurrent_connections", s, recNames, inpNames, declared);
+    List<Connection> inpConn =
+        connections(root, "input_connections", s, inpNames, recNames, declared);
     ModelOptions model = null;
     JsonNode m = root.get("model");
     if (m != null && !m.isNull()) {
-      model = ModelOptions.fromJson(m, source, "model");
+      model = ModelOptions.read(m, s, "model");
     }
-    return new MrnnConfig(rec, inp, recConn, inpConn, model);
+    Long seed = null;
+    JsonNode seedNode = root.get("seed");
+    if (seedNode != null) {
+      if (seedNode.isIntegralNumber() && seedNode.canConvertToLong()) {
+        seed = seedNode.longValue();
+      } else {
+        s.add("seed", "expected an integer (the seed of a random initialisation), got "
+            + ConfigSchema.describe(seedNode));
+      }
+    }
+    s.throwIfAny(source);
+    return new MrnnConfig(rec, inp, recConn, inpConn, model, seed);
   }
 
-  private static void unique(Map<String, String> names, String name, String where, Object source)
-      throws ModelFormatException {
+  private static void unique(Map<String, String> names, String name, String where,
+      ConfigSchema s) {
     String previous = names.putIfAbsent(name, where);
     if (previous != null) {
-      throw new ModelFormatException(source, where + ".name", "'" + name
+      s.add(where + ".name", "'" + ConfigSchema.brief(name)
           + "' is already the name of the region at " + previous + "; expected unique names");
     }
   }
@@ -379,152 +493,101 @@ public final class MrnnConfig {
     }
   }
 
-  private static List<Connection> connections(JsonNode root, String key, Object source,
-      Set<String> sources, Set<String> others) throws ModelFormatException {
+  private static List<Connection> connections(JsonNode root, String key, ConfigSchema s,
+      Set<String> sources, Set<String> others, Set<String> declared) {
     boolean input = key.startsWith("input");
     List<Connection> out = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
-    JsonNode list = list(root, key, source);
-    for (int k = 0; k < list.size(); k++) {
+    JsonNode list = s.list(root, key);
+    for (int k = 0; list != null && k < list.size(); k++) {
       String where = key + "[" + k + "]";
-      JsonNode c = object(list.get(k), source, where);
-      String src = optString(c, "src_region", source, where);
-      String dst = optString(c, "dst_region", source, where);
-      if (src == null) {
-        throw new ModelFormatException(source, where + ".src_region", "missing");
+      JsonNode c = s.object(list.get(k), where);
+      if (c == null) {
+        continue;
       }
-      if (dst == null) {
-        throw new ModelFormatException(source, where + ".dst_region", "missing");
-      }
-      Double sparsity = optNumber(c, "sparsity", source, where);
+      s.knownKeys(c, ConfigSchema.CONNECTION_KEYS, where, "a connection");
+      String src = s.requiredString(c, "src_region", where);
+      String dst = s.requiredString(c, "dst_region", where);
+      Double sparsity = s.optNumber(c, "sparsity", where, true);
       if (sparsity != null && !(sparsity >= 0 && sparsity <= 1)) {
-        throw new ModelFormatException(source, where + ".sparsity",
+        s.add(where + ".sparsity",
             "expected a fraction in [0, 1] (or null for dense), got " + sparsity);
+        sparsity = null;
+      }
+      if (src == null || dst == null) {
+        continue;
+      }
+      String kind = input ? "input" : "recurrent";
+      Set<String> recurrent = input ? others : sources;
+      Set<String> inputNames = input ? sources : others;
+      boolean known = true;
+      if (!sources.contains(src)) {
+        known = false;
+        // a region of the right kind whose own fields were malformed was reported already
+        if (!declared.contains(src) || others.contains(src)) {
+          String hint = !others.contains(src) ? ""
+              : input ? " ('" + src + "' is a recurrent region: list it under"
+                  + " recurrent_connections)"
+              : " ('" + src + "' is an input region: list it under input_connections)";
+          s.add(where + ".src_region", "unknown " + kind + " region '"
+              + ConfigSchema.brief(src) + "'" + hint + "; expected one of "
+              + new TreeSet<>(sources));
+        }
+      }
+      if (!recurrent.contains(dst)) {
+        known = false;
+        if (!declared.contains(dst) || inputNames.contains(dst)) {
+          s.add(where + ".dst_region", "unknown recurrent region '" + ConfigSchema.brief(dst)
+              + "'; expected one of " + new TreeSet<>(recurrent));
+        }
+      }
+      if (!known) {
+        continue;
       }
       try {
         out.add(new Connection(src, dst, sparsity == null ? 0.0 : sparsity));
       } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(source, where, e.getMessage(), e);
-      }
-      String kind = input ? "input" : "recurrent";
-      if (!sources.contains(src)) {
-        String hint = !others.contains(src) ? ""
-            : input ? " ('" + src + "' is a recurrent region: list it under recurrent_connections)"
-            : " ('" + src + "' is an input region: list it under input_connections)";
-        throw new ModelFormatException(source, where + ".src_region", "unknown " + kind
-            + " region '" + src + "'" + hint + "; expected one of " + new TreeSet<>(sources));
-      }
-      Set<String> recurrent = input ? others : sources;
-      if (!recurrent.contains(dst)) {
-        throw new ModelFormatException(source, where + ".dst_region", "unknown recurrent region '"
-            + dst + "'; expected one of " + new TreeSet<>(recurrent));
+        s.add(where, e.getMessage());
+        continue;
       }
       String previous = seen.putIfAbsent(src + "\u0000" + dst, where);
       if (previous != null) {
-        throw new ModelFormatException(source, where, "duplicate of " + previous + " (" + src
-            + " -> " + dst + "); expected each connection once");
+        s.add(where, "duplicate of " + previous + " (" + src + " -> " + dst
+            + "); expected each connection once");
       }
     }
     return out;
   }
 
-  private static JsonNode list(JsonNode root, String key, Object source)
-      throws ModelFormatException {
-    JsonNode n = root.get(key);
-    if (n == null || n.isNull() || (n.isObject() && n.isEmpty())) {
-      // mRNNTorch defaults missing sections to {} and skips empty ones
-      return MAPPER.createArrayNode();
+  private static Sign sign(JsonNode r, ConfigSchema s, String where) {
+    JsonNode v = r.get("sign");
+    if (v == null) {
+      return Sign.POS;
     }
-    if (!n.isArray()) {
-      throw new ModelFormatException(source, key, "expected a list, got " + n.getNodeType());
-    }
-    return n;
-  }
-
-  private static JsonNode object(JsonNode n, Object source, String where)
-      throws ModelFormatException {
-    if (n == null || !n.isObject()) {
-      throw new ModelFormatException(source, where,
-          "expected an object, got " + (n == null ? "nothing" : n.getNodeType()));
-    }
-    return n;
-  }
-
-  private static int requireUnits(JsonNode r, Object source, String where)
-      throws ModelFormatException {
-    JsonNode u = r.get("num_units");
-    if (u == null || u.isNull()) {
-      throw new ModelFormatException(source, where + ".num_units", "missing");
-    }
-    if (!u.isNumber() || u.doubleValue() != Math.rint(u.doubleValue()) || u.doubleValue() < 1
-        || u.doubleValue() > ModelSpec.MAX_UNITS) {
-      throw new ModelFormatException(source, where + ".num_units",
-          "expected a positive integer of at most " + ModelSpec.MAX_UNITS
-              + " (the most units whose weight matrix fits in a tensor), got " + brief(u));
-    }
-    return u.intValue();
-  }
-
-  private static Sign sign(JsonNode r, Object source, String where) throws ModelFormatException {
-    String s = optString(r, "sign", source, where);
-    try {
-      return s == null ? Sign.POS : Sign.fromName(s);
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(source, where + ".sign", e.getMessage(), e);
-    }
-  }
-
-  static String optString(JsonNode node, String key, Object source, String where)
-      throws ModelFormatException {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
+    String text = s.optString(r, "sign", where, false);
+    if (text == null) {
       return null;
     }
-    if (!v.isTextual()) {
-      throw new ModelFormatException(source, where + "." + key, "expected a string, got "
-          + brief(v));
+    switch (text) {
+      case "pos":
+        return Sign.POS;
+      case "neg":
+        return Sign.NEG;
+      default:
+        s.add(where + ".sign", "unknown sign '" + ConfigSchema.brief(text)
+            + "': expected pos or neg");
+        return null;
     }
-    return v.asText();
   }
 
-  static Double optNumber(JsonNode node, String key, Object source, String where)
-      throws ModelFormatException {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isNumber()) {
-      throw new ModelFormatException(source, where + "." + key, "expected a number, got "
-          + brief(v));
-    }
-    double d = v.doubleValue();
-    if (!Double.isFinite(d)) {
-      throw new ModelFormatException(source, where + "." + key, "expected a finite number, got "
-          + brief(v));
-    }
-    return d;
-  }
-
-  static Boolean optBoolean(JsonNode node, String key, Object source, String where)
-      throws ModelFormatException {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isBoolean()) {
-      throw new ModelFormatException(source, where + "." + key, "expected true or false, got "
-          + brief(v));
-    }
-    return v.booleanValue();
-  }
-
-  /** A JSON value for a message: its text, cut short (a hostile value may be megabytes). */
+  /**
+   * A JSON value for a message: its text, cut short (a hostile value may be megabytes).
+   *
+   * @param v the value
+   * @return its text, at most 80 characters, control characters escaped
+   */
   static String brief(JsonNode v) {
-    if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
-      return "a number beyond the range of a double";
-    }
-    String text = v.toString();
-    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+    return ConfigSchema.brief(v);
   }
 
   // ------------------------------------------------------------------ writing
@@ -646,6 +709,16 @@ public final class MrnnConfig {
   }
 
   /**
+   * The {@code seed} of a random initialisation, if the config has one (an mrnn4j key; the
+   * bundled example carries one).
+   *
+   * @return the seed, if present
+   */
+  public Optional<Long> seed() {
+    return Optional.ofNullable(seed);
+  }
+
+  /**
    * A copy with the given model block (null to drop it).
    *
    * @param options the model block
@@ -653,6 +726,6 @@ public final class MrnnConfig {
    */
   public MrnnConfig withModel(ModelOptions options) {
     return new MrnnConfig(recurrentRegions, inputRegions, recurrentConnections, inputConnections,
-        options);
+        options, seed);
   }
 }

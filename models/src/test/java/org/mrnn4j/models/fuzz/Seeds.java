@@ -60,7 +60,7 @@ public final class Seeds {
     Map<String, byte[]> out = new LinkedHashMap<>();
     out.put("fixed", utf8(FIXED_CONFIG));
     out.put("minimal", utf8("""
-        {"recurrent_regions": [{"num_units": 2}],
+        {"recurrent_regions": [{"name": "region_0", "num_units": 2}],
          "input_regions": [{"name": "u", "num_units": 1}],
          "recurrent_connections": [{"src_region": "region_0", "dst_region": "region_0"}],
          "input_connections": [{"src_region": "u", "dst_region": "region_0"}]}

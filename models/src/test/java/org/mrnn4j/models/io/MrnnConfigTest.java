@@ -21,20 +21,20 @@ import org.mrnn4j.models.Sign;
 class MrnnConfigTest {
 
   @Test
-  void missingFieldsTakeMrnnTorchsDefaults() throws ModelFormatException {
+  void missingOptionalFieldsTakeMrnnTorchsDefaults() throws ModelFormatException {
     MrnnConfig c = MrnnConfig.parse("""
-        {"recurrent_regions": [{"num_units": 3}, {"name": "b", "num_units": 2, "sign": "neg",
-                                "learnable_bias": true, "unknown_key": 1}],
+        {"recurrent_regions": [{"name": "a", "num_units": 3}, {"name": "b", "num_units": 2,
+                                "sign": "neg", "learnable_bias": true, "device": "cpu"}],
          "input_regions": [{"name": "u", "num_units": 1}],
-         "recurrent_connections": [{"src_region": "region_0", "dst_region": "b"}],
+         "recurrent_connections": [{"src_region": "a", "dst_region": "b"}],
          "__comment_regions": ["ignored"]}
         """, "inline");
-    RecurrentRegion r0 = c.recurrentRegions().get(0);
-    assertEquals(new RecurrentRegion("region_0", 3, Sign.POS, 0, 0, null, false), r0);
+    assertEquals(new RecurrentRegion("a", 3, Sign.POS, 0, 0, null, false),
+        c.recurrentRegions().get(0));
     assertEquals(new RecurrentRegion("b", 2, Sign.NEG, 0, 0, null, true),
         c.recurrentRegions().get(1));
     assertEquals(Sign.POS, c.inputRegions().get(0).sign());
-    assertEquals(List.of(Connection.of("region_0", "b")), c.recurrentConnections());
+    assertEquals(List.of(Connection.of("a", "b")), c.recurrentConnections());
     assertEquals(List.of(), c.inputConnections());
     assertTrue(c.model().isEmpty());
   }
@@ -72,8 +72,9 @@ class MrnnConfigTest {
         "{\"input_regions\": [{\"name\": \"u\", \"num_units\": 1, \"sign\": \"up\"}]}", "c"));
     assertEquals("input_regions[0].sign", e.location());
     e = assertThrows(ModelFormatException.class, () -> MrnnConfig.parse(
-        "{\"recurrent_connections\": [{\"src_region\": \"a\", \"dst_region\": \"b\","
-            + " \"sparsity\": \"dense\"}]}", "c"));
+        "{\"recurrent_regions\": [{\"name\": \"a\", \"num_units\": 1}, {\"name\": \"b\","
+            + " \"num_units\": 1}], \"recurrent_connections\": [{\"src_region\": \"a\","
+            + " \"dst_region\": \"b\", \"sparsity\": \"dense\"}]}", "c"));
     assertEquals("recurrent_connections[0].sparsity", e.location());
     e = assertThrows(ModelFormatException.class, () -> MrnnConfig.parse("{oops", "c"));
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
