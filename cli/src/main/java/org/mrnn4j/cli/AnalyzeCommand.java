@@ -211,7 +211,8 @@ final class AnalyzeCommand implements Callable<Integer> {
           leadings);
     }
 
-    printHeader(stdout, b, loaded, model, lin, u);
+    printHeader(stdout, b, loaded, model, lin,
+        inputDescription != null ? inputDescription : ConstantInput.describe(u));
     if (partial) {
       stdout.printf(Locale.ROOT, "eigenvalues  the leading %d by modulus per point (more where"
           + " needed to count the unstable modes), by Krylov-Schur on Jacobian-vector products;"
@@ -299,6 +300,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     return ConstantInputRun.points(model, u, sorted);
   }
 
+  /** How the states file's own inputs were used, for the header; null when it has none. */
+  private String inputDescription;
+
   private List<OperatingPoint> pointsFromFile(RecurrentModel model, double[] u,
       List<String> labels) throws IOException {
     if (steps != null && !steps.isEmpty()) {
@@ -307,6 +311,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
     List<OperatingPoint> points = new ArrayList<>();
     String file = states.getFileName().toString();
+    long withInputs = entries.stream().filter(e -> e.input() != null).count();
+    if (withInputs > 0 && input.values != null && !input.values.isEmpty()) {
+      throw new UserException(states + " holds an input for each state; give the inputs either"
+          + " there or with --input, not both");
+    }
+    inputDescription = withInputs == 0 ? null : withInputs == entries.size()
+        ? "per state, from " + file + " (" + withInputs + " inputs)"
+        : "per state from " + file + " for " + withInputs + " of " + entries.size()
+            + " states, else " + ConstantInput.describe(u);
     for (int i = 0; i < entries.size(); i++) {
       StatesFile.Entry e = entries.get(i);
       labels.add("state " + (i + 1) + " of " + file);
@@ -318,7 +331,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ printing
 
   private static void printHeader(PrintWriter out, Backend b, ModelLoader.Loaded loaded,
-      RecurrentModel model, Linearization lin, double[] u) {
+      RecurrentModel model, Linearization lin, String inputs) {
     String regionList = model.layout().recurrentRegionNames().stream()
         .map(r -> r + " " + model.layout().recurrentRange(r).size())
         .collect(Collectors.joining(", "));
@@ -346,7 +359,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             ? "in pre-activation coordinates x (dh = false)"
             : model.coordinates().contains(Coordinates.PRE_ACTIVATION)
                 ? "in activation coordinates h (dh = true)" : "in h");
-    out.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
+    out.printf(Locale.ROOT, "input        %s%n", inputs);
     out.println();
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.Backend;
@@ -19,6 +20,7 @@ import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.Simulation;
 import org.mrnn4j.models.Trajectory;
+import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.NumpyArrays;
 import picocli.CommandLine.Command;
@@ -94,8 +96,17 @@ final class SimulateCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--time-first",
-      description = "Time-first layout for --inputs and the written states: [T, B, ...].")
-  boolean timeFirst;
+      description = "Time-first layout for --inputs and the written states: [T, B, ...]"
+          + " (mRNNTorch's batch_first=False). Default: the model's batch_first (its config's"
+          + " model block), else batch first [B, T, ...], mRNNTorch's default.")
+  boolean timeFirstOption;
+
+  @Option(names = "--batch-first",
+      description = "Batch-first layout for --inputs and the written states: [B, T, ...].")
+  boolean batchFirstOption;
+
+  /** The layout in use, resolved in {@link #call()}. */
+  private boolean timeFirst;
 
   @Option(names = "--model-seed", paramLabel = "SEED", defaultValue = "0",
       description = "Seed of the random initialisation of a config given without weights"
@@ -116,6 +127,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (noise && noiseLevels != null) {
       throw new UserException("give either --noise or --noise-levels, not both");
     }
+    if (timeFirstOption && batchFirstOption) {
+      throw new UserException("give either --time-first or --batch-first, not both");
+    }
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Backend b = modelFiles.backend(backend, files)) {
@@ -126,8 +140,43 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** Whether the model's noise levels were given (config or option), not left at defaults. */
+  private static boolean noiseLevelsGiven(ModelLoader.Loaded loaded) {
+    var a = loaded.arguments();
+    return a.source("noise_level_act") != ModelArguments.Source.MRNNTORCH_DEFAULT
+        && a.source("noise_level_inp") != ModelArguments.Source.MRNNTORCH_DEFAULT;
+  }
+
   private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded, RecurrentModel model,
       TensorScope scope) throws IOException {
+    // the layout: an option, else the model's batch_first, else mRNNTorch's default (batch first)
+    Boolean modelBatchFirst = loaded.arguments().options().batchFirst();
+    String layoutFrom;
+    if (timeFirstOption || batchFirstOption) {
+      timeFirst = timeFirstOption;
+      layoutFrom = timeFirstOption ? "--time-first" : "--batch-first";
+    } else if (modelBatchFirst != null) {
+      timeFirst = !modelBatchFirst;
+      layoutFrom = "the model's batch_first = " + modelBatchFirst;
+    } else {
+      timeFirst = false;
+      layoutFrom = "mRNNTorch's default batch_first = true";
+    }
+    if (modelBatchFirst != null && (timeFirstOption || batchFirstOption)
+        && modelBatchFirst == timeFirst) {
+      layoutFrom += ", which overrides the model's batch_first = " + modelBatchFirst;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    if (noise && !noiseLevelsGiven(loaded)) {
+      err.printf(Locale.ROOT, "mrnn4j: --mrnntorch-defaults: assumed noise levels act %s, inp"
+          + " %s%n", AnalyzeCommand.num(model.spec().noiseLevelAct()),
+          AnalyzeCommand.num(model.spec().noiseLevelInp()));
+    }
+    if (noise && !noiseLevelsGiven(loaded) && !modelFiles.mrnntorchDefaults) {
+      throw new UserException("--noise: the model's noise levels (noise_level_act,"
+          + " noise_level_inp) are not given; give them with --noise-levels ACT,INP or in the"
+          + " config's model block, or pass --mrnntorch-defaults to use mRNNTorch's 0.01");
+    }
     int n = model.numUnits();
     int in = model.numInputs();
     Tensor u;
@@ -143,6 +192,12 @@ final class SimulateCommand implements Callable<Integer> {
       } else if (s.length == 3 && s[2] == in) {
         batch = timeFirst ? s[1] : s[0];
         length = timeFirst ? s[0] : s[1];
+        // a [4, 100, 2] array is 4 sequences of 100 steps or 100 of 4: say which was assumed
+        err.printf(Locale.ROOT, "mrnn4j: reading %s %s as %d sequence%s of %d step%s (%s, from"
+            + " %s)%n", inputs.getFileName(), a.shapeText(), batch, batch == 1 ? "" : "s", length,
+            length == 1 ? "" : "s", timeFirst ? "time first [T, B, I]" : "batch first [B, T, I]",
+            layoutFrom);
+        err.flush();
         u = scope.track(b.fromArray(a.data(), s[0], s[1], in));
       } else {
         throw new ModelFormatException(inputs, "shape", "is " + a.shapeText() + "; expected"
@@ -172,7 +227,9 @@ final class SimulateCommand implements Callable<Integer> {
       int[] s = a.shape();
       if (!(s.length == 1 && s[0] == n) && !(s.length == 2 && s[1] == n && s[0] == batch)) {
         throw new ModelFormatException(x0, "shape", "is " + a.shapeText() + "; expected [" + n
-            + "] or [" + batch + ", " + n + "] (one state per batch row)");
+            + "] or [" + batch + ", " + n + "] (one state per batch row; B = " + batch + " with"
+            + " the inputs read " + (timeFirst ? "time first" : "batch first") + ", from "
+            + layoutFrom + ")");
       }
       Tensor state = scope.track(s.length == 1 ? b.fromArray(a.data(), n)
           : b.fromArray(a.data(), batch, n));
@@ -194,6 +251,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     ObjectNode report = Reports.header(FORMAT, loaded, model, b);
     report.put("layout", timeFirst ? "time-first" : "batch-first");
+    report.put("layout_from", layoutFrom);
     report.put("batch", batch);
     report.put("steps", length);
     if (inputs != null) {

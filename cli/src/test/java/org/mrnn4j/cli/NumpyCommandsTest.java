@@ -26,11 +26,12 @@ class NumpyCommandsTest {
   @Test
   void simulateWritesBothLayoutsAndSeededNoiseRepeats(@TempDir Path dir) throws Exception {
     String ckpt = flipFlop().toString();
-    MainTest.Run a = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40", "--noise",
-        "--seed", "5", "-o", dir.toString(), "--name", "a");
+    MainTest.Run a = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40",
+        "--noise-levels", "0.01,0.01", "--seed", "5", "-o", dir.toString(), "--name", "a");
     assertEquals(0, a.status(), a.err());
-    MainTest.Run b = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40", "--noise",
-        "--seed", "5", "-o", dir.toString(), "--name", "b", "--time-first");
+    MainTest.Run b = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40",
+        "--noise-levels", "0.01,0.01", "--seed", "5", "-o", dir.toString(), "--name", "b",
+        "--time-first");
     assertEquals(0, b.status(), b.err());
     NdArray xs = NumpyArrays.readNpy(dir.resolve("a-xs.npy"));
     NdArray hs = NumpyArrays.readNpy(dir.resolve("a-hs.npy"));
@@ -42,8 +43,8 @@ class NumpyCommandsTest {
     for (int i = 0; i < xs.data().length; i++) {
       assertEquals(Math.tanh(xs.data()[i]), hs.data()[i], 1e-15); // h = tanh(x), the activation
     }
-    MainTest.Run c = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40", "--noise",
-        "--seed", "6", "-o", dir.toString(), "--name", "c");
+    MainTest.Run c = MainTest.run("simulate", ckpt, "-u", "1,0,0", "--steps", "40",
+        "--noise-levels", "0.01,0.01", "--seed", "6", "-o", dir.toString(), "--name", "c");
     assertEquals(0, c.status(), c.err());
     double[] other = NumpyArrays.readNpy(dir.resolve("c-xs.npy")).data();
     assertTrue(!java.util.Arrays.equals(xs.data(), other), "another seed, other noise");
