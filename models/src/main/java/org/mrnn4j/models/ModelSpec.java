@@ -64,8 +64,6 @@ public record ModelSpec(
    * @param activation the activation function
    * @param softplusBeta softplus's {@code beta} (1 is PyTorch's default; ignored by the other
    *     activations)
- * @param softplusBeta softplus's {@code beta} (mRNNTorch's {@code softplus_beta}; 1 is PyTorch's
- *     default, ignored by the other activations)
    * @param recurrentConstrained Dale's law on recurrent weights
    * @param inputConstrained Dale's law on input weights
    * @param dt Euler step (leaky model; kept but unused for Elman)

@@ -206,6 +206,7 @@ public final class ModelArguments {
    */
   public static final class MissingModelArgumentsException extends ModelFormatException {
     private static final long serialVersionUID = 1L;
+    /** The missing keys. */
     private final List<String> missing;
 
     /**
