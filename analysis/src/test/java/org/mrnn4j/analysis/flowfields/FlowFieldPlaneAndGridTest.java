@@ -316,6 +316,24 @@ class FlowFieldPlaneAndGridTest {
     }
   }
 
+  @Test
+  void aPlaneFittedOnTwoStatesHasOrthonormalDirections() {
+    // two states have one direction of variance; the plane's second direction is then any unit
+    // vector orthogonal to it (it was a unit axis or rounding noise, not orthogonal to the first)
+    for (double[][] two : new double[][][] {
+        {{0.3, -0.2, 0.1, 0.4, -0.1, 0.2}, {0.1, 0.1, 0, 0, 0, 0}},
+        {{1, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}}}) {
+      Pca p = Pca.fit(List.of(two), 2);
+      double[] c0 = p.component(0);
+      double[] c1 = p.component(1);
+      assertEquals(1.0, dot(c0, c0), 1e-12);
+      assertEquals(1.0, dot(c1, c1), 1e-12);
+      assertEquals(0.0, dot(c0, c1), 1e-12);
+      double[] d = combine(1, two[0], -1, two[1], 0, two[1]);
+      assertEquals(Math.sqrt(dot(d, d)), Math.abs(dot(c0, d)), 1e-12, "c0 along the states");
+    }
+  }
+
   // -------------------------------------------------------------------- a blank field
 
   @Test
