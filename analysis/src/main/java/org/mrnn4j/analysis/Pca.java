@@ -134,7 +134,9 @@ public final class Pca {
         vars[m] = lambda / denominator;
         double[] c = new double[n];
         double norm = 0;
-        if (col >= 0 && lambda > 0) {
+        // a direction with no variance (rounding only) is any unit vector orthogonal to the
+        // ones before: fewer states than components leave the rest of the plane undetermined
+        if (col >= 0 && lambda > 1e-12 * trace) {
           for (int i = 0; i < n; i++) {
             double d = 0;
             for (int s = 0; s < t; s++) {
@@ -150,7 +152,7 @@ public final class Pca {
             c[i] /= norm;
           }
         } else {
-          c[Math.min(m, n - 1)] = 1; // no variance left: any unit vector spans it
+          c = orthogonalAxis(comps, m, n); // no variance left: any orthogonal unit vector
         }
         comps[m] = signed(c);
       }
@@ -184,6 +186,35 @@ public final class Pca {
       }
     }
     return new Pca(mean, comps, vars, trace / denominator);
+  }
+
+  /** The first unit axis whose part orthogonal to {@code comps[0..m)} is largest, normalised. */
+  private static double[] orthogonalAxis(double[][] comps, int m, int n) {
+    double[] best = null;
+    double bestNorm = -1;
+    for (int axis = 0; axis < n; axis++) {
+      double[] c = new double[n];
+      c[axis] = 1;
+      for (int q = 0; q < m; q++) {
+        double d = comps[q][axis];
+        for (int i = 0; i < n; i++) {
+          c[i] -= d * comps[q][i];
+        }
+      }
+      double norm = 0;
+      for (double x : c) {
+        norm += x * x;
+      }
+      if (norm > bestNorm + 1e-9) {
+        best = c;
+        bestNorm = norm;
+      }
+    }
+    double norm = Math.sqrt(bestNorm);
+    for (int i = 0; i < n; i++) {
+      best[i] /= norm;
+    }
+    return best;
   }
 
   private static double[][] identity(int n) {

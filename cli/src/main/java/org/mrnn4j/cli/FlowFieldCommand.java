@@ -26,6 +26,8 @@ import org.mrnn4j.analysis.flowfields.FlowField;
 import org.mrnn4j.analysis.flowfields.FlowFieldFinder;
 import org.mrnn4j.cli.report.FlowFieldPlot;
 import org.mrnn4j.analysis.flowfields.FlowGrid;
+import org.mrnn4j.analysis.flowfields.EigenPlane;
+import org.mrnn4j.analysis.flowfields.GridBounds;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.dynamics.Coordinates;
@@ -55,9 +57,19 @@ import picocli.CommandLine.Spec;
           + " emFlowFieldFinder): where one step of the network (nonlinear) and of its"
           + " linearization at the state (linear) moves each point of a grid on the plane.",
       "The plane is the first two principal components of the trajectory (the simulated one, or"
-          + " the states of --states), over the --regions' units, or one given with --plane.",
+          + " the states of --states), over the --regions' units, or the two leading"
+          + " eigen-directions at a fixed point (--plane eigen:K), or one given in a file; it"
+          + " passes through its mean unless --plane-through moves it to each state or a fixed"
+          + " point.",
+      "The grid is centred exactly on the state (--follow) or the centre, with exactly the"
+          + " half-widths of --offset; --grid-rounding mrnntorch lays it out as mRNNTorch does.",
+      "Fixed points are marked on each panel with their distance from the slice the field is"
+          + " drawn on; those off it by more than 5% of the grid's smaller half-width are drawn"
+          + " grey, labelled 'off plane by D'.",
       "Prints a table, writes DIR/NAME-flow-field.json and one DIR/NAME-flow-field-LABEL.png per"
-          + " state.",
+          + " state. A field whose every velocity is below 1e-12 x the state's scale (or whose"
+          + " grid has zero width) is not drawn: the JSON is written, the reason printed, and the"
+          + " command exits with status 2.",
       "",
       "With no FILE it uses the bundled example network."
     })
@@ -124,8 +136,16 @@ final class FlowFieldCommand implements Callable<Integer> {
   List<Double> center;
 
   @Option(names = "--follow",
-      description = "Centre the grid on each state instead (mRNNTorch's follow_traj).")
+      description = "Centre the grid on each state instead (mRNNTorch's follow_traj), exactly.")
   boolean follow;
+
+  @Option(names = "--grid-rounding", paramLabel = "MODE", defaultValue = "exact",
+      description = "exact (default): the grid centred exactly where asked with exactly the"
+          + " half-widths asked, at any scale. mrnntorch: as mRNNTorch lays it out (linspace in"
+          + " the model's precision; with --follow each bound rounded to one decimal, so the grid"
+          + " is off the state and one narrower than 0.1 can collapse); for comparing with the"
+          + " reference only.")
+  String gridRounding;
 
   @Option(names = "--linear", description = "Only the linear field.")
   boolean linearOnly;
@@ -133,10 +153,24 @@ final class FlowFieldCommand implements Callable<Integer> {
   @Option(names = "--nonlinear", description = "Only the nonlinear field.")
   boolean nonlinearOnly;
 
-  @Option(names = "--plane", paramLabel = "FILE",
-      description = "The plane from a JSON file {\"mean\": [...], \"components\": [[...], [...]]}"
-          + " over the --regions' units (in the model's order); orthonormal directions.")
-  Path planeFile;
+  @Option(names = "--plane", paramLabel = "PLANE", defaultValue = "pca",
+      description = "pca (default): the trajectory's first two principal components, through its"
+          + " mean. eigen:K: through fixed point K (numbered as in the table; implies"
+          + " --fixed-points), spanned by the two leading eigen-directions of the Jacobian there"
+          + " over the --regions' units (a complex pair: the real and imaginary parts of its"
+          + " eigenvector; else the two leading real eigenvectors), orthonormalised; K has plane"
+          + " coordinates (0, 0). FILE: a JSON file {\"mean\": [...], \"components\": [[...],"
+          + " [...]]} over the --regions' units (in the model's order); orthonormal directions.")
+  String planeSpec;
+
+  @Option(names = "--plane-through", paramLabel = "WHERE", defaultValue = "mean",
+      description = "Where the plane passes: mean (default; the plane's own mean, as mRNNTorch:"
+          + " a state off the plane is drawn at its projection, and the grid point there is not"
+          + " the state), state (the plane moved, keeping its directions and coordinates, to"
+          + " pass through each state: the grid point at the state is the state, and at a fixed"
+          + " point both fields vanish there), or fp:K (through fixed point K; implies"
+          + " --fixed-points).")
+  String planeThrough;
 
   @Option(names = "--fixed-points",
       description = "Also find the network's fixed points at the constant input (over all"
@@ -158,6 +192,15 @@ final class FlowFieldCommand implements Callable<Integer> {
       description = "Seed of the fixed-point starts and of the random initialisation of a config"
           + " given without weights (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  /**
+   * A fixed point is drawn as on a field's slice when within this fraction of the grid's smaller
+   * half-width of it; farther, grey with its distance.
+   */
+  static final double ON_PLANE_FRACTION = 0.05;
+
+  /** The parsed --plane: null file and fixed point for PCA. */
+  private record PlaneChoice(Path file, int eigenPoint) {}
 
   /** The states, their inputs, labels, and the trajectory they lie on. */
   private record Picked(double[][] states, double[][] inputs, List<String> labels,
@@ -203,16 +246,83 @@ final class FlowFieldCommand implements Callable<Integer> {
     if (states != null && steps != null && !steps.isEmpty()) {
       throw new UserException("give either --steps or --states, not both");
     }
+    if (!gridRounding.equals("exact") && !gridRounding.equals("mrnntorch")) {
+      throw new UserException("--grid-rounding takes exact or mrnntorch, got '" + gridRounding
+          + "'");
+    }
+    plane();
+    throughPoint();
+  }
+
+  /** The parsed --plane. */
+  private PlaneChoice plane() {
+    if (planeSpec.equals("pca")) {
+      return new PlaneChoice(null, 0);
+    }
+    if (planeSpec.startsWith("eigen:")) {
+      return new PlaneChoice(null, fixedPointNumber("--plane", planeSpec.substring(6)));
+    }
+    return new PlaneChoice(Path.of(planeSpec), 0);
+  }
+
+  /** The fixed point of --plane-through fp:K, 0 for mean or state. */
+  private int throughPoint() {
+    if (planeThrough.equals("mean") || planeThrough.equals("state")) {
+      return 0;
+    }
+    if (planeThrough.startsWith("fp:")) {
+      return fixedPointNumber("--plane-through", planeThrough.substring(3));
+    }
+    throw new UserException("--plane-through takes mean, state or fp:K (K a fixed point's number"
+        + " in the table), got '" + planeThrough + "'");
+  }
+
+  private static int fixedPointNumber(String option, String text) {
+    try {
+      int k = Integer.parseInt(text);
+      if (k >= 1) {
+        return k;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new UserException(option + ": a fixed point is numbered from 1 as in the table, got '"
+        + text + "'");
+  }
+
+  /** The fixed point numbered {@code k} (from 1), or a one-line refusal naming the option. */
+  private static FixedPoint numbered(List<FixedPoint> points, int k, String option) {
+    if (k > points.size()) {
+      throw new UserException(option + " asks for fixed point " + k + ", but "
+          + (points.isEmpty() ? "none was found" : "only " + points.size() + " were found")
+          + " at this input (see the table with --fixed-points)");
+    }
+    return points.get(k - 1);
   }
 
   private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     double[] u = input.vector(model.numInputs());
     Picked picked = states != null ? fromFile(model, u) : simulated(model, u);
+    PlaneChoice choice = plane();
+    int throughK = throughPoint();
+    boolean findPoints = fixedPoints || choice.eigenPoint() > 0 || throughK > 0;
+    List<FixedPoint> points = findPoints ? findFixedPoints(b, model, u) : List.of();
     FlowFieldFinder.Builder builder = FlowFieldFinder.on(model).regions(regions)
         .cancelOtherRegions(cancelOthers);
-    if (planeFile != null) {
-      builder.plane(readPlane(planeFile, model.layout().recurrentIndices(regions).size()));
+    EigenPlane eigenPlane = null;
+    double[] anchor = null;
+    if (choice.eigenPoint() > 0) {
+      FixedPoint fp = numbered(points, choice.eigenPoint(), "--plane " + planeSpec);
+      try {
+        eigenPlane = EigenPlane.at(model, regions, fp.fullState(), u);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--plane " + planeSpec + ": " + e.getMessage(), e);
+      }
+      builder.plane(eigenPlane.plane());
+      anchor = fp.fullState();
+    } else if (choice.file() != null) {
+      builder.plane(readPlane(choice.file(), model.layout().recurrentIndices(regions).size()));
     } else {
       if (picked.trajectory().length < 2) {
         throw new UserException("fitting the plane needs at least 2 states; --states gave "
@@ -228,7 +338,14 @@ final class FlowFieldCommand implements Callable<Integer> {
     }
     double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
     double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    for (double[] c : path) {
+    if (throughK > 0) {
+      anchor = numbered(points, throughK, "--plane-through " + planeThrough).fullState();
+    }
+    List<double[]> extent = new ArrayList<>(Arrays.asList(path));
+    if (anchor != null) {
+      extent.add(probe.project(anchor)); // the grid also covers the chosen fixed point
+    }
+    for (double[] c : extent) {
       for (int a = 0; a < 2; a++) {
         lo[a] = Math.min(lo[a], c[a]);
         hi[a] = Math.max(hi[a], c[a]);
@@ -239,11 +356,19 @@ final class FlowFieldCommand implements Callable<Integer> {
       half[a] = offset != null ? offset.get(Math.min(a, offset.size() - 1))
           : Math.max(0.6 * (hi[a] - lo[a]), 0.05 * Math.max(Math.abs(hi[a]), 1.0));
     }
-    FlowGrid flowGrid = follow ? FlowGrid.following(grid, half[0], half[1])
+    FlowGrid flowGrid = (follow ? FlowGrid.following(grid, half[0], half[1])
         : center != null ? FlowGrid.fixed(grid, half[0], half[1], center.get(0), center.get(1))
-        : FlowGrid.fixed(grid, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2);
+        : FlowGrid.fixed(grid, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2))
+        .withBounds(gridRounding.equals("mrnntorch") ? GridBounds.MRNNTORCH_ROUNDED
+            : GridBounds.EXACT);
     // the probe's plane, so that PCA is fitted once
-    FlowFieldFinder finder = builder.plane(probe.plane()).grid(flowGrid).build();
+    builder.plane(probe.plane()).grid(flowGrid);
+    if (planeThrough.equals("state")) {
+      builder.planeThroughEachState();
+    } else if (throughK > 0) {
+      builder.planeThrough(anchor);
+    }
+    FlowFieldFinder finder = builder.build();
 
     long start = System.nanoTime();
     List<FlowField> nonlinear = linearOnly ? null
@@ -252,37 +377,31 @@ final class FlowFieldCommand implements Callable<Integer> {
         : finder.linear(picked.states(), picked.inputs(), null, null);
     double seconds = (System.nanoTime() - start) / 1e9;
 
-    List<FixedPoint> points = List.of();
-    List<FlowFieldPlot.MarkedPoint> marked = new ArrayList<>();
-    if (fixedPoints) {
-      FixedPointSystem system = FixedPointSystems.of(model, model.naturalCoordinates(), u,
-          null, null);
-      Random rng = new Random(seed);
-      List<double[][]> trajs = StartSampler.simulate(system, 64, 50, 1.0, rng);
-      List<double[]> starts = StartSampler.sample(StartSampler.flatten(trajs), 256, 0.5, rng);
-      FixedPointSearch search;
-      try (TerminalProgress progress = TerminalProgress.start("fixed points", starts.size())) {
-        search = new FixedPointFinder(b).find(system, starts, progress::update);
-      }
-      points = search.fixedPoints();
+    // each fixed point's plane coordinates and, per state, its distance from that state's slice
+    double tolerance = ON_PLANE_FRACTION * Math.min(flowGrid.xOffset(), flowGrid.yOffset());
+    List<List<FlowFieldPlot.MarkedPoint>> marked = new ArrayList<>();
+    for (int s = 0; s < picked.states().length; s++) {
+      List<FlowFieldPlot.MarkedPoint> atState = new ArrayList<>();
       for (int k = 0; k < points.size(); k++) {
         double[] c = finder.project(points.get(k).fullState());
-        marked.add(new FlowFieldPlot.MarkedPoint(k + 1, c[0], c[1],
-            points.get(k).stability().isStable()));
+        atState.add(new FlowFieldPlot.MarkedPoint(k + 1, c[0], c[1],
+            points.get(k).stability().isStable(),
+            finder.distanceFromSlice(points.get(k).fullState(), picked.states()[s]), tolerance));
       }
+      marked.add(atState);
     }
 
     Pca plane = finder.plane();
     double[] explained = explained(plane, picked.trajectory(), path, finder);
-    printHeader(stdout, b, loaded, model, finder, u, explained);
+    printHeader(stdout, b, loaded, model, finder, u, explained, choice, eigenPlane, tolerance);
     printTable(stdout, picked, nonlinear, linear, seconds);
-    if (fixedPoints) {
+    if (findPoints) {
       printFixedPoints(stdout, points, marked);
     }
 
     String stem = output.stem(loaded);
     ObjectNode report = report(loaded, model, b, u, finder, explained, picked, path, nonlinear,
-        linear, points, marked);
+        linear, points, marked, choice, eigenPlane, tolerance, findPoints);
     Path json = output.file(stem, "-flow-field.json");
     Reports.write(report, json);
     stdout.println();
@@ -292,25 +411,75 @@ final class FlowFieldCommand implements Callable<Integer> {
         stdout.println("wrote " + f);
       }
     }
+    // fields that would show nothing are not drawn (they would look like a field at rest)
+    List<String> blank = new ArrayList<>();
+    for (int k = 0; k < picked.states().length; k++) {
+      for (String kind : new String[] {"nonlinear", "linear"}) {
+        List<FlowField> fields = kind.equals("linear") ? linear : nonlinear;
+        if (fields != null && fields.get(k).blankReason().isPresent()) {
+          String what = "the " + kind + " field at " + picked.labels().get(k) + ": "
+              + fields.get(k).blankReason().get();
+          blank.add(what);
+          stdout.println("not drawn: " + what);
+        }
+      }
+    }
     if (!noPlot) {
-      String xLabel = axisLabel(planeFile == null ? "PC1" : "plane axis 1", explained[0]);
-      String yLabel = axisLabel(planeFile == null ? "PC2" : "plane axis 2", explained[1]);
+      String[] names = axisNames(choice);
+      String xLabel = axisLabel(names[0], explained[0]);
+      String yLabel = axisLabel(names[1], explained[1]);
       for (int k = 0; k < picked.states().length; k++) {
         List<FlowFieldPlot.Panel> panels = new ArrayList<>();
-        if (nonlinear != null) {
+        if (nonlinear != null && nonlinear.get(k).blankReason().isEmpty()) {
           panels.add(new FlowFieldPlot.Panel("nonlinear", nonlinear.get(k)));
         }
-        if (linear != null) {
+        if (linear != null && linear.get(k).blankReason().isEmpty()) {
           panels.add(new FlowFieldPlot.Panel("linear at the state", linear.get(k)));
         }
+        if (panels.isEmpty()) {
+          continue;
+        }
+        FlowField any = panels.get(0).field();
+        String title = stem + ", " + picked.labels().get(k)
+            + (any.offPlane() > tolerance ? String.format(Locale.ROOT,
+                " (state off this plane by %.3g)", any.offPlane()) : "");
         Path png = output.file(stem, "-flow-field-" + picked.fileLabels().get(k) + ".png");
-        FlowFieldPlot.write(png, stem + ", " + picked.labels().get(k), xLabel, yLabel, panels,
-            path, marked);
+        FlowFieldPlot.write(png, title, xLabel, yLabel, panels, path, marked.get(k));
         stdout.println("wrote " + png);
       }
     }
     stdout.flush();
+    if (!blank.isEmpty() && !noPlot) {
+      throw new UserException(blank.size() + " field" + (blank.size() == 1 ? " was" : "s were")
+          + " not drawn, " + blank.get(0) + (blank.size() > 1 ? " (and more, listed above)" : "")
+          + "; try a wider --offset, another --plane or --plane-through, or another state"
+          + (gridRounding.equals("mrnntorch") ? ", or --grid-rounding exact" : "")
+          + " (the values are in " + json + ")");
+    }
     return 0;
+  }
+
+  private String[] axisNames(PlaneChoice choice) {
+    if (choice.eigenPoint() > 0) {
+      return new String[] {"eigen-direction 1 at fixed point " + choice.eigenPoint(),
+          "eigen-direction 2 at fixed point " + choice.eigenPoint()};
+    }
+    return choice.file() == null ? new String[] {"PC1", "PC2"}
+        : new String[] {"plane axis 1", "plane axis 2"};
+  }
+
+  /** The fixed points at the constant input: 256 starts sampled as 'fixed-points' does. */
+  private List<FixedPoint> findFixedPoints(Backend b, RecurrentModel model, double[] u) {
+    FixedPointSystem system = FixedPointSystems.of(model, model.naturalCoordinates(), u,
+        null, null);
+    Random rng = new Random(seed);
+    List<double[][]> trajs = StartSampler.simulate(system, 64, 50, 1.0, rng);
+    List<double[]> starts = StartSampler.sample(StartSampler.flatten(trajs), 256, 0.5, rng);
+    FixedPointSearch search;
+    try (TerminalProgress progress = TerminalProgress.start("fixed points", starts.size())) {
+      search = new FixedPointFinder(b).find(system, starts, progress::update);
+    }
+    return search.fixedPoints();
   }
 
   // ------------------------------------------------------------------ states
@@ -450,7 +619,8 @@ final class FlowFieldCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ printing
 
   private void printHeader(PrintWriter o, Backend b, ModelLoader.Loaded loaded,
-      RecurrentModel model, FlowFieldFinder finder, double[] u, double[] explained) {
+      RecurrentModel model, FlowFieldFinder finder, double[] u, double[] explained,
+      PlaneChoice choice, EigenPlane eigenPlane, double tolerance) {
     o.printf(Locale.ROOT, "model        %s%n", loaded.description());
     for (String warning : loaded.model().spec().warnings()) {
       o.printf(Locale.ROOT, "warning      %s%n", warning);
@@ -460,7 +630,7 @@ final class FlowFieldCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
     o.printf(Locale.ROOT, "backend      %s%n", b.name());
     o.printf(Locale.ROOT, "plane        %s over %s%s%n",
-        planeFile == null ? "PCA of the trajectory" : "from " + planeFile,
+        planeSource(choice, eigenPlane),
         regions.isEmpty() ? "all units (" + finder.units().size() + ")"
             : "regions " + String.join(", ", regions) + " (" + finder.units().size()
                 + " units; the others " + (cancelOthers ? "silenced" : "held at each state's"
@@ -468,23 +638,51 @@ final class FlowFieldCommand implements Callable<Integer> {
         Double.isNaN(explained[0]) ? "" : String.format(Locale.ROOT,
             "; explains %.1f%% + %.1f%% of its variance", 100 * explained[0],
             100 * explained[1]));
+    o.printf(Locale.ROOT, "through      %s%n", throughDescription());
     FlowGrid g = finder.grid();
-    o.printf(Locale.ROOT, "grid         %d x %d, half-widths %s x %s, %s%n", g.points(),
+    o.printf(Locale.ROOT, "grid         %d x %d, half-widths %s x %s, %s%s%n", g.points(),
         g.points(), AnalyzeCommand.num(g.xOffset()), AnalyzeCommand.num(g.yOffset()),
         g.follow() ? "centred on each state" : "centred at (" + AnalyzeCommand.num(g.xCenter())
-            + ", " + AnalyzeCommand.num(g.yCenter()) + ")");
+            + ", " + AnalyzeCommand.num(g.yCenter()) + ")",
+        g.bounds() == GridBounds.MRNNTORCH_ROUNDED ? ", laid out as mRNNTorch does"
+            + (g.follow() ? " (bounds rounded to one decimal: not exactly centred)" : "") : "");
+    if (fixedPoints || choice.eigenPoint() > 0 || throughPoint() > 0) {
+      o.printf(Locale.ROOT, "on plane     fixed points within %s of a field's slice (5%% of the"
+          + " smaller half-width); farther ones drawn grey%n", AnalyzeCommand.num(tolerance));
+    }
     o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
     o.println();
   }
 
+  private String planeSource(PlaneChoice choice, EigenPlane eigenPlane) {
+    if (eigenPlane != null) {
+      return "leading eigen-directions at fixed point " + choice.eigenPoint() + " (eigenvalues "
+          + eigenPlane.describeEigenvalues() + ")";
+    }
+    return choice.file() == null ? "PCA of the trajectory" : "from " + choice.file();
+  }
+
+  private String throughDescription() {
+    if (planeThrough.equals("state")) {
+      return "each state (the plane moved along its normal directions to contain it)";
+    }
+    if (planeThrough.startsWith("fp:")) {
+      return "fixed point " + throughPoint() + " (the plane moved along its normal directions"
+          + " to contain it)";
+    }
+    return plane().eigenPoint() > 0 ? "fixed point " + plane().eigenPoint()
+        : "the plane's mean (states off the plane are drawn at their projections)";
+  }
+
   private static void printTable(PrintWriter o, Picked picked, List<FlowField> nonlinear,
       List<FlowField> linear, double seconds) {
-    String row = "%-28s  %11s  %11s  %15s  %15s%n";
-    o.printf(Locale.ROOT, row, "STATE", "AXIS 1", "AXIS 2", "MAX |V| NONLIN", "MAX |V| LINEAR");
+    String row = "%-28s  %11s  %11s  %11s  %15s  %15s%n";
+    o.printf(Locale.ROOT, row, "STATE", "AXIS 1", "AXIS 2", "OFF PLANE", "MAX |V| NONLIN",
+        "MAX |V| LINEAR");
     for (int k = 0; k < picked.states().length; k++) {
       FlowField any = nonlinear != null ? nonlinear.get(k) : linear.get(k);
       o.printf(Locale.ROOT, row, picked.labels().get(k), AnalyzeCommand.num(any.center()[0]),
-          AnalyzeCommand.num(any.center()[1]),
+          AnalyzeCommand.num(any.center()[1]), AnalyzeCommand.num(any.offPlane()),
           nonlinear == null ? "-" : AnalyzeCommand.num(nonlinear.get(k).maxSpeed()),
           linear == null ? "-" : AnalyzeCommand.num(linear.get(k).maxSpeed()));
     }
@@ -493,17 +691,23 @@ final class FlowFieldCommand implements Callable<Integer> {
   }
 
   private static void printFixedPoints(PrintWriter o, List<FixedPoint> points,
-      List<FlowFieldPlot.MarkedPoint> marked) {
+      List<List<FlowFieldPlot.MarkedPoint>> marked) {
     o.println();
     if (points.isEmpty()) {
       o.println("no fixed point found at this input");
       return;
     }
-    String row = "%4s  %-22s  %8s  %11s  %11s%n";
-    o.printf(Locale.ROOT, row, "#", "FIXED POINT", "UNSTABLE", "AXIS 1", "AXIS 2");
+    String row = "%4s  %-22s  %8s  %11s  %11s  %s%n";
+    o.printf(Locale.ROOT, row, "#", "FIXED POINT", "UNSTABLE", "AXIS 1", "AXIS 2",
+        "OFF PLANE (at each state)");
     for (int k = 0; k < points.size(); k++) {
+      List<String> off = new ArrayList<>();
+      for (List<FlowFieldPlot.MarkedPoint> atState : marked) {
+        off.add(AnalyzeCommand.num(atState.get(k).offPlane()));
+      }
+      FlowFieldPlot.MarkedPoint m = marked.get(0).get(k);
       o.printf(Locale.ROOT, row, k + 1, points.get(k).describe(), points.get(k).unstableModes(),
-          AnalyzeCommand.num(marked.get(k).x()), AnalyzeCommand.num(marked.get(k).y()));
+          AnalyzeCommand.num(m.x()), AnalyzeCommand.num(m.y()), String.join(", ", off));
     }
   }
 
@@ -512,7 +716,8 @@ final class FlowFieldCommand implements Callable<Integer> {
   private ObjectNode report(ModelLoader.Loaded loaded, RecurrentModel model, Backend b,
       double[] u, FlowFieldFinder finder, double[] explained, Picked picked, double[][] path,
       List<FlowField> nonlinear, List<FlowField> linear, List<FixedPoint> points,
-      List<FlowFieldPlot.MarkedPoint> marked) {
+      List<List<FlowFieldPlot.MarkedPoint>> marked, PlaneChoice choice, EigenPlane eigenPlane,
+      double tolerance, boolean withPoints) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = Reports.header(FORMAT, loaded, model, b);
     ArrayNode in = root.putArray("input");
@@ -521,7 +726,17 @@ final class FlowFieldCommand implements Callable<Integer> {
     finder.regions().forEach(rs::add);
     root.put("cancel_other_regions", cancelOthers);
     ObjectNode plane = root.putObject("plane");
-    plane.put("source", planeFile == null ? "pca of the trajectory" : planeFile.toString());
+    plane.put("source", eigenPlane != null ? "eigen:" + choice.eigenPoint()
+        : choice.file() == null ? "pca of the trajectory" : choice.file().toString());
+    plane.put("through", planeThrough.equals("state") ? "state"
+        : throughPoint() > 0 ? "fixed point " + throughPoint()
+        : eigenPlane != null ? "fixed point " + choice.eigenPoint() : "mean");
+    if (eigenPlane != null) {
+      ArrayNode ev = plane.putArray("eigenvalues");
+      for (int m = 0; m < 2; m++) {
+        putArray(ev.addArray(), new double[] {eigenPlane.real()[m], eigenPlane.imag()[m]});
+      }
+    }
     putArray(plane.putArray("mean"), finder.plane().mean());
     ArrayNode comps = plane.putArray("components");
     putArray(comps.addArray(), finder.plane().component(0));
@@ -533,6 +748,8 @@ final class FlowFieldCommand implements Callable<Integer> {
     gn.put("x_offset", g.xOffset());
     gn.put("y_offset", g.yOffset());
     gn.put("follow", g.follow());
+    gn.put("rounding", g.bounds() == GridBounds.MRNNTORCH_ROUNDED ? "mrnntorch" : "exact");
+    gn.put("on_plane_tolerance", tolerance);
     if (!g.follow()) {
       gn.put("x_center", g.xCenter());
       gn.put("y_center", g.yCenter());
@@ -548,6 +765,7 @@ final class FlowFieldCommand implements Callable<Integer> {
       putArray(s.putArray("input"), picked.inputs()[k]);
       FlowField any = nonlinear != null ? nonlinear.get(k) : linear.get(k);
       putArray(s.putArray("center"), any.center());
+      s.put("off_plane", any.offPlane());
       putArray(s.putArray("x_axis"), any.xAxis());
       putArray(s.putArray("y_axis"), any.yAxis());
       if (nonlinear != null) {
@@ -557,7 +775,7 @@ final class FlowFieldCommand implements Callable<Integer> {
         field(s.putObject("linear"), linear.get(k));
       }
     }
-    if (fixedPoints) {
+    if (withPoints) {
       ArrayNode fps = root.putArray("fixed_points");
       for (int k = 0; k < points.size(); k++) {
         ObjectNode p = fps.addObject();
@@ -565,7 +783,14 @@ final class FlowFieldCommand implements Callable<Integer> {
         p.put("type", points.get(k).describe());
         p.put("unstable_modes", points.get(k).unstableModes());
         p.put("q", points.get(k).q());
-        putArray(p.putArray("plane"), new double[] {marked.get(k).x(), marked.get(k).y()});
+        FlowFieldPlot.MarkedPoint m = marked.get(0).get(k);
+        putArray(p.putArray("plane"), new double[] {m.x(), m.y()});
+        ArrayNode off = p.putArray("off_plane");
+        ArrayNode on = p.putArray("on_plane");
+        for (List<FlowFieldPlot.MarkedPoint> atState : marked) {
+          off.add(atState.get(k).offPlane());
+          on.add(atState.get(k).onPlane());
+        }
         putArray(p.putArray("state"), points.get(k).fullState());
       }
     }
@@ -574,6 +799,11 @@ final class FlowFieldCommand implements Callable<Integer> {
 
   private static void field(ObjectNode node, FlowField f) {
     node.put("max_speed", f.maxSpeed());
+    if (f.blankReason().isPresent()) {
+      node.put("blank", f.blankReason().get());
+    } else {
+      node.putNull("blank");
+    }
     putMatrix(node.putArray("x_vels"), f.xVelocity());
     putMatrix(node.putArray("y_vels"), f.yVelocity());
     putMatrix(node.putArray("speeds"), f.speed());

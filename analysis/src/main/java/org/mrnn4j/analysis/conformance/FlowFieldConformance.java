@@ -7,6 +7,7 @@ import org.mrnn4j.analysis.Pca;
 import org.mrnn4j.analysis.flowfields.FlowField;
 import org.mrnn4j.analysis.flowfields.FlowFieldFinder;
 import org.mrnn4j.analysis.flowfields.FlowGrid;
+import org.mrnn4j.analysis.flowfields.GridBounds;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.conformance.Tolerance;
 
@@ -15,7 +16,8 @@ import org.mrnn4j.models.conformance.Tolerance;
  * flow-field finders: for every finder setting, this implementation's PCA of the setting's
  * {@code fit_states} (mean, components up to sign, explained variance), then the nonlinear and
  * linear fields at the picked states on the reference's own plane (grids, velocities, speeds),
- * with the case's tolerances. See the README beside the cases.
+ * with the case's tolerances. The grids are laid out as the reference lays them out
+ * ({@link GridBounds#MRNNTORCH_ROUNDED}), not as the library does by default. See the README beside the cases.
  */
 public final class FlowFieldConformance {
   private FlowFieldConformance() {}
@@ -86,10 +88,12 @@ public final class FlowFieldConformance {
     tol.compare(where + " pca.explained_variance", variance,
         new double[] {own.variance(0), own.variance(1)}).ifPresent(failures::add);
 
-    // the fields, on the reference's plane
+    // the fields, on the reference's plane and its grid: linspace in the model's precision,
+    // followed bounds rounded to one decimal (never the library's default)
     FlowGrid grid = new FlowGrid(ff.path("num_points").asInt(), ff.path("x_offset").asDouble(),
         ff.path("y_offset").asDouble(), ff.path("x_center").asDouble(),
-        ff.path("y_center").asDouble(), ff.path("follow_traj").asBoolean());
+        ff.path("y_center").asDouble(), ff.path("follow_traj").asBoolean(),
+        GridBounds.MRNNTORCH_ROUNDED);
     JsonNode stim = ff.path("stim_input");
     FlowFieldFinder finder = FlowFieldFinder.on(model)
         .regions(regions)

@@ -53,7 +53,12 @@ import org.mrnn4j.core.dynamics.RecurrentDynamics;
  *       state costs O(n^2) whatever the grid size.
  * </ul>
  *
- * Velocities are the projected next state minus the grid point. Immutable and thread-safe.
+ * Velocities are the projected next state minus the grid point. The grid lies on the plane
+ * through its mean (mRNNTorch's choice), or moved along its normal directions to pass through
+ * each state or a chosen point ({@link PlaneOrigin}); {@link #distanceFromSlice} says how far a
+ * point (a fixed point, say) is from where a field is drawn, and each {@link FlowField} how far
+ * its state is ({@link FlowField#offPlane}). The grid is exact by default
+ * ({@link GridBounds}). Immutable and thread-safe.
  */
 public final class FlowFieldFinder {
   private final RecurrentDynamics model;
@@ -65,6 +70,8 @@ public final class FlowFieldFinder {
   private final FlowGrid grid;
   private final double[][] stimulus;
   private final double[][] lesion;
+  private final PlaneOrigin origin;
+  private final double[] originPoint;
 
   private FlowFieldFinder(Builder b, Pca plane) {
     this.model = b.model;
@@ -76,6 +83,31 @@ public final class FlowFieldFinder {
     this.grid = b.grid;
     this.stimulus = b.stimulus;
     this.lesion = b.lesion;
+    this.origin = b.origin;
+    this.originPoint = b.originPoint == null ? null : restrict(b.originPoint);
+  }
+
+  /**
+   * Where the plane a field is drawn on passes through. The plane's directions are the same in
+   * every case, and so are the plane coordinates (a point's projection onto the directions,
+   * relative to the plane's mean): what changes is the affine plane the grid lies on, which is
+   * the given plane moved along the directions orthogonal to it until it contains the chosen
+   * point.
+   */
+  public enum PlaneOrigin {
+    /**
+     * The plane as given, through its mean (mRNNTorch's choice): a state off the plane is drawn
+     * at its projection, and the grid point there is not the state.
+     */
+    PLANE_MEAN,
+    /**
+     * Through each state: the field at a state is drawn on the plane through that state, so its
+     * grid point at the state's coordinates is the state itself (at a fixed point, both fields
+     * vanish there).
+     */
+    EACH_STATE,
+    /** Through one given point (for example a fixed point), for every state. */
+    POINT
   }
 
   /**
@@ -111,6 +143,89 @@ public final class FlowFieldFinder {
   /** {@return the grid} */
   public FlowGrid grid() {
     return grid;
+  }
+
+  /** {@return where the plane the fields are drawn on passes through} */
+  public PlaneOrigin planeOrigin() {
+    return origin;
+  }
+
+  /**
+   * The distance in state space (all units, the model's natural coordinates) from {@code point}
+   * to the slice the field at {@code state} is drawn on: the states whose plane units lie on the
+   * plane (through the plane's mean, the state, or the chosen point; see {@link PlaneOrigin})
+   * and whose other units are held at the state's values (or at zero with
+   * {@link Builder#cancelOtherRegions}). It is {@code sqrt(a^2 + b^2)}, with {@code a} the
+   * distance of the plane units from the plane and {@code b} that of the other units from the
+   * values they are held at. A fixed point far from the slice is not where the field's arrows
+   * would stop, even where it projects inside the grid.
+   *
+   * @param point a full state {@code [N]}
+   * @param state the full state {@code [N]} the field is drawn at
+   * @return the distance, 0 for a point on the slice
+   * @throws IllegalArgumentException naming the argument when a length is wrong or a value is
+   *     not finite
+   */
+  public double distanceFromSlice(double[] point, double[] state) {
+    checkRow("point", point, model.numUnits(), "units");
+    checkRow("state", state, model.numUnits(), "units");
+    double[] residual = outOfPlane(restrict(point));
+    double[] shift = shift(restrict(state));
+    double sum = 0;
+    for (int a = 0; a < residual.length; a++) {
+      double v = residual[a] - shift[a];
+      sum += v * v;
+    }
+    int n = model.numUnits();
+    boolean[] included = new boolean[n];
+    for (int i : unitIndex) {
+      included[i] = true;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!included[i]) {
+        double v = point[i] - (cancel ? 0 : state[i]);
+        sum += v * v;
+      }
+    }
+    return Math.sqrt(sum);
+  }
+
+  /** The component of {@code s - mean} orthogonal to the plane's directions, over its units. */
+  private double[] outOfPlane(double[] s) {
+    double[] mean = plane.mean();
+    double[] c0 = plane.component(0);
+    double[] c1 = plane.component(1);
+    double[] r = new double[s.length];
+    for (int a = 0; a < s.length; a++) {
+      r[a] = s[a] - mean[a];
+    }
+    double g0 = dot(c0, r);
+    double g1 = dot(c1, r);
+    for (int a = 0; a < s.length; a++) {
+      r[a] -= g0 * c0[a] + g1 * c1[a];
+    }
+    return r;
+  }
+
+  /**
+   * The plane's shift off its mean for a state (plane units {@code sR}): the grid point with
+   * coordinates {@code g} is {@code mean + shift + g0 c0 + g1 c1}.
+   */
+  private double[] shift(double[] sR) {
+    return switch (origin) {
+      case PLANE_MEAN -> new double[sR.length];
+      case EACH_STATE -> outOfPlane(sR);
+      case POINT -> outOfPlane(originPoint);
+    };
+  }
+
+  /** The state's scale: its largest unit in absolute value, or the grid's larger half-width. */
+  private double scale(double[] state) {
+    double s = Math.max(grid.xOffset(), grid.yOffset());
+    for (double v : state) {
+      s = Math.max(s, Math.abs(v));
+    }
+    return s;
   }
 
   /**
@@ -178,8 +293,9 @@ public final class FlowFieldFinder {
         if (!cancel) {
           System.arraycopy(states[k], 0, basis, 0, n);
         }
+        double[] shift = shift(restrict(states[k]));
         for (int a = 0; a < unitIndex.length; a++) {
-          basis[unitIndex[a]] = mean[a];
+          basis[unitIndex[a]] = mean[a] + shift[a];
         }
         System.arraycopy(projection, 0, basis, n, 2 * n);
         double[] coefficients = new double[rows * 3];
@@ -211,7 +327,8 @@ public final class FlowFieldFinder {
             vy[i][j] = next[row * 2 + 1] - meanY - ys[j];
           }
         }
-        out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy)));
+        out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy),
+            distanceFromSlice(states[k], states[k]), scale(states[k])));
       }
     }
     return out;
@@ -260,7 +377,8 @@ public final class FlowFieldFinder {
       double[] centre = plane.project(sR);
       double[] xs = grid.xAxis(centre, single);
       double[] ys = grid.yAxis(centre, single);
-      // pred(g) = f(p) + J (mean - s) + J_in du + J_exc ds + g0 J c0 + g1 J c1
+      // pred(g) = f(p) + J (mean + shift - s) + J_in du + J_exc ds + g0 J c0 + g1 J c1
+      double[] shift = shift(sR);
       double[] base;
       double[] jc0 = new double[d];
       double[] jc1 = new double[d];
@@ -270,7 +388,7 @@ public final class FlowFieldFinder {
         for (int a = 0; a < d; a++) {
           m[a * 3] = c0[a];
           m[a * 3 + 1] = c1[a];
-          m[a * 3 + 2] = mean[a] - sR[a];
+          m[a * 3 + 2] = mean[a] + shift[a] - sR[a];
         }
         Tensor mt = scope.track(backend.fromArray(m, dtype, d, 3));
         double[] jm = scope.track(backend.matmul(r.jacobian(), mt)).toArray();
@@ -295,7 +413,8 @@ public final class FlowFieldFinder {
           }
         }
       }
-      // projected: a + B g with a = C (base - mean), B = C [J c0, J c1]
+      // projected, relative to the grid point mean + shift + C^T g (C shift = 0):
+      // a + B g - g with a = C (base - mean), B = C [J c0, J c1]
       double[] centred = new double[d];
       for (int a = 0; a < d; a++) {
         centred[a] = base[a] - mean[a];
@@ -314,7 +433,8 @@ public final class FlowFieldFinder {
           vy[i][j] = ay + byx * xs[i] + byy * ys[j] - ys[j];
         }
       }
-      out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy)));
+      out.add(new FlowField(k, centre, xs, ys, vx, vy, FlowField.speeds(vx, vy),
+          distanceFromSlice(states[k], states[k]), scale(states[k])));
     }
     return out;
   }
@@ -402,6 +522,8 @@ public final class FlowFieldFinder {
     private FlowGrid grid = FlowGrid.fixed(50, 1, 1, 0, 0);
     private double[][] stimulus;
     private double[][] lesion;
+    private PlaneOrigin origin = PlaneOrigin.PLANE_MEAN;
+    private double[] originPoint;
 
     private Builder(RecurrentDynamics model) {
       this.model = model;
@@ -462,6 +584,44 @@ public final class FlowFieldFinder {
     public Builder planeFittedOn(double[][] states) {
       this.fitStates = Objects.requireNonNull(states, "states").clone();
       this.plane = null;
+      return this;
+    }
+
+    /**
+     * The plane through its own mean, as given or fitted (the default, and mRNNTorch's): see
+     * {@link PlaneOrigin#PLANE_MEAN}.
+     *
+     * @return this builder
+     */
+    public Builder planeThroughMean() {
+      this.origin = PlaneOrigin.PLANE_MEAN;
+      this.originPoint = null;
+      return this;
+    }
+
+    /**
+     * The field at each state drawn on the plane moved to pass through that state (same
+     * directions, same coordinates): the grid point at the state's coordinates is the state, so
+     * at a fixed point both fields vanish there. See {@link PlaneOrigin#EACH_STATE}.
+     *
+     * @return this builder
+     */
+    public Builder planeThroughEachState() {
+      this.origin = PlaneOrigin.EACH_STATE;
+      this.originPoint = null;
+      return this;
+    }
+
+    /**
+     * Every field drawn on the plane moved to pass through {@code point} (for example a fixed
+     * point): same directions, same coordinates. See {@link PlaneOrigin#POINT}.
+     *
+     * @param point a full state {@code [N]} in the natural coordinates (copied)
+     * @return this builder
+     */
+    public Builder planeThrough(double[] point) {
+      this.origin = PlaneOrigin.POINT;
+      this.originPoint = Objects.requireNonNull(point, "point").clone();
       return this;
     }
 
@@ -561,6 +721,9 @@ public final class FlowFieldFinder {
         for (int i = 0; i < n; i++) {
           checkRow("lesion matrix row " + i, lesion[i], n, "units");
         }
+      }
+      if (originPoint != null) {
+        checkRow("point the plane passes through", originPoint, n, "units");
       }
       if (stimulus != null) {
         for (int k = 0; k < stimulus.length; k++) {

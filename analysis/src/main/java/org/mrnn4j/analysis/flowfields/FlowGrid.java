@@ -3,10 +3,10 @@ package org.mrnn4j.analysis.flowfields;
 /**
  * The grid a flow field is sampled on, in the plane's coordinates: {@code points} values along
  * each axis from {@code centre - offset} to {@code centre + offset}, the centre fixed or, when
- * {@code follow}, each state's own plane coordinates. As mRNNTorch's flow-field finders do, the
- * axis values are PyTorch's {@code linspace} in the model's precision and, when following, each
- * bound is rounded to one decimal (halves to even), so a followed grid is not exactly centred on
- * its state.
+ * {@code follow}, each state's own plane coordinates. With {@link GridBounds#EXACT} (the
+ * default) the grid is exactly that, at any scale; {@link GridBounds#MRNNTORCH_ROUNDED}
+ * reproduces mRNNTorch's flow-field finders (float32 {@code linspace}, followed bounds rounded to
+ * one decimal), for the conformance cases only.
  *
  * @param points values along each axis, at least 2
  * @param xOffset half the width along the first axis, positive
@@ -14,9 +14,10 @@ package org.mrnn4j.analysis.flowfields;
  * @param xCenter the fixed centre's first coordinate (ignored when following)
  * @param yCenter the fixed centre's second coordinate (ignored when following)
  * @param follow whether each state's grid is centred on the state
+ * @param bounds how the axis values are laid out: exactly, or as mRNNTorch rounds them
  */
 public record FlowGrid(int points, double xOffset, double yOffset, double xCenter,
-    double yCenter, boolean follow) {
+    double yCenter, boolean follow, GridBounds bounds) {
 
   /**
    * Validates the grid.
@@ -27,9 +28,11 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
    * @param xCenter the fixed centre's first coordinate, finite
    * @param yCenter the fixed centre's second coordinate, finite
    * @param follow whether each state's grid is centred on the state
+   * @param bounds how the axis values are laid out, not null
    * @throws IllegalArgumentException naming the field when a value is out of range
    */
   public FlowGrid {
+    java.util.Objects.requireNonNull(bounds, "bounds");
     if (points < 2) {
       throw new IllegalArgumentException("a flow-field grid needs at least 2 points per axis, got "
           + points);
@@ -46,7 +49,32 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
   }
 
   /**
-   * A grid centred on each state.
+   * An exact grid ({@link GridBounds#EXACT}).
+   *
+   * @param points values along each axis, at least 2
+   * @param xOffset half the width along the first axis, positive and finite
+   * @param yOffset half the height along the second axis, positive and finite
+   * @param xCenter the fixed centre's first coordinate, finite
+   * @param yCenter the fixed centre's second coordinate, finite
+   * @param follow whether each state's grid is centred on the state
+   * @throws IllegalArgumentException naming the field when a value is out of range
+   */
+  public FlowGrid(int points, double xOffset, double yOffset, double xCenter, double yCenter,
+      boolean follow) {
+    this(points, xOffset, yOffset, xCenter, yCenter, follow, GridBounds.EXACT);
+  }
+
+  /**
+   * {@return this grid with its axis values laid out as {@code bounds} says}
+   *
+   * @param bounds {@link GridBounds#EXACT} or {@link GridBounds#MRNNTORCH_ROUNDED}
+   */
+  public FlowGrid withBounds(GridBounds bounds) {
+    return new FlowGrid(points, xOffset, yOffset, xCenter, yCenter, follow, bounds);
+  }
+
+  /**
+   * An exact grid centred on each state.
    *
    * @param points values along each axis, at least 2
    * @param xOffset half the width along the first axis, positive
@@ -59,7 +87,7 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
   }
 
   /**
-   * A grid around a fixed centre.
+   * An exact grid around a fixed centre.
    *
    * @param points values along each axis, at least 2
    * @param xOffset half the width along the first axis, positive
@@ -75,18 +103,39 @@ public record FlowGrid(int points, double xOffset, double yOffset, double xCente
   }
 
   /**
-   * The first axis's values for a state at plane coordinates {@code centre}, in float32 when
-   * {@code single} (a float32 model, as PyTorch's default dtype would be), else float64.
+   * {@return the first axis's values for a state at plane coordinates {@code centre}}
+   *
+   * @param centre the state's plane coordinates (used when following)
+   * @param single whether the model computes in float32 (used by
+   *     {@link GridBounds#MRNNTORCH_ROUNDED} only, as PyTorch's default dtype would be)
    */
-  double[] xAxis(double[] centre, boolean single) {
-    return follow ? axis(round1(centre[0] - xOffset), round1(centre[0] + xOffset), single)
-        : axis(xCenter - xOffset, xCenter + xOffset, single);
+  public double[] xAxis(double[] centre, boolean single) {
+    return axisAbout(follow ? centre[0] : xCenter, xOffset, single);
   }
 
-  /** The second axis's values; see {@link #xAxis}. */
-  double[] yAxis(double[] centre, boolean single) {
-    return follow ? axis(round1(centre[1] - yOffset), round1(centre[1] + yOffset), single)
-        : axis(yCenter - yOffset, yCenter + yOffset, single);
+  /**
+   * {@return the second axis's values; see {@link #xAxis}}
+   *
+   * @param centre the state's plane coordinates (used when following)
+   * @param single whether the model computes in float32 ({@link GridBounds#MRNNTORCH_ROUNDED})
+   */
+  public double[] yAxis(double[] centre, boolean single) {
+    return axisAbout(follow ? centre[1] : yCenter, yOffset, single);
+  }
+
+  private double[] axisAbout(double c, double offset, boolean single) {
+    if (bounds == GridBounds.EXACT) {
+      // c + offset * t_i with t_i = (2i - (P - 1)) / (P - 1): integer numerators, so t is exactly
+      // antisymmetric, t_0 = -1, t_{P-1} = 1, and t = 0 in the middle of an odd grid
+      double[] out = new double[points];
+      double last = points - 1;
+      for (int i = 0; i < points; i++) {
+        out[i] = c + offset * ((2.0 * i - last) / last);
+      }
+      return out;
+    }
+    return follow ? axis(round1(c - offset), round1(c + offset), single)
+        : axis(c - offset, c + offset, single);
   }
 
   /** PyTorch's {@code torch.round(v, decimals=1)}: half to even on ten times the value. */

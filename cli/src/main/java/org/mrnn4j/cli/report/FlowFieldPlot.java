@@ -24,7 +24,9 @@ import org.mrnn4j.analysis.flowfields.FlowField;
  * Draws flow fields as a scientist reads them: one panel per field (nonlinear, linear) side by
  * side in one PNG, each with arrows from every grid point along its velocity, coloured by speed
  * (viridis, in six bands of the normalised speed), the trajectory projected onto the plane, the
- * state marked, and fixed points marked and numbered.
+ * state marked, and fixed points marked and numbered: in colour when they lie on the slice the
+ * field is drawn on, grey and labelled with their distance from it when they do not (their
+ * projection is not where the arrows would stop).
  *
  * <p>Arrows are drawn in the plot's own coordinates (an arrow points where one step moves the
  * grid point, as the trajectory does), their length proportional to the speed, the fastest one
@@ -39,6 +41,7 @@ public final class FlowFieldPlot {
   private static final Color STATE = new Color(220, 20, 60);
   private static final Color STABLE = new Color(20, 60, 160);
   private static final Color UNSTABLE = new Color(200, 30, 30);
+  private static final Color OFF_PLANE = new Color(160, 160, 160);
   // viridis at 0, 1/4, 1/2, 3/4, 1
   private static final int[][] VIRIDIS = {
     {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}
@@ -55,14 +58,24 @@ public final class FlowFieldPlot {
   public record Panel(String title, FlowField field) {}
 
   /**
-   * A fixed point on the plane.
+   * A fixed point projected onto the plane.
    *
    * @param number its number in the report's table
    * @param x first plane coordinate
    * @param y second plane coordinate
    * @param stable whether it has no unstable mode
+   * @param offPlane its distance in state space from the slice the field is drawn on
+   * @param tolerance the largest {@code offPlane} drawn as on the plane; farther, it is drawn
+   *     grey and labelled with the distance
    */
-  public record MarkedPoint(int number, double x, double y, boolean stable) {}
+  public record MarkedPoint(int number, double x, double y, boolean stable, double offPlane,
+      double tolerance) {
+
+    /** {@return whether it lies on the field's slice, within the tolerance} */
+    public boolean onPlane() {
+      return offPlane <= tolerance;
+    }
+  }
 
   /**
    * Writes the PNG.
@@ -157,17 +170,23 @@ public final class FlowFieldPlot {
     double y1 = ys[p - 1] + dy;
     List<MarkedPoint> shown = fixedPoints.stream()
         .filter(f -> f.x() >= x0 && f.x() <= x1 && f.y() >= y0 && f.y() <= y1).toList();
-    addPoints(chart, "stable fixed point", shown, true, SeriesMarkers.CIRCLE, STABLE);
-    addPoints(chart, "fixed point with unstable modes", shown, false, SeriesMarkers.CROSS,
+    List<MarkedPoint> on = shown.stream().filter(MarkedPoint::onPlane).toList();
+    List<MarkedPoint> off = shown.stream().filter(f -> !f.onPlane()).toList();
+    addPoints(chart, "stable fixed point", on, true, SeriesMarkers.CIRCLE, STABLE);
+    addPoints(chart, "fixed point with unstable modes", on, false, SeriesMarkers.CROSS,
         UNSTABLE);
+    addPoints(chart, "stable, off this plane", off, true, SeriesMarkers.CIRCLE, OFF_PLANE);
+    addPoints(chart, "unstable, off this plane", off, false, SeriesMarkers.CROSS, OFF_PLANE);
     XYSeries state = chart.addSeries("the state", new double[] {field.center()[0]},
         new double[] {field.center()[1]});
     state.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     state.setMarker(SeriesMarkers.DIAMOND);
     state.setMarkerColor(STATE);
     for (MarkedPoint f : shown) {
-      chart.addAnnotation(new AnnotationText(" " + f.number(), f.x() + 0.35 * dx,
-          f.y() + 0.35 * dy, false));
+      String label = f.onPlane() ? " " + f.number() : String.format(Locale.ROOT,
+          " %d (off plane by %.2g)", f.number(), f.offPlane());
+      chart.addAnnotation(new AnnotationText(label, f.x() + 0.35 * dx, f.y() + 0.35 * dy,
+          false));
     }
 
     // lay the chart out once to learn its data-to-pixel map, then draw the arrows in pixels
