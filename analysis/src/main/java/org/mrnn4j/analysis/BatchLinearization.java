@@ -26,9 +26,11 @@ public final class BatchLinearization implements AutoCloseable {
   private final Tensor excludedJacobians;
   private final Tensor next;
   private final double dt;
+  private final boolean mapJacobian;
 
   BatchLinearization(Tensor jacobians, Tensor inputJacobians, Tensor excludedJacobians,
-      Tensor next, double dt) {
+      Tensor next, double dt, boolean mapJacobian) {
+    this.mapJacobian = mapJacobian;
     this.jacobians = jacobians;
     this.inputJacobians = inputJacobians;
     this.excludedJacobians = excludedJacobians;
@@ -86,8 +88,28 @@ public final class BatchLinearization implements AutoCloseable {
     return Spectra.eigBatch(jacobians, true);
   }
 
-  /** {@return the stability summary at every point, in batch order} */
+  /**
+   * {@return whether the state Jacobians are those of the network's map
+   * ({@link Linearization#isMapJacobian()}), whose eigenvalues are its stability}
+   */
+  public boolean isMapJacobian() {
+    return mapJacobian;
+  }
+
+  /**
+   * The stability summary at every point, in batch order.
+   *
+   * @return the summaries of the state Jacobians' eigenvalues
+   * @throws IllegalStateException if the state Jacobians are not the map's (mRNNTorch's partial
+   *     {@code dh} Jacobian, or a scaled one): their eigenvalues are not stability; batch the
+   *     linearization's {@link Linearization#map()} instead
+   */
   public List<StabilitySummary> stability() {
+    if (!mapJacobian) {
+      throw new IllegalStateException("these Jacobians are not the Jacobians of the network's map"
+          + " (mRNNTorch's partial dh Jacobian, x held fixed, or a scaled one): their eigenvalues"
+          + " are not its stability; batch Linearization.map() for that");
+    }
     List<StabilitySummary> out = new ArrayList<>(size());
     for (Eigendecomposition e : eigenvalues()) {
       out.add(ModelLinearization.summary(e, dt));

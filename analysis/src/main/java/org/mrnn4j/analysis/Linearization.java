@@ -26,6 +26,19 @@ import org.mrnn4j.core.dynamics.RecurrentDynamics;
  * eigendecompositions come from the backend's eigen kernel. Tensors returned belong to the model's
  * backend and to the caller, who closes them.
  *
+ * <p><b>The map's Jacobian and the partial {@code dh} Jacobian.</b> In the model's natural
+ * coordinates ({@code x} for the leaky model, {@code h} for the Elman model) the state Jacobian is
+ * the Jacobian of the network's one-step map, and its eigenvalues are the network's local
+ * stability. The leaky model's {@link Coordinates#ACTIVATION} Jacobian is mRNNTorch's {@code dh}
+ * Jacobian, {@code d h' / d h} with {@code x} held fixed: {@code diag(act'(x')) alpha W_rec}. It
+ * leaves out the leak term {@code (1 - alpha) x}, which carries {@code x} (and with it {@code h})
+ * into the next step, so it is not the Jacobian of any map of the network and its eigenvalues say
+ * nothing about stability ({@link #isMapJacobian()} is false). The stability methods
+ * ({@link #stability}, {@link #leadingStability}) therefore always analyse the map
+ * ({@link #map()}), whatever this linearization's coordinates; the others ({@link #at},
+ * {@link #jacobian}, {@link #eigendecomposition}, {@link #leading}, {@link #batch}) give this
+ * linearization's own matrices.
+ *
  * <p>Instances are immutable and thread-safe; they hold no tensors of their own.
  */
 public interface Linearization {
@@ -67,6 +80,37 @@ public interface Linearization {
 
   /** {@return the coordinates of the state ({@code dh})} */
   Coordinates coordinates();
+
+  /**
+   * {@return whether the state Jacobian is the Jacobian of the network's one-step map (natural
+   * coordinates, not {@linkplain #scaled scaled}), whose eigenvalues are its local stability;
+   * false for mRNNTorch's partial {@code dh} Jacobian of the leaky model}
+   */
+  boolean isMapJacobian();
+
+  /**
+   * {@return the linearization of the network's map over the same regions: this one when
+   * {@link #isMapJacobian()}, else the one in the model's natural coordinates, unscaled}
+   */
+  Linearization map();
+
+  /**
+   * This linearization with every Jacobian (state, input and excluded blocks) multiplied by
+   * {@code factor}; {@code f(p)} is unchanged, and the first-order predictions use the scaled
+   * Jacobians, as mRNNTorch's {@code forward} does. mRNNTorch's {@code alpha_scaling=True} is
+   * {@code scaled(1 / alpha)} of the leaky model's {@link Coordinates#ACTIVATION} linearization
+   * (its default, {@code alpha_scaling=False}, is the linearization itself). A scaled
+   * linearization is not the map's ({@link #isMapJacobian()} is false) and has no
+   * continuous-time view.
+   *
+   * @param factor the factor, finite and nonzero; factors compose by multiplication
+   * @return the scaled linearization
+   * @throws IllegalArgumentException if {@code factor} is zero or not finite
+   */
+  Linearization scaled(double factor);
+
+  /** {@return the factor every Jacobian is multiplied by ({@link #scaled}); 1 unless scaled} */
+  double scale();
 
   /** {@return the included leaf regions, in the model's order} */
   List<String> regions();
@@ -170,9 +214,11 @@ public interface Linearization {
   LeadingSpectrum leading(OperatingPoint point, LeadingOptions options);
 
   /**
-   * The leading eigenvalues by modulus at {@code point}, as many as it takes to count the unstable
-   * modes exactly, or the honest bound where the spectrum's bulk stops the search
-   * ({@link Spectra#stability}).
+   * The leading eigenvalues by modulus of the map's Jacobian ({@link #map()}) at {@code point}, as
+   * many as it takes to count the unstable modes exactly, or the honest bound where the spectrum's
+   * bulk stops the search ({@link Spectra#stability}). For a linearization that is not the map's
+   * (the partial {@code dh} Jacobian) these are the eigenvalues of the map's Jacobian, not of
+   * {@link #jacobian}: use {@link #leading} for those.
    *
    * @param point the operating point
    * @param options the starting count and the iteration's settings; the order is always by
@@ -194,11 +240,12 @@ public interface Linearization {
   }
 
   /**
-   * The stability summary at {@code point}; with the continuous-time view for the leaky model in
-   * pre-activation coordinates.
+   * The stability summary at {@code point}, from the eigenvalues of the map's Jacobian
+   * ({@link #map()}), whatever this linearization's coordinates; with the continuous-time view for
+   * the leaky model (pre-activation coordinates, where the map's Jacobian is {@code I + dt A}).
    *
    * @param point the operating point
-   * @return the stability summary of the state Jacobian at {@code point}
+   * @return the stability summary of the map's Jacobian at {@code point}
    */
   StabilitySummary stability(OperatingPoint point);
 

@@ -30,9 +30,17 @@ final class ModelLinearization implements Linearization {
   private final List<String> excludedRegions;
   private final IndexRanges units;
   private final IndexRanges excludedUnits;
+  /** Every Jacobian is multiplied by this ({@link #scaled}); 1 for the model's own. */
+  private final double factor;
 
   ModelLinearization(RecurrentDynamics model, Coordinates coordinates,
       Collection<String> regions) {
+    this(model, coordinates, regions, 1.0);
+  }
+
+  private ModelLinearization(RecurrentDynamics model, Coordinates coordinates,
+      Collection<String> regions, double factor) {
+    this.factor = factor;
     this.model = Objects.requireNonNull(model, "model");
     this.coordinates = Objects.requireNonNull(coordinates, "coordinates");
     if (!model.coordinates().contains(coordinates)) {
@@ -47,15 +55,43 @@ final class ModelLinearization implements Linearization {
     this.excludedUnits = units.complement(model.numUnits());
   }
 
-  /** The factors at a batch of points, from the model's kind. */
+  /** The factors at a batch of points, from the model's kind, times {@link #factor}. */
   private JacobianFactors factors(TensorScope scope, Tensor states, Tensor activations,
       Tensor inputs, boolean withNext) {
-    return model.jacobianFactors(scope, coordinates, states, activations, inputs, withNext);
+    JacobianFactors f =
+        model.jacobianFactors(scope, coordinates, states, activations, inputs, withNext);
+    return factor == 1.0 ? f : new JacobianFactors(f.identity() * factor, f.scale() * factor,
+        f.rowScale(), f.columnScale(), f.inputRowScale(), f.next());
   }
 
   /** The time step of the continuous-time view of the state Jacobian, or NaN when it has none. */
   private double continuousTimeStep() {
-    return model.continuousTimeStep(coordinates);
+    return factor == 1.0 ? model.continuousTimeStep(coordinates) : Double.NaN;
+  }
+
+  @Override
+  public boolean isMapJacobian() {
+    return factor == 1.0 && coordinates == model.naturalCoordinates();
+  }
+
+  @Override
+  public Linearization map() {
+    return isMapJacobian() ? this
+        : new ModelLinearization(model, model.naturalCoordinates(), regions, 1.0);
+  }
+
+  @Override
+  public Linearization scaled(double by) {
+    if (!Double.isFinite(by) || by == 0.0) {
+      throw new IllegalArgumentException("the Jacobians' scale factor must be finite and nonzero,"
+          + " got " + by);
+    }
+    return new ModelLinearization(model, coordinates, regions, factor * by);
+  }
+
+  @Override
+  public double scale() {
+    return factor;
   }
 
   @Override
@@ -140,6 +176,9 @@ final class ModelLinearization implements Linearization {
 
   @Override
   public LeadingSpectrum leadingStability(OperatingPoint point, LeadingOptions options) {
+    if (!isMapJacobian()) {
+      return map().leadingStability(point, options);
+    }
     return guarded("leadingStability", () -> {
       try (TensorScope scope = new TensorScope()) {
         return Spectra.stability(stateSpec(pointFactors(scope, point, false), units, units),
@@ -150,6 +189,9 @@ final class ModelLinearization implements Linearization {
 
   @Override
   public StabilitySummary stability(OperatingPoint point) {
+    if (!isMapJacobian()) {
+      return map().stability(point);
+    }
     return summary(eigenvalues(point), continuousTimeStep());
   }
 
@@ -253,7 +295,7 @@ final class ModelLinearization implements Linearization {
         scope.keep(jexc);
       }
       scope.keep(next);
-      return new BatchLinearization(j, jin, jexc, next, continuousTimeStep());
+      return new BatchLinearization(j, jin, jexc, next, continuousTimeStep(), isMapJacobian());
     }
   }
 
@@ -360,7 +402,8 @@ final class ModelLinearization implements Linearization {
 
   @Override
   public String toString() {
-    return "Linearization[" + model + ", " + coordinates + ", "
+    return "Linearization[" + model + ", " + coordinates + (factor == 1.0 ? ""
+        : ", scaled by " + factor) + (isMapJacobian() ? "" : ", not the map's Jacobian") + ", "
         + (excludedRegions.isEmpty() ? "all regions" : "regions " + regions + ", excluding "
         + excludedRegions) + ", " + units.size() + " units]";
   }

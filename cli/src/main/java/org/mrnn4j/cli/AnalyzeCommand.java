@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Linearize a model at operating points and report the stability of each: spectral radius,"
           + " unstable modes (|lambda| > 1), leading eigenvalues and, for the leaky model, the"
-          + " continuous-time eigenvalues (lambda - 1) / dt and time constants.",
+          + " continuous-time eigenvalues (lambda - 1) / dt and time constants. These always come"
+          + " from the Jacobian of the network's map (leaky: in x; Elman: in h); --dh adds"
+          + " mRNNTorch's partial dh Jacobian, which is not stability.",
       "Prints a table, writes DIR/NAME-analysis.json and draws the spectra with the unit circle in"
           + " DIR/NAME-spectrum.png.",
       "",
@@ -88,9 +90,28 @@ final class AnalyzeCommand implements Callable<Integer> {
   List<String> regions = new ArrayList<>();
 
   @Option(names = "--dh",
-      description = "Leaky model: linearize the activation update h -> h' (mRNNTorch's dh=True)"
-          + " instead of the pre-activation update x -> x'.")
+      description = "Leaky model: also report mRNNTorch's partial dh Jacobian (its"
+          + " mLinearization.jacobian with dh=True): d h'/d h with x held fixed,"
+          + " diag(act'(x')) alpha W_rec (input: diag(act'(x')) alpha W_inp). It leaves out the"
+          + " leak term (1 - alpha) x, so it is not the Jacobian of the network's map and its"
+          + " eigenvalues are not stability: they get their own table, JSON keys (partial_dh_*)"
+          + " and --npy files (STEM-partial-dh-*.npy), while the stability columns stay those of"
+          + " the map. The Elman model's state is h: there --dh changes nothing.")
   boolean dh;
+
+  /** Which of mRNNTorch's two scalings of the partial dh Jacobian {@code --dh} reports. */
+  enum DhScaling {
+    /** {@code diag(act'(x')) alpha W_rec}: mRNNTorch's {@code alpha_scaling=False}, its default. */
+    alpha,
+    /** {@code diag(act'(x')) W_rec}, divided by alpha: mRNNTorch's {@code alpha_scaling=True}. */
+    none
+  }
+
+  @Option(names = "--dh-scaling", paramLabel = "SCALING",
+      description = "With --dh, which partial Jacobian: 'alpha' (default) diag(act'(x')) alpha"
+          + " W_rec, as mRNNTorch's alpha_scaling=False (its default); 'none' the same divided by"
+          + " alpha, diag(act'(x')) W_rec, as alpha_scaling=True. Both input Jacobians follow.")
+  DhScaling dhScaling;
 
   @Option(names = {"-s", "--steps"}, split = ",", paramLabel = "N",
       description = "Operating points: the state after N steps from the initial condition under"
@@ -164,12 +185,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private int analyze(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
-    Coordinates coordinates = dh ? Coordinates.ACTIVATION : model.naturalCoordinates();
-    if (!model.coordinates().contains(coordinates)) {
-      throw new UserException("--dh: the " + model.describe() + " offers only "
-          + model.coordinates() + " coordinates");
-    }
+    // the stability always comes from the map's Jacobian, in the model's natural coordinates
+    Coordinates coordinates = model.naturalCoordinates();
     Linearization lin = Linearization.of(model, coordinates, regions);
+    Linearization partialDh = partialDh(model);
     double[] u = input.vector(model.numInputs());
     List<String> labels = new ArrayList<>();
     List<OperatingPoint> points = states != null
@@ -208,7 +227,31 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     if (npy && partial) {
       npyFiles = NumpyReports.writeLeadingAnalysis(output, output.stem(loaded), lin, points,
-          leadings);
+          leadings.stream().map(LeadingSpectrum::eigenvalues).toList());
+    }
+    // mRNNTorch's partial dh Jacobian: its own eigenvalues, never the stability
+    List<Eigendecomposition> partialEigen = null;
+    List<Double> partialRadius = new ArrayList<>();
+    if (partialDh != null) {
+      partialEigen = new ArrayList<>();
+      LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
+          : DEFAULT_LEADING);
+      for (OperatingPoint p : points) {
+        if (partial) {
+          LeadingSpectrum l = partialDh.leading(p, options);
+          partialEigen.add(l.eigenvalues());
+          partialRadius.add(l.spectralRadius());
+        } else {
+          Eigendecomposition e = partialDh.eigenvalues(p);
+          partialEigen.add(e);
+          partialRadius.add(e.spectralRadius());
+        }
+      }
+      if (npy) {
+        npyFiles = new ArrayList<>(npyFiles);
+        npyFiles.addAll(NumpyReports.writeLeadingAnalysis(output,
+            output.stem(loaded) + "-partial-dh", partialDh, points, partialEigen));
+      }
     }
 
     printHeader(stdout, b, loaded, model, lin,
@@ -219,6 +262,9 @@ final class AnalyzeCommand implements Callable<Integer> {
           + " --full for all %d%n%n", leading != null ? leading : DEFAULT_LEADING, lin.size());
     }
     printTable(stdout, labels, summaries, partial ? leadings : null, dt);
+    if (partialDh != null) {
+      printPartialDh(stdout, labels, partialRadius, partialEigen);
+    }
     if (states == null) {
       printUnmoved(stdout, labels, points);
     }
@@ -229,14 +275,28 @@ final class AnalyzeCommand implements Callable<Integer> {
     double stepTime = Double.isNaN(naturalDt) ? 1 : naturalDt;
     List<PointReport> reports = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
-      reports.add(partial
+      PointReport r = partial
           ? PointReport.of(labels.get(i), leadings.get(i), summaries.get(i), stepTime,
               points.get(i).state(), points.get(i).input())
           : PointReport.of(labels.get(i), summaries.get(i), stepTime, points.get(i).state(),
-              points.get(i).input()));
+              points.get(i).input());
+      reports.add(partialDh == null ? r
+          : r.withPartialDh(partialRadius.get(i), partialEigen.get(i)));
     }
     ObjectNode report = Reports.header(FORMAT, loaded, model, b);
+    // the coordinates of the map's Jacobian that every stability key describes
     report.put("coordinates", coordinates == Coordinates.PRE_ACTIVATION ? "x" : "h");
+    if (partialDh != null) {
+      ObjectNode pd = report.putObject("partial_dh");
+      pd.put("jacobian", partialDhFormula());
+      pd.put("scaling", scaling().name());
+      pd.put("mrnntorch", "mLinearization.jacobian(..., dh=True, alpha_scaling="
+          + (scaling() == DhScaling.none ? "True" : "False") + ")");
+      pd.put("note", "not stability: holding x fixed drops the leak term (1 - alpha) x, so this"
+          + " is not the Jacobian of the network's map");
+    } else {
+      report.putNull("partial_dh");
+    }
     report.set("regions", Reports.MAPPER.valueToTree(lin.regions()));
     report.set("excluded_regions", Reports.MAPPER.valueToTree(lin.excludedRegions()));
     report.set("points", Reports.MAPPER.valueToTree(reports));
@@ -248,7 +308,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       stdout.println("wrote " + f);
     }
     if (!noPlot) {
-      SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the Jacobian: " + stem
+      SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the map's Jacobian: " + stem
           + (lin.excludedRegions().isEmpty() ? "" : " (" + String.join(", ", lin.regions()) + ")"));
       for (int i = 0; i < points.size(); i++) {
         plot.add(labels.get(i), summaries.get(i).eigenvalues());
@@ -330,7 +390,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ printing
 
-  private static void printHeader(PrintWriter out, Backend b, ModelLoader.Loaded loaded,
+  private void printHeader(PrintWriter out, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model, Linearization lin, String inputs) {
     String regionList = model.layout().recurrentRegionNames().stream()
         .map(r -> r + " " + model.layout().recurrentRange(r).size())
@@ -356,11 +416,68 @@ final class AnalyzeCommand implements Callable<Integer> {
             : "regions " + String.join(", ", lin.regions()) + " (" + lin.size()
                 + " units; held static: " + String.join(", ", lin.excludedRegions()) + ")",
         lin.coordinates() == Coordinates.PRE_ACTIVATION
-            ? "in pre-activation coordinates x (dh = false)"
-            : model.coordinates().contains(Coordinates.PRE_ACTIVATION)
-                ? "in activation coordinates h (dh = true)" : "in h");
+            ? "stability from the map's Jacobian in pre-activation coordinates x"
+            : "stability from the map's Jacobian in h");
+    if (dh && lin.coordinates() == Coordinates.PRE_ACTIVATION) {
+      out.printf(Locale.ROOT, "             and mRNNTorch's partial dh Jacobian %s (--dh-scaling"
+          + " %s), not stability%n", partialDhFormula(), scaling().name());
+    }
     out.printf(Locale.ROOT, "input        %s%n", inputs);
     out.println();
+  }
+
+  /** {@return the scaling of the partial dh Jacobian asked for} */
+  private DhScaling scaling() {
+    return dhScaling == null ? DhScaling.alpha : dhScaling;
+  }
+
+  /** {@return the partial dh Jacobian in symbols, for the header and the report} */
+  private String partialDhFormula() {
+    return "d h'/d h with x held fixed = diag(act'(x'))" + (scaling() == DhScaling.alpha
+        ? " alpha W_rec" : " W_rec (divided by alpha)");
+  }
+
+  /**
+   * The partial dh linearization {@code --dh} asks for, in the scaling asked for; null without
+   * {@code --dh} or for a model whose state is h (there it is the map's and already reported).
+   */
+  private Linearization partialDh(RecurrentModel model) {
+    boolean natural = model.naturalCoordinates() == Coordinates.ACTIVATION;
+    if (dhScaling != null && !dh) {
+      throw new UserException("--dh-scaling needs --dh: it picks the scaling of the partial dh"
+          + " Jacobian");
+    }
+    if (!dh) {
+      return null;
+    }
+    if (!model.coordinates().contains(Coordinates.ACTIVATION)) {
+      throw new UserException("--dh: the " + model.describe() + " offers only "
+          + model.coordinates() + " coordinates");
+    }
+    if (natural) {
+      if (dhScaling == DhScaling.none) {
+        throw new UserException("--dh-scaling none: the " + model.kind().label() + " model has"
+            + " no alpha to divide by (its Jacobian in h is its map's)");
+      }
+      return null;
+    }
+    Linearization partial = Linearization.of(model, Coordinates.ACTIVATION, regions);
+    return scaling() == DhScaling.none ? partial.scaled(1.0 / model.spec().alpha()) : partial;
+  }
+
+  private static void printPartialDh(PrintWriter out, List<String> labels, List<Double> radius,
+      List<Eigendecomposition> eigen) {
+    int labelWidth = Math.max(5, labels.stream().mapToInt(String::length).max().orElse(0));
+    String row = "%-" + labelWidth + "s  %-17s  %s%n";
+    out.println();
+    out.println("mRNNTorch's partial dh Jacobian (x held fixed): not the Jacobian of the network's"
+        + " map; its eigenvalues are not stability");
+    out.printf(Locale.ROOT, row, "POINT", "PARTIAL DH RADIUS", "PARTIAL DH EIGENVALUES"
+        + " (by modulus)");
+    for (int i = 0; i < labels.size(); i++) {
+      out.printf(Locale.ROOT, row, labels.get(i),
+          Double.isNaN(radius.get(i)) ? "?" : num(radius.get(i)), leading(eigen.get(i), 3));
+    }
   }
 
   private void printTable(PrintWriter out, List<String> labels, List<StabilitySummary> summaries,

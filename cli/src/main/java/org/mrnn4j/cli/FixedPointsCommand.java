@@ -46,9 +46,11 @@ import picocli.CommandLine.Spec;
       "Find the fixed points of a model at a constant input: Levenberg-Marquardt and Newton steps"
           + " on the exact Jacobian from many starts (sampled from simulated trajectories, plus"
           + " any given), then duplicates merged, outliers dropped, and each point classified by"
-          + " the eigenvalues of its Jacobian (stable node/focus, saddle with k unstable modes,"
-          + " unstable). Starts that stop at a local minimum of q above the tolerance are listed"
-          + " apart as slow points.",
+          + " the eigenvalues of the map's Jacobian there: stable, saddle (with its count of"
+          + " unstable modes, |lambda| > 1) or unstable, and node, flip node or focus by its"
+          + " dominant modes (largest |lambda|: real positive, real negative, complex pair)."
+          + " Starts that stop at a local minimum of q above the tolerance are listed apart as"
+          + " slow points, with no stability label.",
       "q = 1/2 |F(s) - s|^2 (F one step of the network), as mRNNTorch reports it.",
       "Prints a table, writes DIR/NAME-fixed-points.json and DIR/NAME-fixed-points.png.",
       "",
@@ -90,7 +92,9 @@ final class FixedPointsCommand implements Callable<Integer> {
 
   @Option(names = "--dh",
       description = "Leaky model: search in the activations h instead of the pre-activations x"
-          + " (the same points, h = act(x)).")
+          + " (the same points, h = act(x)). The Jacobian is then the map's in h,"
+          + " (1 - alpha) I + alpha diag(act'(x)) W_rec, with the same eigenvalues as in x, so"
+          + " the same labels; not mRNNTorch's partial dh Jacobian (see 'analyze --dh').")
   boolean dh;
 
   @Mixin StartOptions start;
@@ -217,7 +221,8 @@ final class FixedPointsCommand implements Callable<Integer> {
                 + " units; the others held " + (held == null || held.isEmpty() ? "at 0"
                     : "at --held") + ")",
         system.coordinates() == Coordinates.PRE_ACTIVATION ? "pre-activations x"
-            : dh ? "activations h (--dh)" : "h");
+            : dh ? "activations h (--dh; the map's Jacobian in h, same eigenvalues as in x)"
+                : "h");
     o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
     o.println();
   }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mrnn4j.analysis.BatchLinearization;
-import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.LinearizationResult;
 import org.mrnn4j.analysis.OperatingPoint;
@@ -55,13 +54,14 @@ final class NumpyReports {
   }
 
   /**
-   * The Jacobians, input Jacobians and leading eigenvalues of a leading-spectrum analysis; the
-   * eigenvalues padded with NaN where a point has fewer than the most listed.
+   * The Jacobians and input Jacobians of {@code lin} at each point, formed one point at a time,
+   * and the eigenvalues given (a leading-spectrum analysis, or the partial dh Jacobian's with the
+   * stem {@code STEM-partial-dh}), padded with NaN where a point has fewer than the most listed.
    *
    * @return the files written
    */
   static List<Path> writeLeadingAnalysis(OutputOptions output, String stem, Linearization lin,
-      List<OperatingPoint> points, List<LeadingSpectrum> leadings) throws IOException {
+      List<OperatingPoint> points, List<Eigendecomposition> eigen) throws IOException {
     int p = points.size();
     int d = lin.size();
     double[] jac = null;
@@ -81,9 +81,8 @@ final class NumpyReports {
     List<Path> files = new ArrayList<>();
     files.add(write(output.file(stem, "-jacobians.npy"), new int[] {p, d, d}, jac));
     files.add(write(output.file(stem, "-input-jacobians.npy"), new int[] {p, d, inputs}, jin));
-    int k = leadings.stream().mapToInt(l -> l.eigenvalues().size()).max().orElse(0);
-    files.add(eigenvalues(output.file(stem, "-eigenvalues.npy"),
-        leadings.stream().map(LeadingSpectrum::eigenvalues).toList(), k));
+    int k = eigen.stream().mapToInt(Eigendecomposition::size).max().orElse(0);
+    files.add(eigenvalues(output.file(stem, "-eigenvalues.npy"), eigen, k));
     return files;
   }
 

@@ -170,8 +170,11 @@ class MainTest {
     assertTrue(r.out().contains("regions inhib (9 units; held static: exc)"), r.out());
     assertTrue(r.out().contains("after 50 steps"), r.out());
     JsonNode report = JSON.readTree(dir.resolve("flip_flop_rnn_leaky-analysis.json").toFile());
-    assertEquals("h", report.get("coordinates").asText());
+    // the stability keys describe the map's Jacobian (in x); --dh adds the partial dh Jacobian's
+    assertEquals("x", report.get("coordinates").asText());
+    assertEquals("alpha", report.get("partial_dh").get("scaling").asText());
     assertEquals(9, report.get("points").get(1).get("eigenvalues").get("imag").size());
+    assertEquals(9, report.get("points").get(1).get("partial_dh_eigenvalues").get("imag").size());
     assertTrue(Files.exists(dir.resolve("flip_flop_rnn_leaky-spectrum.png")));
   }
 

@@ -5,7 +5,9 @@ import org.mrnn4j.core.Eigendecomposition;
 
 /**
  * One unique fixed point (or slow point) of a {@link FixedPointSystem}, with the linear analysis
- * of the map there.
+ * of the map there. A slow point has {@link Stability#SLOW_POINT} for its stability: its
+ * eigenvalues describe the map's Jacobian where the search stopped, not a fixed point's
+ * stability.
  *
  * @param state the point, over the included units, in the system's coordinates ({@code x} or
  *     {@code h})
@@ -15,14 +17,15 @@ import org.mrnn4j.core.Eigendecomposition;
  *     FixedPointSystem#mapJacobian}
  * @param eigen its eigendecomposition, in the library's canonical order (descending modulus)
  * @param unstableModes the number of eigenvalues with {@code |lambda| > 1}
- * @param stability the classification
+ * @param stability the classification ({@link Stability#classify}), or
+ *     {@link Stability#SLOW_POINT}
  * @param starts how many starts ended at this point (within the uniqueness tolerance)
  * @param start the index of the start whose result is kept (the one with the lowest {@code q})
  * @param iterations that start's iterations
  * @param leading how the eigenvalues were found when only the leading ones were computed (then
  *     {@code eigen} holds those, {@code unstableModes} is as certain as
- *     {@link LeadingSpectrum#unstableCertainty()} says, and a stable point is a focus when its
- *     dominant modes are complex); null when {@code eigen} is the whole spectrum
+ *     {@link LeadingSpectrum#unstableCertainty()} says; the type comes from the dominant modes,
+ *     which are among those computed); null when {@code eigen} is the whole spectrum
  */
 public record FixedPoint(
     double[] state,
@@ -83,12 +86,18 @@ public record FixedPoint(
   }
 
   /**
-   * {@return a short description, for example {@code saddle (2 unstable)} or {@code stable
-   * focus}}
+   * {@return a short description: the {@link Stability} label, with the unstable count for a
+   * saddle, for example {@code saddle focus (2 unstable)}, {@code stable node} or {@code slow
+   * point}}
    */
   public String describe() {
-    return stability == Stability.SADDLE
-        ? "saddle (" + unstableModes + " unstable)"
+    return stability.isSaddle()
+        ? stability.label() + " (" + unstableModesLabel() + " unstable)"
         : stability.label();
+  }
+
+  /** {@return whether this is a slow point (not a fixed point: it has no stability type)} */
+  public boolean isSlowPoint() {
+    return stability == Stability.SLOW_POINT;
   }
 }

@@ -33,7 +33,9 @@ import org.mrnn4j.core.Tensor;
  * their centroid) are set apart as outliers. Starts that stop at a local minimum of {@code q} above
  * the tolerance are reported as slow points, separately. Each unique point gets the
  * eigendecomposition of the map's Jacobian from the backend, in the library's canonical order, its
- * number of unstable modes ({@code |lambda| > 1}) and a {@link Stability}.
+ * number of unstable modes ({@code |lambda| > 1}) and a {@link Stability}: a fixed point's type
+ * from its dominant modes, and {@link Stability#SLOW_POINT} for a slow point (an outlier keeps the
+ * label of what it was).
  *
  * <p>Thread-safe; the backend is used only for the final eigendecompositions.
  *
@@ -318,14 +320,18 @@ public final class FixedPointFinder {
       LeadingSpectrum leading = leadingCount == 0 ? null : leadings.get(c);
       int unstable = leading != null ? leading.unstableModes()
           : StabilitySummary.of(e).unstableModes();
-      boolean complex = false;
-      for (int i = 0; i < e.size(); i++) {
-        complex |= e.imag(i) != 0;
+      Stability type;
+      if (cl.best.status() == StartStatus.SLOW_POINT) {
+        type = Stability.SLOW_POINT; // not a fixed point: no stability type
+      } else if (leading != null && Double.isNaN(leading.spectralRadius())) {
+        // the dominant pair did not converge: the listed eigenvalues are not the dominant ones
+        type = Stability.classify(unstable, n, new double[0], new double[0]);
+      } else {
+        type = Stability.classify(unstable, n, e);
       }
       double[] s = cl.point;
       out.add(new FixedPoint(s.clone(), system.embed(s), cl.best.q(), jacobians[c], e, unstable,
-          Stability.classify(unstable, n, complex), cl.members, cl.best.index(),
-          cl.best.iterations(), leading));
+          type, cl.members, cl.best.index(), cl.best.iterations(), leading));
     }
     return out;
   }

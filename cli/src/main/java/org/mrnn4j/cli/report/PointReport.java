@@ -1,5 +1,6 @@
 package org.mrnn4j.cli.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import org.mrnn4j.analysis.LeadingSpectrum;
@@ -8,7 +9,9 @@ import org.mrnn4j.core.Eigendecomposition;
 
 /**
  * The analysis at one operating point, as the JSON report holds it. Non-finite numbers (an
- * infinite time constant) are written as {@code null}.
+ * infinite time constant) are written as {@code null}. Every key from {@code spectral_radius} to
+ * {@code growth_times} describes the Jacobian of the network's map; the {@code partial_dh_} keys
+ * (only with {@code --dh}) describe mRNNTorch's partial dh Jacobian, which is not stability.
  *
  * @param label what the point is ("initial condition", "after 200 steps", "row 3 of states.csv")
  * @param spectrum {@code "full"} (every eigenvalue, the dense path) or {@code "leading"} (the
@@ -37,6 +40,10 @@ import org.mrnn4j.core.Eigendecomposition;
  *     by a factor e: {@code dt / ln|lambda|}; null for a mode that does not grow
  * @param state the state at the point (x for the leaky model, h for the Elman model)
  * @param input the input at the point
+ * @param partialDhSpectralRadius the largest {@code |lambda|} of mRNNTorch's partial dh Jacobian
+ *     {@code d h'/d h} at fixed {@code x} (with {@code --dh}; else absent): not stability
+ * @param partialDhEigenvalues its eigenvalues (those computed), descending modulus (with
+ *     {@code --dh}; else absent)
  */
 public record PointReport(
     String label,
@@ -54,7 +61,9 @@ public record PointReport(
     List<Double> decayTimes,
     List<Double> growthTimes,
     List<Double> state,
-    List<Double> input) {
+    List<Double> input,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double partialDhSpectralRadius,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Complex partialDhEigenvalues) {
 
   /**
    * The report of a point from its stability summary over the full spectrum.
@@ -75,7 +84,21 @@ public record PointReport(
         s.unstableModes(), new Complex(list(e.realParts()), list(e.imagParts())),
         ct ? new Complex(list(s.continuousReal()), list(s.continuousImag())) : null,
         eFoldTimes(e, stepTime, -1), eFoldTimes(e, stepTime, 1),
-        list(state), list(input));
+        list(state), list(input), null, null);
+  }
+
+  /**
+   * This report with the eigenvalues of mRNNTorch's partial dh Jacobian at the point added.
+   *
+   * @param spectralRadius the partial Jacobian's largest {@code |lambda|} (NaN when not known)
+   * @param eigenvalues the partial Jacobian's eigenvalues computed, descending modulus
+   * @return a copy with the {@code partial_dh_} keys set
+   */
+  public PointReport withPartialDh(double spectralRadius, Eigendecomposition eigenvalues) {
+    return new PointReport(label, spectrum, method, unstableCertainty, products, residuals,
+        this.spectralRadius, leadingReal, leadingImag, unstableModes, this.eigenvalues,
+        continuousEigenvalues, decayTimes, growthTimes, state, input, finite(spectralRadius),
+        new Complex(list(eigenvalues.realParts()), list(eigenvalues.imagParts())));
   }
 
   /**
@@ -114,7 +137,7 @@ public record PointReport(
         new Complex(list(e.realParts()), list(e.imagParts())),
         ct ? new Complex(list(s.continuousReal()), list(s.continuousImag())) : null,
         eFoldTimes(e, stepTime, -1), eFoldTimes(e, stepTime, 1),
-        list(state), list(input));
+        list(state), list(input), null, null);
   }
 
   /**

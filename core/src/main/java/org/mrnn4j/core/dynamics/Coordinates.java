@@ -15,9 +15,12 @@ public enum Coordinates {
    */
   PRE_ACTIVATION,
   /**
-   * The activation {@code h} ({@code dh = true}): the map {@code h -> h' = act(x')} at a given
-   * {@code x} and {@code h}, whose Jacobian is {@code diag(act'(x')) alpha W_rec} for the leaky
-   * model and {@code diag(act'(z)) W_rec} for the Elman model.
+   * The activation {@code h} ({@code dh = true}): {@code h' = act(x')} as a function of {@code h}
+   * at a given {@code x}, whose Jacobian is {@code diag(act'(x')) alpha W_rec} for the leaky model
+   * and {@code diag(act'(z)) W_rec} for the Elman model. For the Elman model this is its map's
+   * Jacobian; for the leaky model it is mRNNTorch's partial {@code dh} Jacobian, which holds
+   * {@code x} fixed and so leaves out the leak term: not the Jacobian of the network's map, and
+   * its eigenvalues are not stability.
    */
   ACTIVATION;
 
