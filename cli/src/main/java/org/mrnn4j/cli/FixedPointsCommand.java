@@ -237,21 +237,24 @@ final class FixedPointsCommand implements Callable<Integer> {
         search.count(StartStatus.SLOW_POINT), search.count(StartStatus.MAX_ITERATIONS),
         search.count(StartStatus.DIVERGED));
     o.println();
-    String row = "%4s  %-22s  %8s  %15s  %10s  %6s%n";
+    // the TYPE column as wide as its longest label ("saddle focus (12 unstable)")
+    int typeWidth = Math.max(22, search.fixedPoints().stream()
+        .mapToInt(p -> p.describe().length()).max().orElse(0));
+    String row = "%4s  %-" + typeWidth + "s  %8s  %15s  %10s  %6s%n";
     o.printf(Locale.ROOT, row, "#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS");
     int k = 1;
     for (FixedPoint p : search.fixedPoints()) {
       o.printf(Locale.ROOT, row, k++, p.describe(), p.unstableModesLabel(),
-          Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
-          p.starts());
+          Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()),
+          String.format(Locale.ROOT, "%.2e", p.q()), p.starts());
     }
     if (!search.slowPoints().isEmpty()) {
       o.println();
       o.println("slow points (local minima of q above the tolerance; not fixed points):");
       for (FixedPoint p : search.slowPoints()) {
         o.printf(Locale.ROOT, row, k++, "slow point", p.unstableModesLabel(),
-            Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()), String.format(Locale.ROOT, "%.2e", p.q()),
-            p.starts());
+            Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()),
+            String.format(Locale.ROOT, "%.2e", p.q()), p.starts());
       }
     }
     o.println();

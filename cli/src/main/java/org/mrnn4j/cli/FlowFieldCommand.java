@@ -64,7 +64,7 @@ import picocli.CommandLine.Spec;
       "The grid is centred exactly on the state (--follow) or the centre, with exactly the"
           + " half-widths of --offset; --grid-rounding mrnntorch lays it out as mRNNTorch does.",
       "Fixed points are marked on each panel with their distance from the slice the field is"
-          + " drawn on; those off it by more than 5% of the grid's smaller half-width are drawn"
+          + " drawn on; those off it by more than 5%% of the grid's smaller half-width are drawn"
           + " grey, labelled 'off plane by D'.",
       "Prints a table, writes DIR/NAME-flow-field.json and one DIR/NAME-flow-field-LABEL.png per"
           + " state. A field whose every velocity is below 1e-12 x the state's scale (or whose"

@@ -96,14 +96,25 @@ public final class FlowFieldPlot {
     if (panels.isEmpty()) {
       throw new IllegalArgumentException("nothing to draw: no flow field");
     }
-    BufferedImage out = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT,
+    // the figure's title once, in a band above the panels, so that a long one (a state's label
+    // and its distance from the plane) is never cut off by a panel's width
+    int band = 34;
+    BufferedImage out = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT + band,
         BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, out.getWidth(), band);
+      g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+          java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.BLACK);
+      g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
+      int width = g.getFontMetrics().stringWidth(title);
+      g.drawString(title, Math.max(8, (out.getWidth() - width) / 2), band - 10);
       for (int k = 0; k < panels.size(); k++) {
-        XYChart chart = panel(title + ": " + panels.get(k).title(), xLabel, yLabel,
+        XYChart chart = panel(panels.get(k).title(), xLabel, yLabel,
             panels.get(k).field(), trajectory, fixedPoints);
-        g.drawImage(BitmapEncoder.getBufferedImage(chart), k * PANEL_WIDTH, 0, null);
+        g.drawImage(BitmapEncoder.getBufferedImage(chart), k * PANEL_WIDTH, band, null);
       }
     } finally {
       g.dispose();
