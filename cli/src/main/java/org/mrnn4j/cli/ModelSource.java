@@ -2,6 +2,7 @@ package org.mrnn4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,9 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.models.ModelBuilder;
-import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
 
@@ -29,25 +27,33 @@ final class ModelSource {
 
   private ModelSource() {}
 
+  /**
+   * The bundled example: its config, and the seed of its random initialisation (the example's own
+   * {@code seed} key, which is not a config key).
+   */
+  private record Example(MrnnConfig config, long seed) {
+    static Example read() throws IOException {
+      JsonNode root;
+      try (InputStream in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("the bundled example " + EXAMPLE_RESOURCE
+              + " is missing from the class path");
+        }
+        root = MAPPER.readTree(in);
+      }
+      long seed = root.path("seed").asLong(0);
+      ((ObjectNode) root).remove("seed");
+      return new Example(MrnnConfig.fromJson(root, "bundled example"), seed);
+    }
+  }
+
   /** The bundled example network, built on {@code backend} with the arguments of {@code request}. */
   static ModelLoader.Loaded example(ModelLoader.Request request, Backend backend)
       throws IOException {
-    JsonNode root;
-    try (InputStream in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the bundled example " + EXAMPLE_RESOURCE
-            + " is missing from the class path");
-      }
-      root = MAPPER.readTree(in);
-    }
-    MrnnConfig config = MrnnConfig.fromJson(root, "bundled example");
-    long seed = config.seed().orElse(0L);
-    ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
-        request.arguments(), request.mrnntorchDefaults(), "bundled example");
-    RecurrentModel model = ModelBuilder.fromConfig(config.withModel(arguments.options()))
-        .seed(seed).build(backend);
-    return new ModelLoader.Loaded(model, "bundled example", null,
-        "random initialisation, seed " + seed, "example", arguments, List.of());
+    Example e = Example.read();
+    return ModelLoader.initialised(e.config(), "bundled example", "example",
+        new ModelLoader.Request(request.arguments(), request.mrnntorchDefaults(), null, e.seed()),
+        backend);
   }
 
   /**
@@ -69,11 +75,7 @@ final class ModelSource {
       if (json != null || checkpoint != null) {
         return ModelLoader.units(json != null ? json : checkpoint);
       }
-      JsonNode root;
-      try (var in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
-        root = MAPPER.readTree(in);
-      }
-      return MrnnConfig.fromJson(root, EXAMPLE_RESOURCE).recurrentRegions().stream()
+      return Example.read().config().recurrentRegions().stream()
           .mapToInt(org.mrnn4j.models.RecurrentRegion::units).sum();
     } catch (IOException | RuntimeException e) {
       return -1;

@@ -27,9 +27,9 @@ final class ConfigSchema {
   static final Set<String> INPUT_REGION_KEYS = Set.of("name", "num_units", "sign", "device");
   /** Keys of a connection. */
   static final Set<String> CONNECTION_KEYS = Set.of("src_region", "dst_region", "sparsity");
-  /** Top-level keys: mRNNTorch's four sections, and mrnn4j's {@code model} block and seed. */
+  /** Top-level keys: mRNNTorch's four sections, and mrnn4j's {@code model} block. */
   static final Set<String> TOP_KEYS = Set.of("recurrent_regions", "recurrent_connections",
-      "input_regions", "input_connections", "model", "seed");
+      "input_regions", "input_connections", "model");
   /** Keys of mrnn4j's {@code model} block: mRNNTorch's constructor arguments. */
   static final Set<String> MODEL_KEYS = Set.of("type", "activation", "softplus_beta",
       "rec_constrained", "inp_constrained", "spectral_radius", "dt", "tau", "alpha",

@@ -200,29 +200,12 @@ public final class ModelLoader {
           List.of());
     }
     MrnnConfig config = MrnnConfig.fromJson(root, json);
+    if (checkpoint == null) {
+      return initialised(config, json, base, request, backend);
+    }
     ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
         request.arguments(), request.mrnntorchDefaults(), json);
-    ModelBuilder<RecurrentModel> builder;
-    try {
-      builder = ModelBuilder.fromConfig(config.withModel(arguments.options()));
-      builder.spec(); // validate now, so errors name the config file
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(json, null, e.getMessage(), e);
-    }
-    if (checkpoint == null) {
-      RecurrentModel model;
-      try {
-        model = builder.seed(seed).build(backend);
-      } catch (MemoryGuard.TooLargeException e) {
-        throw new IllegalArgumentException(json + ": " + e.getMessage(), e);
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        // a spectral radius the weights cannot reach
-        throw new ModelFormatException(json, "model.spectral_radius", e.getMessage(), e);
-      }
-      return new Loaded(model, json.toString(), null,
-          "random initialisation, seed " + seed + " (no checkpoint given)", base, arguments,
-          List.of());
-    }
+    ModelBuilder<RecurrentModel> builder = builder(config, arguments, json);
     TorchCheckpoint ckpt = CheckpointLoader.readMrnnKeys(checkpoint);
     String keyPrefix = prefix != null ? prefix : CheckpointLoader.detectPrefix(ckpt);
     var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), keyPrefix);
@@ -237,6 +220,53 @@ public final class ModelLoader {
     return new Loaded(model, json.toString(), checkpoint.toString(),
         "from checkpoint " + checkpoint.getFileName(), stem(checkpoint), arguments,
         CheckpointLoader.unusedKeys(ckpt, keyPrefix));
+  }
+
+  /**
+   * Builds the network a config describes with freshly initialised weights (seed
+   * {@link Request#seed()}; the model block's spectral radius applied), its constructor
+   * arguments resolved from the config's model block and the request ({@link ModelArguments}).
+   *
+   * @param config the config
+   * @param source the config's file or a description (such as {@code bundled example}), for
+   *     messages and reports
+   * @param baseName the stem of output files named after it
+   * @param request the constructor arguments given, whether defaults may fill missing ones, and
+   *     the seed
+   * @param backend the backend to build the model on
+   * @return the model and where it came from
+   * @throws ModelFormatException naming {@code source} if a constructor argument is missing, the
+   *     network is incomplete or its spectral radius cannot be reached
+   */
+  public static Loaded initialised(MrnnConfig config, Object source, String baseName,
+      Request request, Backend backend) throws ModelFormatException {
+    ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
+        request.arguments(), request.mrnntorchDefaults(), source);
+    ModelBuilder<RecurrentModel> builder = builder(config, arguments, source);
+    RecurrentModel model;
+    try {
+      model = builder.seed(request.seed()).build(backend);
+    } catch (MemoryGuard.TooLargeException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // a spectral radius the weights cannot reach
+      throw new ModelFormatException(source, "model.spectral_radius", e.getMessage(), e);
+    }
+    return new Loaded(model, source.toString(), null, "random initialisation, seed "
+        + request.seed() + " (no checkpoint given)", baseName, arguments, List.of());
+  }
+
+  /** The builder of a config with resolved arguments, checked now so errors name the file. */
+  private static ModelBuilder<RecurrentModel> builder(MrnnConfig config,
+      ModelArguments.Resolved arguments, Object source) throws ModelFormatException {
+    try {
+      ModelBuilder<RecurrentModel> builder =
+          ModelBuilder.fromConfig(config.withModel(arguments.options()));
+      builder.spec();
+      return builder;
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(source, null, e.getMessage(), e);
+    }
   }
 
   /**

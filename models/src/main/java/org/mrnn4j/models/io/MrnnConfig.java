@@ -30,8 +30,7 @@ import org.mrnn4j.models.Sign;
  * {@code input_regions}, {@code recurrent_connections}, {@code input_connections} (each optional,
  * default empty), plus mrnn4j's own optional {@code model} block with the constructor arguments
  * (which mRNNTorch takes as arguments of {@code mRNN(...)} / {@code ElmanmRNN(...)}, not from the
- * config) and an optional {@code seed} (of the random initialisation when no checkpoint is
- * given). Keys starting with {@code __comment} are accepted anywhere.
+ * config). Keys starting with {@code __comment} are accepted anywhere.
  *
  * <p>The schema's rules, as pydantic applies them in strict mode: every region has a string
  * {@code name} and a positive integer {@code num_units} (a JSON integer: {@code 2.0} is refused);
@@ -65,7 +64,6 @@ public final class MrnnConfig {
   private final List<Connection> recurrentConnections;
   private final List<Connection> inputConnections;
   private final ModelOptions model;
-  private final Long seed;
 
   /**
    * A config from its parts.
@@ -79,18 +77,11 @@ public final class MrnnConfig {
   public MrnnConfig(List<RecurrentRegion> recurrentRegions, List<InputRegion> inputRegions,
       List<Connection> recurrentConnections, List<Connection> inputConnections,
       ModelOptions model) {
-    this(recurrentRegions, inputRegions, recurrentConnections, inputConnections, model, null);
-  }
-
-  private MrnnConfig(List<RecurrentRegion> recurrentRegions, List<InputRegion> inputRegions,
-      List<Connection> recurrentConnections, List<Connection> inputConnections,
-      ModelOptions model, Long seed) {
     this.recurrentRegions = List.copyOf(recurrentRegions);
     this.inputRegions = List.copyOf(inputRegions);
     this.recurrentConnections = List.copyOf(recurrentConnections);
     this.inputConnections = List.copyOf(inputConnections);
     this.model = model;
-    this.seed = seed;
   }
 
   /**
@@ -453,18 +444,8 @@ public final class MrnnConfig {
     if (m != null && !m.isNull()) {
       model = ModelOptions.read(m, s, "model");
     }
-    Long seed = null;
-    JsonNode seedNode = root.get("seed");
-    if (seedNode != null) {
-      if (seedNode.isIntegralNumber() && seedNode.canConvertToLong()) {
-        seed = seedNode.longValue();
-      } else {
-        s.add("seed", "expected an integer (the seed of a random initialisation), got "
-            + ConfigSchema.describe(seedNode));
-      }
-    }
     s.throwIfAny(source);
-    return new MrnnConfig(rec, inp, recConn, inpConn, model, seed);
+    return new MrnnConfig(rec, inp, recConn, inpConn, model);
   }
 
   private static void unique(Map<String, String> names, String name, String where,
@@ -709,16 +690,6 @@ public final class MrnnConfig {
   }
 
   /**
-   * The {@code seed} of a random initialisation, if the config has one (an mrnn4j key; the
-   * bundled example carries one).
-   *
-   * @return the seed, if present
-   */
-  public Optional<Long> seed() {
-    return Optional.ofNullable(seed);
-  }
-
-  /**
    * A copy with the given model block (null to drop it).
    *
    * @param options the model block
@@ -726,6 +697,6 @@ public final class MrnnConfig {
    */
   public MrnnConfig withModel(ModelOptions options) {
     return new MrnnConfig(recurrentRegions, inputRegions, recurrentConnections, inputConnections,
-        options, seed);
+        options);
   }
 }
