@@ -106,7 +106,11 @@ public final class ModelBuilder<M extends RecurrentModel> {
 
   /**
    * A builder from an mRNNTorch config: its model block (if any) sets the kind (default leaky) and
-   * options, then its regions and connections are added. More may follow in code.
+   * options, then its regions and connections are added. More may follow in code. What the block
+   * leaves out keeps this builder's defaults (mRNNTorch's), as code that builds a network states
+   * its own options; to load a user's files, where a missing argument must not be guessed, use
+   * {@link org.mrnn4j.models.io.ModelLoader}, which resolves the block first
+   * ({@link org.mrnn4j.models.io.ModelArguments}).
    *
    * @param config the parsed config
    * @return a builder holding the config's options, regions and connections
