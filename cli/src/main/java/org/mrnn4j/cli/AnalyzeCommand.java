@@ -1,5 +1,8 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.app.Inputs;
+import org.mrnn4j.app.OperatingPoints;
+import org.mrnn4j.app.StabilityAnalysis;
 import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -13,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mrnn4j.analysis.BatchLinearization;
-import org.mrnn4j.analysis.ConstantInputRun;
 import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.analysis.Spectra;
@@ -185,77 +187,48 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private int analyze(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
+    checkPartialDhOptions();
+    double[] u = input.vector(model.numInputs());
+    OperatingPoints op = states != null
+        ? OperatingPoints.fromFile(model, states, u, input.values != null
+            && !input.values.isEmpty())
+        : OperatingPoints.simulated(model, u, StepsOption.steps(steps, List.of(0, 200)));
+    List<String> labels = op.labels();
+    List<OperatingPoint> points = op.points();
+    StabilityAnalysis.Request request = new StabilityAnalysis.Request(regions, leading, full,
+        npy, !dh ? StabilityAnalysis.PartialDh.NONE : scaling() == DhScaling.none
+            ? StabilityAnalysis.PartialDh.DIVIDED_BY_ALPHA : StabilityAnalysis.PartialDh.WITH_ALPHA);
+    StabilityAnalysis.Result result;
+    int size = regions == null || regions.isEmpty() ? model.numUnits()
+        : model.layout().recurrentIndices(regions).size();
+    boolean krylov = leading != null || !full && size >= LEADING_FROM;
+    try (TerminalProgress progress = TerminalProgress.start("leading eigenvalues",
+        krylov ? points.size() : 0)) {
+      result = StabilityAnalysis.run(model, points, request, progress::update);
+    }
     // the stability always comes from the map's Jacobian, in the model's natural coordinates
     Coordinates coordinates = model.naturalCoordinates();
-    Linearization lin = Linearization.of(model, coordinates, regions);
-    Linearization partialDh = partialDh(model);
-    double[] u = input.vector(model.numInputs());
-    List<String> labels = new ArrayList<>();
-    List<OperatingPoint> points = states != null
-        ? pointsFromFile(model, u, labels) : simulatedPoints(model, u, labels);
-
+    Linearization lin = result.linearization();
+    Linearization partialDh = result.partialDh();
     double dt = model.continuousTimeStep(coordinates);
-    boolean partial = leading != null || (!full && lin.size() >= LEADING_FROM);
-    List<StabilitySummary> summaries = new ArrayList<>();
-    List<Path> npyFiles = List.of();
-    List<LeadingSpectrum> leadings = new ArrayList<>();
-    if (partial) {
-      LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
-          : DEFAULT_LEADING);
-      try (TerminalProgress progress = TerminalProgress.start("leading eigenvalues",
-          points.size())) {
-        for (int i = 0; i < points.size(); i++) {
-          LOG.info("leading eigenvalues at {} ({} of {})", labels.get(i), i + 1, points.size());
-          LeadingSpectrum l = lin.leadingStability(points.get(i), options);
-          leadings.add(l);
-          summaries.add(Double.isNaN(dt) ? StabilitySummary.of(l.eigenvalues())
-              : StabilitySummary.of(l.eigenvalues(), dt));
-          progress.update(i + 1);
-        }
-      }
-    } else {
-      try (BatchLinearization batch = lin.batch(points)) {
-        if (npy) {
-          List<Eigendecomposition> es = batch.eigendecompositions();
-          summaries = es.stream().map(e -> Double.isNaN(dt) ? StabilitySummary.of(e)
-              : StabilitySummary.of(e, dt)).toList();
-          npyFiles = NumpyReports.writeAnalysis(output, output.stem(loaded), batch, es);
-        } else {
-          summaries = batch.stability();
-        }
-      }
-    }
-    if (npy && partial) {
-      npyFiles = NumpyReports.writeLeadingAnalysis(output, output.stem(loaded), lin, points,
-          leadings.stream().map(LeadingSpectrum::eigenvalues).toList());
-    }
-    // mRNNTorch's partial dh Jacobian: its own eigenvalues, never the stability
-    List<Eigendecomposition> partialEigen = null;
-    List<Double> partialRadius = new ArrayList<>();
-    if (partialDh != null) {
-      partialEigen = new ArrayList<>();
-      LeadingOptions options = LeadingOptions.largestModulus(leading != null ? leading
-          : DEFAULT_LEADING);
-      for (OperatingPoint p : points) {
-        if (partial) {
-          LeadingSpectrum l = partialDh.leading(p, options);
-          partialEigen.add(l.eigenvalues());
-          partialRadius.add(l.spectralRadius());
-        } else {
-          Eigendecomposition e = partialDh.eigenvalues(p);
-          partialEigen.add(e);
-          partialRadius.add(e.spectralRadius());
-        }
-      }
-      if (npy) {
-        npyFiles = new ArrayList<>(npyFiles);
-        npyFiles.addAll(NumpyReports.writeLeadingAnalysis(output,
-            output.stem(loaded) + "-partial-dh", partialDh, points, partialEigen));
+    boolean partial = result.leadingOnly();
+    List<StabilitySummary> summaries = result.summaries();
+    List<LeadingSpectrum> leadings = result.leadings();
+    List<Eigendecomposition> partialEigen = result.partialDhEigenvalues();
+    List<Double> partialRadius = partialEigen.stream()
+        .map(Eigendecomposition::spectralRadius).toList();
+    List<Path> npyFiles = new ArrayList<>();
+    if (npy) {
+      String stem = output.stem(loaded);
+      npyFiles.addAll(NumpyReports.writeAnalysis(output, stem, result.jacobians(),
+          result.eigendecompositions(), !partial));
+      if (partialDh != null) {
+        npyFiles.addAll(NumpyReports.writeAnalysis(output, stem + "-partial-dh",
+            result.partialDhJacobians(), partialEigen, false));
       }
     }
 
-    printHeader(stdout, b, loaded, model, lin,
-        inputDescription != null ? inputDescription : ConstantInput.describe(u));
+    printHeader(stdout, b, loaded, model, lin, op.inputs());
     if (partial) {
       stdout.printf(Locale.ROOT, "eigenvalues  the leading %d by modulus per point (more where"
           + " needed to count the unstable modes), by Krylov-Schur on Jacobian-vector products;"
@@ -265,7 +238,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (partialDh != null) {
       printPartialDh(stdout, labels, partialRadius, partialEigen);
     }
-    if (states == null) {
+    if (op.simulated()) {
       printUnmoved(stdout, labels, points);
     }
 
@@ -348,46 +321,6 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ operating points
 
-  private List<OperatingPoint> simulatedPoints(RecurrentModel model, double[] u,
-      List<String> labels) {
-    TreeSet<Integer> sorted = StepsOption.steps(steps, List.of(0, 200));
-    if (sorted.last() > 0) {
-      LOG.info("simulating {} steps", sorted.last());
-    }
-    for (int s : sorted) {
-      labels.add(s == 0 ? "initial condition" : "after " + s + " steps");
-    }
-    return ConstantInputRun.points(model, u, sorted);
-  }
-
-  /** How the states file's own inputs were used, for the header; null when it has none. */
-  private String inputDescription;
-
-  private List<OperatingPoint> pointsFromFile(RecurrentModel model, double[] u,
-      List<String> labels) throws IOException {
-    if (steps != null && !steps.isEmpty()) {
-      throw new UserException("give either --steps or --states, not both");
-    }
-    List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
-    List<OperatingPoint> points = new ArrayList<>();
-    String file = states.getFileName().toString();
-    long withInputs = entries.stream().filter(e -> e.input() != null).count();
-    if (withInputs > 0 && input.values != null && !input.values.isEmpty()) {
-      throw new UserException(states + " holds an input for each state; give the inputs either"
-          + " there or with --input, not both");
-    }
-    inputDescription = withInputs == 0 ? null : withInputs == entries.size()
-        ? "per state, from " + file + " (" + withInputs + " inputs)"
-        : "per state from " + file + " for " + withInputs + " of " + entries.size()
-            + " states, else " + ConstantInput.describe(u);
-    for (int i = 0; i < entries.size(); i++) {
-      StatesFile.Entry e = entries.get(i);
-      labels.add("state " + (i + 1) + " of " + file);
-      points.add(OperatingPoint.of(e.state(), e.input() != null ? e.input() : u));
-    }
-    return points;
-  }
-
   // ------------------------------------------------------------------ printing
 
   private void printHeader(PrintWriter out, Backend b, ModelLoader.Loaded loaded,
@@ -437,33 +370,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         ? " alpha W_rec" : " W_rec (divided by alpha)");
   }
 
-  /**
-   * The partial dh linearization {@code --dh} asks for, in the scaling asked for; null without
-   * {@code --dh} or for a model whose state is h (there it is the map's and already reported).
-   */
-  private Linearization partialDh(RecurrentModel model) {
-    boolean natural = model.naturalCoordinates() == Coordinates.ACTIVATION;
+  /** The rules of {@code --dh} and {@code --dh-scaling} between themselves. */
+  private void checkPartialDhOptions() {
     if (dhScaling != null && !dh) {
       throw new UserException("--dh-scaling needs --dh: it picks the scaling of the partial dh"
           + " Jacobian");
     }
-    if (!dh) {
-      return null;
-    }
-    if (!model.coordinates().contains(Coordinates.ACTIVATION)) {
-      throw new UserException("--dh: the " + model.describe() + " offers only "
-          + model.coordinates() + " coordinates");
-    }
-    if (natural) {
-      if (dhScaling == DhScaling.none) {
-        throw new UserException("--dh-scaling none: the " + model.kind().label() + " model has"
-            + " no alpha to divide by (its Jacobian in h is its map's)");
-      }
-      return null;
-    }
-    Linearization partial = Linearization.of(model, Coordinates.ACTIVATION, regions);
-    return scaling() == DhScaling.none ? partial.scaled(1.0 / model.spec().alpha()) : partial;
   }
+
 
   private static void printPartialDh(PrintWriter out, List<String> labels, List<Double> radius,
       List<Eigendecomposition> eigen) {
@@ -546,17 +460,6 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   static String num(double v) {
-    if (v == 0.0) {
-      return "0";
-    }
-    double a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e6) {
-      String s = String.format(Locale.ROOT, "%.6g", v);
-      if (s.contains(".") && !s.contains("e")) {
-        s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-      }
-      return s;
-    }
-    return String.format(Locale.ROOT, "%.4e", v);
+    return Inputs.number(v);
   }
 }

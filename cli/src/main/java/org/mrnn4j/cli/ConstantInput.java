@@ -1,8 +1,7 @@
 package org.mrnn4j.cli;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
+import org.mrnn4j.app.Inputs;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,40 +15,16 @@ final class ConstantInput {
   List<Double> values;
 
   /**
-   * The input vector from the option's values: none for zeros, one value for every input unit, or
-   * one per input unit.
+   * The input vector from the option's values ({@link Inputs#constant}).
    *
-   * @throws UserException naming {@code --input} if its count fits neither
+   * @throws IllegalArgumentException naming {@code --input} if its count fits neither
    */
   double[] vector(int inputs) {
-    double[] u = new double[inputs];
-    if (values == null || values.isEmpty()) {
-      return u;
-    }
-    if (values.size() == 1) {
-      Arrays.fill(u, values.get(0));
-    } else if (values.size() == inputs) {
-      for (int k = 0; k < inputs; k++) {
-        u[k] = values.get(k);
-      }
-    } else {
-      throw new UserException("--input has " + values.size() + " values; the model has " + inputs
-          + " input units: give one value for all, or " + inputs);
-    }
-    return u;
+    return Inputs.constant(values, inputs, "--input");
   }
 
   /** For example {@code zero on all 3 input units} or {@code [0.5, -1]}. */
   static String describe(double[] u) {
-    if (u.length == 0) {
-      return "(none)";
-    }
-    boolean same = Arrays.stream(u).allMatch(v -> v == u[0]);
-    if (same) {
-      return (u[0] == 0 ? "zero" : AnalyzeCommand.num(u[0])) + " on all " + u.length
-          + " input units";
-    }
-    return Arrays.stream(u).mapToObj(AnalyzeCommand::num)
-        .collect(Collectors.joining(", ", "[", "]"));
+    return Inputs.describe(u);
   }
 }

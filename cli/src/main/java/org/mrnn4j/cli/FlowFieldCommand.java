@@ -1,6 +1,7 @@
 package org.mrnn4j.cli;
 
-import org.mrnn4j.analysis.ConstantInputRun;
+import org.mrnn4j.app.ConstantInputRun;
+import org.mrnn4j.app.StatesFile;
 import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mrnn4j.app.Failures;
 import org.mrnn4j.core.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -204,31 +202,15 @@ public final class Main implements Callable<Integer> {
         || ex instanceof IllegalArgumentException;
   }
 
-  /** One line saying what was wrong. */
+  /**
+   * One line saying what was wrong ({@link Failures#describe}, the wording every front end
+   * shares), naming the exception's class where it is a defect rather than the user's mistake.
+   */
   static String describe(Throwable ex) {
     Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
-    if (t instanceof NoSuchFileException f) {
-      return "no such file: " + f.getFile();
-    }
-    if (t instanceof AccessDeniedException f) {
-      return "permission denied: " + f.getFile();
-    }
-    if (t instanceof FileSystemException f && f.getReason() != null) {
-      return f.getFile() + ": " + f.getReason();
-    }
-    String msg = t.getMessage();
-    if (msg == null || msg.isBlank()) {
-      // an error without words: say so, and give the first cause that has some
-      for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-        if (c.getMessage() != null && !c.getMessage().isBlank()) {
-          return t.getClass().getSimpleName() + " caused by " + c.getClass().getSimpleName()
-              + ": " + c.getMessage();
-        }
-      }
-      return t.getClass().getSimpleName() + " (an internal error with no message; please report"
-          + " it with the output of --verbose)";
-    }
-    return isUserError(t) ? msg : t.getClass().getSimpleName() + ": " + msg;
+    String line = Failures.describe(t);
+    boolean worded = t.getMessage() != null && !t.getMessage().isBlank();
+    return !worded || isUserError(t) ? line : t.getClass().getSimpleName() + ": " + line;
   }
 
   /** The version from the jar's manifest. */

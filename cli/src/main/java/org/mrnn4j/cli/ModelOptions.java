@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.mrnn4j.app.ModelFilesResolver;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.models.ModelKind;
@@ -92,7 +93,7 @@ final class ModelOptions {
    */
   Backend backend(String name, List<Path> files) {
     return Plugins.selector().select(name, org.mrnn4j.core.spi.BackendOptions.none(),
-        ModelSource.units(config, files, checkpoint));
+        ModelFilesResolver.units(config, files, checkpoint));
   }
 
   /** The constructor arguments these options give (unset ones null). */
@@ -124,7 +125,7 @@ final class ModelOptions {
 
   /**
    * Loads the model these options and the positional {@code files} describe (see
-   * {@link ModelSource#load}), saying on standard error which constructor arguments were assumed
+   * {@link ModelFilesResolver#load}), saying on standard error which constructor arguments were assumed
    * and which checkpoint keys the model does not use.
    *
    * @param seed the seed for a config given without weights
@@ -134,7 +135,7 @@ final class ModelOptions {
         new ModelLoader.Request(arguments(), mrnntorchDefaults, prefix, seed);
     ModelLoader.Loaded loaded;
     try {
-      loaded = ModelSource.load(config, files, checkpoint, request, backend);
+      loaded = ModelFilesResolver.load(config, files, checkpoint, request, backend);
     } catch (ModelArguments.MissingModelArgumentsException e) {
       throw new UserException(missingMessage(e));
     }

@@ -1,14 +1,11 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.app.StabilityAnalysis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.mrnn4j.analysis.BatchLinearization;
-import org.mrnn4j.analysis.Linearization;
-import org.mrnn4j.analysis.LinearizationResult;
-import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.models.io.NumpyArrays;
 
@@ -20,69 +17,44 @@ final class NumpyReports {
   private NumpyReports() {}
 
   /**
-   * The Jacobians, input Jacobians, eigenvalues and eigenvectors of a full-spectrum analysis.
+   * The Jacobians, input Jacobians and eigenvalues of an analysis (padded with NaN where a point
+   * has fewer than the most listed, on the leading path), and the eigenvectors where they were
+   * computed (the dense path).
    *
+   * @param vectors whether to write the eigenvectors too
    * @return the files written
    */
-  static List<Path> writeAnalysis(OutputOptions output, String stem, BatchLinearization batch,
-      List<Eigendecomposition> eigen) throws IOException {
+  static List<Path> writeAnalysis(OutputOptions output, String stem,
+      StabilityAnalysis.Jacobians jacobians, List<Eigendecomposition> eigen, boolean vectors)
+      throws IOException {
     List<Path> files = new ArrayList<>();
-    int p = batch.size();
-    int d = batch.dimension();
-    files.add(write(output.file(stem, "-jacobians.npy"), batch.jacobians().shape(),
-        batch.jacobians().toArray()));
-    files.add(write(output.file(stem, "-input-jacobians.npy"), batch.inputJacobians().shape(),
-        batch.inputJacobians().toArray()));
-    files.add(eigenvalues(output.file(stem, "-eigenvalues.npy"), eigen, d));
+    int p = jacobians.points();
+    int d = jacobians.dimension();
+    files.add(write(output.file(stem, "-jacobians.npy"), new int[] {p, d, d},
+        jacobians.jacobians()));
+    files.add(write(output.file(stem, "-input-jacobians.npy"),
+        new int[] {p, d, jacobians.inputs()}, jacobians.inputJacobians()));
+    int k = eigen.stream().mapToInt(Eigendecomposition::size).max().orElse(0);
+    files.add(eigenvalues(output.file(stem, "-eigenvalues.npy"), eigen, k));
+    if (!vectors) {
+      return files;
+    }
     double[] re = new double[p * d * d];
     double[] im = new double[p * d * d];
     for (int b = 0; b < p; b++) {
       Eigendecomposition e = eigen.get(b);
-      for (int k = 0; k < d; k++) {
-        double[] vr = e.vectorReal(k);
-        double[] vi = e.vectorImag(k);
-        for (int i = 0; i < d; i++) { // [b, i, k]: eigenvector k is column k, as numpy.linalg.eig
-          re[(b * d + i) * d + k] = vr[i];
-          im[(b * d + i) * d + k] = vi[i];
+      for (int j = 0; j < d; j++) {
+        double[] vr = e.vectorReal(j);
+        double[] vi = e.vectorImag(j);
+        for (int i = 0; i < d; i++) { // [b, i, j]: eigenvector j is column j, as numpy.linalg.eig
+          re[(b * d + i) * d + j] = vr[i];
+          im[(b * d + i) * d + j] = vi[i];
         }
       }
     }
-    Path vectors = output.file(stem, "-eigenvectors.npy");
-    NumpyArrays.writeComplexNpy(vectors, new int[] {p, d, d}, re, im);
-    files.add(vectors);
-    return files;
-  }
-
-  /**
-   * The Jacobians and input Jacobians of {@code lin} at each point, formed one point at a time,
-   * and the eigenvalues given (a leading-spectrum analysis, or the partial dh Jacobian's with the
-   * stem {@code STEM-partial-dh}), padded with NaN where a point has fewer than the most listed.
-   *
-   * @return the files written
-   */
-  static List<Path> writeLeadingAnalysis(OutputOptions output, String stem, Linearization lin,
-      List<OperatingPoint> points, List<Eigendecomposition> eigen) throws IOException {
-    int p = points.size();
-    int d = lin.size();
-    double[] jac = null;
-    double[] jin = null;
-    int inputs = 0;
-    for (int b = 0; b < p; b++) {
-      try (LinearizationResult r = lin.at(points.get(b))) {
-        if (jac == null) {
-          inputs = r.inputJacobian().dim(1);
-          jac = new double[p * d * d];
-          jin = new double[p * d * inputs];
-        }
-        System.arraycopy(r.jacobian().toArray(), 0, jac, b * d * d, d * d);
-        System.arraycopy(r.inputJacobian().toArray(), 0, jin, b * d * inputs, d * inputs);
-      }
-    }
-    List<Path> files = new ArrayList<>();
-    files.add(write(output.file(stem, "-jacobians.npy"), new int[] {p, d, d}, jac));
-    files.add(write(output.file(stem, "-input-jacobians.npy"), new int[] {p, d, inputs}, jin));
-    int k = eigen.stream().mapToInt(Eigendecomposition::size).max().orElse(0);
-    files.add(eigenvalues(output.file(stem, "-eigenvalues.npy"), eigen, k));
+    Path file = output.file(stem, "-eigenvectors.npy");
+    NumpyArrays.writeComplexNpy(file, new int[] {p, d, d}, re, im);
+    files.add(file);
     return files;
   }
 

@@ -39,7 +39,7 @@ class InputsAndLayoutTest {
         "-u", "0.5", "--no-plot", "-o", dir.toString());
     assertEquals(2, both.status());
     assertTrue(both.err().contains("holds an input for each state; give the inputs either there"
-        + " or with --input, not both"), both.err());
+        + " or as the constant input, not both"), both.err());
   }
 
   @Test

@@ -17,9 +17,12 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.app.ConstantInputRun;
+import org.mrnn4j.app.Failures;
+import org.mrnn4j.app.Inputs;
+import org.mrnn4j.app.OperatingPoints;
+import org.mrnn4j.app.StabilityAnalysis;
 import org.mrnn4j.models.io.MrnnConfig;
-import org.mrnn4j.analysis.ConstantInputRun;
 import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
@@ -181,21 +184,14 @@ public final class SweepAnalysis implements Serializable {
     if (analysis.equals("fixed_points")) {
       return fixedPoints(task, model, b, coordinates, u, regions, seed);
     }
-    Linearization lin = Linearization.of(model, coordinates, regions);
     List<OperatingPoint> points = points(task, model, u);
     boolean spectrum = analysis.equals("spectrum");
-    List<StabilitySummary> summaries = new ArrayList<>();
-    if (!spectrum && lin.size() >= LeadingOptions.LEADING_FROM) {
-      // as analyze: the leading part from this size on, by Krylov-Schur
-      LeadingOptions options = LeadingOptions.largestModulus(LeadingOptions.DEFAULT_COUNT);
-      for (OperatingPoint p : points) {
-        summaries.add(StabilitySummary.of(lin.leadingStability(p, options).eigenvalues()));
-      }
-    } else {
-      try (BatchLinearization batch = lin.batch(points)) {
-        summaries = batch.stability();
-      }
-    }
+    // as analyze: every eigenvalue for a spectrum, else the size-aware path
+    StabilityAnalysis.Result result = StabilityAnalysis.run(model, points,
+        new StabilityAnalysis.Request(regions, null, spectrum, false,
+            StabilityAnalysis.PartialDh.NONE), done -> { });
+    Linearization lin = result.linearization();
+    List<StabilitySummary> summaries = result.summaries();
     List<SweepResult> rows = new ArrayList<>();
     for (int i = 0; i < summaries.size(); i++) {
       StabilitySummary s = summaries.get(i);
@@ -251,23 +247,9 @@ public final class SweepAnalysis implements Serializable {
       throw new IllegalArgumentException("give either steps or states, not both");
     }
     if (task.getStates() != null) {
-      Path file = Path.of(task.getStates());
-      NumpyArrays.NdArray a = NumpyArrays.readNpy(file);
-      int n = model.numUnits();
-      int[] shape = a.shape();
-      int last = shape.length == 0 ? 0 : shape[shape.length - 1];
-      boolean ok = last == n && (shape.length == 1 || shape.length == 2
-          || shape.length == 3 && shape[0] == 1);
-      if (!ok) {
-        throw new IllegalArgumentException(file + ": states: expected shape [" + n + "], [T, " + n
-            + "] or [1, T, " + n + "] for a model of " + n + " units, got "
-            + Arrays.toString(shape));
-      }
-      List<OperatingPoint> points = new ArrayList<>();
-      for (int t = 0; t < a.data().length / n; t++) {
-        points.add(OperatingPoint.of(Arrays.copyOfRange(a.data(), t * n, (t + 1) * n), u));
-      }
-      return points;
+      // every form analyze --states reads: .npy [N], [T, N], [B, T, N], .npz, CSV, JSON
+      return OperatingPoints.fromFile(model, Path.of(task.getStates()), u,
+          task.getInput() != null && !task.getInput().isEmpty()).points();
     }
     int steps = task.getSteps() == null ? 0 : task.getSteps();
     if (steps < 0) {
@@ -281,25 +263,9 @@ public final class SweepAnalysis implements Serializable {
   }
 
   private static double[] input(SweepTask task, int inputs) {
-    List<Double> in = task.getInput();
-    double[] u = new double[inputs];
-    if (in == null || in.isEmpty()) {
-      return u;
-    }
-    if (in.size() != 1 && in.size() != inputs) {
-      throw new IllegalArgumentException("input: " + in.size() + " values, but the model has "
-          + inputs + " input units (give one value per input unit, or one for all)");
-    }
-    for (int i = 0; i < inputs; i++) {
-      Double v = in.get(in.size() == 1 ? 0 : i);
-      if (v == null || !Double.isFinite(v)) {
-        throw new IllegalArgumentException("input: value " + (in.size() == 1 ? 0 : i)
-            + " is " + v + ", expected a finite number");
-      }
-      u[i] = v;
-    }
-    return u;
+    return Inputs.constant(task.getInput(), inputs, "input");
   }
+
 
   private Backend backend(int units) {
     String key = backend != null ? backend : "default:" + (units > 0
@@ -360,16 +326,7 @@ public final class SweepAnalysis implements Serializable {
 
   /** One line: the loaders' own messages name the file and the field. */
   static String describe(Throwable t) {
-    if (t instanceof UncheckedIOException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof NoSuchFileException f) {
-      return "no such file: " + f.getFile();
-    }
-    if (t instanceof AccessDeniedException f) {
-      return "permission denied: " + f.getFile();
-    }
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getName() : m;
+    return Failures.describe(t);
   }
+
 }

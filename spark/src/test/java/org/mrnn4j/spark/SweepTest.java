@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mrnn4j.analysis.ConstantInputRun;
+import org.mrnn4j.app.ConstantInputRun;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;

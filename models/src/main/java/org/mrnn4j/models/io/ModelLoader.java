@@ -270,9 +270,9 @@ public final class ModelLoader {
   }
 
   /**
-   * The number of recurrent units of the model a file describes, read cheaply from its config to
-   * choose a backend before loading; -1 when it cannot be told so (a saved model, a file that
-   * does not parse: {@link #load} then reports the problem).
+   * The number of recurrent units of the model a file describes, read cheaply from its config (a
+   * saved model's own) to choose a backend before loading; -1 when it cannot be told so (a file
+   * that does not parse: {@link #load} then reports the problem).
    *
    * @param file a config, a checkpoint with its config beside it, or a saved model
    * @return the number of recurrent units, or -1
@@ -282,7 +282,7 @@ public final class ModelLoader {
       Path json = isCheckpoint(file) ? configBeside(file) : file;
       JsonNode root = readJson(json);
       if (ModelFiles.FORMAT.equals(root.path("format").asText(null))) {
-        return -1;
+        root = root.path("config"); // a saved model holds its config (it gave -1 before)
       }
       return MrnnConfig.fromJson(root, json).recurrentRegions().stream()
           .mapToInt(org.mrnn4j.models.RecurrentRegion::units).sum();

@@ -1,4 +1,4 @@
-package org.mrnn4j.cli;
+package org.mrnn4j.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,17 +15,17 @@ import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
 
 /**
- * Where {@code mrnn4j analyze} and {@code mrnn4j fixed-points} get their model: an mRNNTorch
- * JSON config (with a {@code model} block for the constructor options), optionally with a PyTorch
- * checkpoint for the weights; a model saved by mrnn4j; or, with no file, the bundled example
- * network.
+ * Where every front end gets its model: from files as a user names them (an mRNNTorch JSON config,
+ * optionally with its PyTorch checkpoint; a checkpoint with its config beside it; a model saved
+ * by mrnn4j; told apart by their content), or, with no file, the bundled example network; and the
+ * model's size, read cheaply first so that the backend can be chosen by it.
  */
-final class ModelSource {
+public final class ModelFilesResolver {
   /** The bundled example: a config with a {@code model} block and a {@code seed}. */
-  static final String EXAMPLE_RESOURCE = "/org/mrnn4j/cli/example-model.json";
+  static final String EXAMPLE_RESOURCE = "/org/mrnn4j/app/example-model.json";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private ModelSource() {}
+  private ModelFilesResolver() {}
 
   /**
    * The bundled example: its config, and the seed of its random initialisation (the example's own
@@ -34,7 +34,7 @@ final class ModelSource {
   private record Example(MrnnConfig config, long seed) {
     static Example read() throws IOException {
       JsonNode root;
-      try (InputStream in = ModelSource.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
+      try (InputStream in = ModelFilesResolver.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException("the bundled example " + EXAMPLE_RESOURCE
               + " is missing from the class path");
@@ -47,8 +47,17 @@ final class ModelSource {
     }
   }
 
-  /** The bundled example network, built on {@code backend} with the arguments of {@code request}. */
-  static ModelLoader.Loaded example(ModelLoader.Request request, Backend backend)
+  /**
+   * The bundled example network (a leaky tanh network of an excitatory and an inhibitory region
+   * driven by a two-unit input, randomly initialised with its own seed).
+   *
+   * @param request constructor arguments that override the example's, and whether defaults may
+   *     fill missing ones (its seed is the example's own)
+   * @param backend the backend to build it on
+   * @return the example network
+   * @throws IOException if the bundled resource cannot be read
+   */
+  public static ModelLoader.Loaded example(ModelLoader.Request request, Backend backend)
       throws IOException {
     Example e = Example.read();
     return ModelLoader.initialised(e.config(), "bundled example", "example",
@@ -57,11 +66,16 @@ final class ModelSource {
   }
 
   /**
-   * The number of recurrent units of the model the files describe, read cheaply from the config
-   * (or the bundled example) to choose a backend before loading; -1 when it cannot be told so (a
-   * saved model, a file that does not parse: {@link #load} then reports the problem).
+   * The number of recurrent units of the model the files describe, read cheaply from the config,
+   * the saved model or the bundled example, to choose a backend before loading; -1 when it
+   * cannot be told (a file that does not parse: {@link #load} then reports the problem).
+   *
+   * @param configOption the config given by option, or null
+   * @param files the files given (JSON files and checkpoints, told apart by content)
+   * @param checkpointOption the checkpoint given by option, or null
+   * @return the number of recurrent units, or -1
    */
-  static int units(Path configOption, List<Path> files, Path checkpointOption) {
+  public static int units(Path configOption, List<Path> files, Path checkpointOption) {
     try {
       Path json = configOption;
       Path checkpoint = checkpointOption;
@@ -88,23 +102,32 @@ final class ModelSource {
    * with the config of the same name beside it ({@code net.pth} with {@code net.json}).
    *
    * @param configOption the config given by option, or null
-   * @param seed the seed for a config given without weights
+   * @param files the files given (at most one JSON file and one checkpoint)
+   * @param checkpointOption the checkpoint given by option, or null
+   * @param request the constructor arguments given, whether defaults may fill missing ones, the
+   *     checkpoint prefix and the seed of a config given without weights
+   * @param backend the backend to build the model on
+   * @return the model and where it came from
+   * @throws IOException if a file is missing, unreadable or malformed (naming it), or a
+   *     constructor argument is missing
+   * @throws IllegalArgumentException if the files do not go together (two checkpoints, a
+   *     checkpoint given as the config, ...)
    */
-  static ModelLoader.Loaded load(Path configOption, List<Path> files, Path checkpointOption,
+  public static ModelLoader.Loaded load(Path configOption, List<Path> files, Path checkpointOption,
       ModelLoader.Request request, Backend backend) throws IOException {
     Path json = configOption;
     Path checkpoint = checkpointOption;
     if (checkpoint != null) {
       requireFile(checkpoint);
       if (!ModelLoader.isCheckpoint(checkpoint)) {
-        throw new UserException(checkpoint + " is not a PyTorch checkpoint (a zip archive, as "
+        throw new IllegalArgumentException(checkpoint + " is not a PyTorch checkpoint (a zip archive, as "
             + "torch.save writes it)");
       }
     }
     if (json != null) {
       requireFile(json);
       if (ModelLoader.isCheckpoint(json)) {
-        throw new UserException(json + " is a zip archive (a PyTorch checkpoint?), not a JSON "
+        throw new IllegalArgumentException(json + " is a zip archive (a PyTorch checkpoint?), not a JSON "
             + "config; give it with --checkpoint");
       }
     }
@@ -112,13 +135,13 @@ final class ModelSource {
       requireFile(f);
       if (ModelLoader.isCheckpoint(f)) {
         if (checkpoint != null) {
-          throw new UserException("two checkpoints given (" + checkpoint + " and " + f
+          throw new IllegalArgumentException("two checkpoints given (" + checkpoint + " and " + f
               + "); give one checkpoint and its config");
         }
         checkpoint = f;
       } else {
         if (json != null) {
-          throw new UserException("two JSON files given (" + json + " and " + f
+          throw new IllegalArgumentException("two JSON files given (" + json + " and " + f
               + "); give one config (or saved model) and optionally its checkpoint");
         }
         json = f;
@@ -136,7 +159,7 @@ final class ModelSource {
       throw new NoSuchFileException(f.toString());
     }
     if (!Files.isRegularFile(f)) {
-      throw new UserException(f + " is not a file");
+      throw new IllegalArgumentException(f + " is not a file");
     }
   }
 }

@@ -1,9 +1,12 @@
-package org.mrnn4j.analysis;
+package org.mrnn4j.app;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SortedSet;
+import java.util.TreeSet;
+import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.models.RecurrentModel;
@@ -27,8 +30,14 @@ public record ConstantInputRun(double[] xs, double[] hs) {
    * @param u the input, one value per input unit
    * @param steps how many steps
    * @return the states after each step
+   * @throws IllegalArgumentException if {@code u} does not have one finite value per input unit,
+   *     or {@code steps} is below 1
    */
   public static ConstantInputRun simulate(RecurrentModel model, double[] u, int steps) {
+    checkInput(model, u);
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be 1 or more, got " + steps);
+    }
     int inputs = model.numInputs();
     double[] seq = new double[steps * inputs];
     for (int t = 0; t < steps; t++) {
@@ -50,9 +59,12 @@ public record ConstantInputRun(double[] xs, double[] hs) {
    * @param u the input, one value per input unit
    * @param steps the step counts, 0 or more, in ascending order
    * @return one operating point per count, in that order
+   * @throws IllegalArgumentException if {@code u} does not have one finite value per input unit,
+   *     or a count is negative
    */
   public static List<OperatingPoint> points(RecurrentModel model, double[] u,
       SortedSet<Integer> steps) {
+    checkInput(model, u);
     if (steps.isEmpty()) {
       return List.of();
     }
@@ -75,5 +87,41 @@ public record ConstantInputRun(double[] xs, double[] hs) {
       points.add(leaky ? OperatingPoint.of(x, h, u) : OperatingPoint.of(h, u));
     }
     return points;
+  }
+
+  /**
+   * The operating point after {@code steps} steps from the initial condition under the constant
+   * input {@code u} (0: the initial condition): one call from plain arrays.
+   *
+   * <pre>{@code
+   * OperatingPoint p = ConstantInputRun.pointAfter(model, new double[] {1, 0, 0}, 200);
+   * double[] x = p.state();
+   * }</pre>
+   *
+   * @param model the model, from its initial condition
+   * @param u the input, one value per input unit
+   * @param steps how many steps, 0 or more
+   * @return the operating point, in the model's natural coordinates
+   * @throws IllegalArgumentException if {@code u} does not have one finite value per input unit,
+   *     or {@code steps} is negative
+   */
+  public static OperatingPoint pointAfter(RecurrentModel model, double[] u, int steps) {
+    return points(model, u, new TreeSet<>(List.of(steps))).get(0);
+  }
+
+  /** Throws naming what was expected unless {@code u} has one finite value per input unit. */
+  private static void checkInput(RecurrentModel model, double[] u) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(u, "u");
+    if (u.length != model.numInputs()) {
+      throw new IllegalArgumentException("the input has " + u.length + " values; the model has "
+          + model.numInputs() + " input units: give one value per input unit");
+    }
+    for (int i = 0; i < u.length; i++) {
+      if (!Double.isFinite(u[i])) {
+        throw new IllegalArgumentException("input value " + i + " is " + u[i]
+            + "; expected a finite number");
+      }
+    }
   }
 }

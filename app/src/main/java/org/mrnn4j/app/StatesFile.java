@@ -1,4 +1,4 @@
-package org.mrnn4j.cli;
+package org.mrnn4j.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +15,8 @@ import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.NumpyArrays;
 
 /**
- * Operating points read from a file, for {@code mrnn4j analyze --states}:
+ * Operating points read from a file ({@code mrnn4j analyze --states}, a sweep task's
+ * {@code states}), in every form the front ends accept:
  *
  * <ul>
  *   <li>CSV or whitespace-separated text: one point per line, {@code N} state values, optionally
@@ -34,7 +35,7 @@ import org.mrnn4j.models.io.NumpyArrays;
  *
  * The state is {@code x} for the leaky model and {@code h} for the Elman model.
  */
-final class StatesFile {
+public final class StatesFile {
   private StatesFile() {}
 
   /**
@@ -43,9 +44,20 @@ final class StatesFile {
    * @param state the state, N values
    * @param input the input, I values, or null (use the command's constant input)
    */
-  record Entry(double[] state, double[] input) {}
+  public record Entry(double[] state, double[] input) {}
 
-  static List<Entry> read(Path file, int n, int inputs) throws IOException {
+  /**
+   * Reads the points of a file, its format told by its extension ({@code .npy}, {@code .npz})
+   * or its first character ({@code [} or <code>{</code>: JSON; else text).
+   *
+   * @param file the file
+   * @param n the model's number of recurrent units
+   * @param inputs the model's number of inputs
+   * @return the points, in the file's order (at least one)
+   * @throws IOException if the file is missing or unreadable, or a {@link ModelFormatException}
+   *     naming the file and the line, key or shape that is malformed
+   */
+  public static List<Entry> read(Path file, int n, int inputs) throws IOException {
     if (!Files.exists(file)) {
       throw new java.nio.file.NoSuchFileException(file.toString());
     }
