@@ -1,7 +1,6 @@
 package org.mrnn4j.cli;
 
-import org.mrnn4j.app.ConstantInputRun;
-import org.mrnn4j.app.StatesFile;
+import org.mrnn4j.app.FlowFieldAnalysis;
 import org.mrnn4j.models.io.ModelLoader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,15 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.mrnn4j.analysis.Pca;
 import org.mrnn4j.analysis.fixedpoints.FixedPoint;
-import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
 import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.analysis.flowfields.FlowField;
 import org.mrnn4j.analysis.flowfields.FlowFieldFinder;
@@ -30,11 +22,7 @@ import org.mrnn4j.analysis.flowfields.FlowGrid;
 import org.mrnn4j.analysis.flowfields.EigenPlane;
 import org.mrnn4j.analysis.flowfields.GridBounds;
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.core.Backends;
-import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.io.ModelFormatException;
-import org.mrnn4j.models.io.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -194,18 +182,11 @@ final class FlowFieldCommand implements Callable<Integer> {
           + " given without weights (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  /**
-   * A fixed point is drawn as on a field's slice when within this fraction of the grid's smaller
-   * half-width of it; farther, grey with its distance.
-   */
-  static final double ON_PLANE_FRACTION = 0.05;
+  /** {@link FlowFieldAnalysis#ON_PLANE_FRACTION}, for the help text. */
+  static final double ON_PLANE_FRACTION = FlowFieldAnalysis.ON_PLANE_FRACTION;
 
   /** The parsed --plane: null file and fixed point for PCA. */
   private record PlaneChoice(Path file, int eigenPoint) {}
-
-  /** The states, their inputs, labels, and the trajectory they lie on. */
-  private record Picked(double[][] states, double[][] inputs, List<String> labels,
-      List<String> fileLabels, double[][] trajectory) {}
 
   @Override
   public Integer call() throws IOException {
@@ -291,109 +272,42 @@ final class FlowFieldCommand implements Callable<Integer> {
         + text + "'");
   }
 
-  /** The fixed point numbered {@code k} (from 1), or a one-line refusal naming the option. */
-  private static FixedPoint numbered(List<FixedPoint> points, int k, String option) {
-    if (k > points.size()) {
-      throw new UserException(option + " asks for fixed point " + k + ", but "
-          + (points.isEmpty() ? "none was found" : "only " + points.size() + " were found")
-          + " at this input (see the table with --fixed-points)");
-    }
-    return points.get(k - 1);
-  }
-
   private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     double[] u = input.vector(model.numInputs());
-    Picked picked = states != null ? fromFile(model, u) : simulated(model, u);
+    FlowFieldAnalysis.States picked = states != null
+        ? FlowFieldAnalysis.States.fromFile(model, states, u)
+        : FlowFieldAnalysis.States.simulated(model, u, StepsOption.steps(steps,
+            List.of(0, 20, 200)));
     PlaneChoice choice = plane();
     int throughK = throughPoint();
-    boolean findPoints = fixedPoints || choice.eigenPoint() > 0 || throughK > 0;
-    List<FixedPoint> points = findPoints ? findFixedPoints(b, model, u) : List.of();
-    FlowFieldFinder.Builder builder = FlowFieldFinder.on(model).regions(regions)
-        .cancelOtherRegions(cancelOthers);
-    EigenPlane eigenPlane = null;
-    double[] anchor = null;
-    if (choice.eigenPoint() > 0) {
-      FixedPoint fp = numbered(points, choice.eigenPoint(), "--plane " + planeSpec);
-      try {
-        eigenPlane = EigenPlane.at(model, regions, fp.fullState(), u);
-      } catch (IllegalArgumentException e) {
-        throw new UserException("--plane " + planeSpec + ": " + e.getMessage(), e);
-      }
-      builder.plane(eigenPlane.plane());
-      anchor = fp.fullState();
-    } else if (choice.file() != null) {
-      builder.plane(readPlane(choice.file(), model.layout().recurrentIndices(regions).size()));
-    } else {
-      if (picked.trajectory().length < 2) {
-        throw new UserException("fitting the plane needs at least 2 states; --states gave "
-            + picked.trajectory().length + " (or give --plane)");
-      }
-      builder.planeFittedOn(picked.trajectory());
+    FlowFieldAnalysis.Request request = new FlowFieldAnalysis.Request(regions, cancelOthers,
+        choice.file(), choice.eigenPoint(), planeThrough.equals("state")
+            ? FlowFieldAnalysis.Through.STATE : throughK > 0 ? FlowFieldAnalysis.Through.FIXED_POINT
+            : FlowFieldAnalysis.Through.MEAN, throughK, grid, offset, center, follow,
+        gridRounding.equals("mrnntorch") ? GridBounds.MRNNTORCH_ROUNDED : GridBounds.EXACT,
+        !linearOnly, !nonlinearOnly, fixedPoints, seed,
+        List.of("--plane " + planeSpec, "--plane-through " + planeThrough));
+    FlowFieldAnalysis.Result result;
+    try (TerminalProgress progress = TerminalProgress.start("fixed points",
+        request.needsFixedPoints() ? StartSampler.DEFAULT_STARTS : 0)) {
+      result = FlowFieldAnalysis.run(model, b, picked, u, request, progress::update);
     }
-    // the grid's extent from the trajectory on the plane (a first build just to project)
-    FlowFieldFinder probe = builder.grid(FlowGrid.following(2, 1, 1)).build();
-    double[][] path = new double[picked.trajectory().length][];
-    for (int t = 0; t < path.length; t++) {
-      path[t] = probe.project(picked.trajectory()[t]);
-    }
-    double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-    double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    if (throughK > 0) {
-      anchor = numbered(points, throughK, "--plane-through " + planeThrough).fullState();
-    }
-    List<double[]> extent = new ArrayList<>(Arrays.asList(path));
-    if (anchor != null) {
-      extent.add(probe.project(anchor)); // the grid also covers the chosen fixed point
-    }
-    for (double[] c : extent) {
-      for (int a = 0; a < 2; a++) {
-        lo[a] = Math.min(lo[a], c[a]);
-        hi[a] = Math.max(hi[a], c[a]);
-      }
-    }
-    double[] half = new double[2];
-    for (int a = 0; a < 2; a++) {
-      half[a] = offset != null ? offset.get(Math.min(a, offset.size() - 1))
-          : Math.max(0.6 * (hi[a] - lo[a]), 0.05 * Math.max(Math.abs(hi[a]), 1.0));
-    }
-    FlowGrid flowGrid = (follow ? FlowGrid.following(grid, half[0], half[1])
-        : center != null ? FlowGrid.fixed(grid, half[0], half[1], center.get(0), center.get(1))
-        : FlowGrid.fixed(grid, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2))
-        .withBounds(gridRounding.equals("mrnntorch") ? GridBounds.MRNNTORCH_ROUNDED
-            : GridBounds.EXACT);
-    // the probe's plane, so that PCA is fitted once
-    builder.plane(probe.plane()).grid(flowGrid);
-    if (planeThrough.equals("state")) {
-      builder.planeThroughEachState();
-    } else if (throughK > 0) {
-      builder.planeThrough(anchor);
-    }
-    FlowFieldFinder finder = builder.build();
-
-    long start = System.nanoTime();
-    List<FlowField> nonlinear = linearOnly ? null
-        : finder.nonlinear(picked.states(), picked.inputs());
-    List<FlowField> linear = nonlinearOnly ? null
-        : finder.linear(picked.states(), picked.inputs(), null, null);
-    double seconds = (System.nanoTime() - start) / 1e9;
-
-    // each fixed point's plane coordinates and, per state, its distance from that state's slice
-    double tolerance = ON_PLANE_FRACTION * Math.min(flowGrid.xOffset(), flowGrid.yOffset());
-    List<List<FlowFieldPlot.MarkedPoint>> marked = new ArrayList<>();
-    for (int s = 0; s < picked.states().length; s++) {
-      List<FlowFieldPlot.MarkedPoint> atState = new ArrayList<>();
-      for (int k = 0; k < points.size(); k++) {
-        double[] c = finder.project(points.get(k).fullState());
-        atState.add(new FlowFieldPlot.MarkedPoint(k + 1, c[0], c[1],
-            points.get(k).stability().isStable(),
-            finder.distanceFromSlice(points.get(k).fullState(), picked.states()[s]), tolerance));
-      }
-      marked.add(atState);
-    }
-
-    Pca plane = finder.plane();
-    double[] explained = explained(plane, picked.trajectory(), path, finder);
+    boolean findPoints = request.needsFixedPoints();
+    List<FixedPoint> points = result.fixedPoints();
+    FlowFieldFinder finder = result.finder();
+    FlowGrid flowGrid = result.grid();
+    double[][] path = result.path();
+    EigenPlane eigenPlane = result.eigenPlane();
+    List<FlowField> nonlinear = result.nonlinear();
+    List<FlowField> linear = result.linear();
+    double seconds = result.seconds();
+    double tolerance = result.tolerance();
+    List<List<FlowFieldPlot.MarkedPoint>> marked = result.marked().stream()
+        .map(atState -> atState.stream().map(m -> new FlowFieldPlot.MarkedPoint(m.number(),
+            m.x(), m.y(), m.stable(), m.offPlane(), tolerance)).toList())
+        .toList();
+    double[] explained = result.explained();
     printHeader(stdout, b, loaded, model, finder, u, explained, choice, eigenPlane, tolerance);
     printTable(stdout, picked, nonlinear, linear, seconds);
     if (findPoints) {
@@ -469,148 +383,6 @@ final class FlowFieldCommand implements Callable<Integer> {
         : new String[] {"plane axis 1", "plane axis 2"};
   }
 
-  /** The fixed points at the constant input: 256 starts sampled as 'fixed-points' does. */
-  private List<FixedPoint> findFixedPoints(Backend b, RecurrentModel model, double[] u) {
-    FixedPointSystem system = FixedPointSystems.of(model, model.naturalCoordinates(), u,
-        null, null);
-    Random rng = new Random(seed);
-    List<double[][]> trajs = StartSampler.simulate(system, 64, 50, 1.0, rng);
-    List<double[]> starts = StartSampler.sample(StartSampler.flatten(trajs), 256, 0.5, rng);
-    FixedPointSearch search;
-    try (TerminalProgress progress = TerminalProgress.start("fixed points", starts.size())) {
-      search = new FixedPointFinder(b).find(system, starts, progress::update);
-    }
-    return search.fixedPoints();
-  }
-
-  // ------------------------------------------------------------------ states
-
-  private Picked simulated(RecurrentModel model, double[] u) {
-    TreeSet<Integer> sorted = StepsOption.steps(steps, List.of(0, 20, 200));
-    int n = model.numUnits();
-    int horizon = Math.max(sorted.last(), 1);
-    double[][] path = new double[horizon + 1][];
-    path[0] = model.initialCondition().toArray(); // x0 (leaky) or h0 (Elman)
-    LOG.info("simulating {} steps", horizon);
-    // the natural state: x for the leaky model, h for the Elman model
-    boolean pre = model.naturalCoordinates() == Coordinates.PRE_ACTIVATION;
-    ConstantInputRun run = ConstantInputRun.simulate(model, u, horizon);
-    double[] all = pre ? run.xs() : run.hs();
-    for (int t = 1; t <= horizon; t++) {
-      path[t] = Arrays.copyOfRange(all, (t - 1) * n, t * n);
-    }
-    int count = sorted.size();
-    double[][] picked = new double[count][];
-    double[][] inputs = new double[count][];
-    List<String> labels = new ArrayList<>();
-    List<String> fileLabels = new ArrayList<>();
-    int k = 0;
-    int width = String.valueOf(sorted.last()).length();
-    for (int s : sorted) {
-      picked[k] = path[s];
-      inputs[k] = u.clone();
-      labels.add(s == 0 ? "initial condition" : "after " + s + " steps");
-      fileLabels.add(String.format(Locale.ROOT, "step%0" + width + "d", s));
-      k++;
-    }
-    return new Picked(picked, inputs, labels, fileLabels, path);
-  }
-
-  private Picked fromFile(RecurrentModel model, double[] u) throws IOException {
-    List<StatesFile.Entry> entries = StatesFile.read(states, model.numUnits(), model.numInputs());
-    int count = entries.size();
-    double[][] picked = new double[count][];
-    double[][] inputs = new double[count][];
-    List<String> labels = new ArrayList<>();
-    List<String> fileLabels = new ArrayList<>();
-    String file = states.getFileName().toString();
-    int width = String.valueOf(count).length();
-    for (int i = 0; i < count; i++) {
-      picked[i] = entries.get(i).state();
-      inputs[i] = entries.get(i).input() != null ? entries.get(i).input() : u.clone();
-      labels.add("state " + (i + 1) + " of " + file);
-      fileLabels.add(String.format(Locale.ROOT, "state%0" + width + "d", i + 1));
-    }
-    return new Picked(picked, inputs, labels, fileLabels, picked);
-  }
-
-  /** {@code {"mean": [...], "components": [[...], [...]]}}, checked against {@code d}. */
-  static Pca readPlane(Path file, int d) throws IOException {
-    com.fasterxml.jackson.databind.JsonNode root = Json.read(file, "a flow-field plane");
-    double[] mean = vector(file, root.path("mean"), "mean", d);
-    com.fasterxml.jackson.databind.JsonNode comps = root.path("components");
-    if (!comps.isArray() || comps.size() != 2) {
-      throw new ModelFormatException(file, "components", "expected an array of 2 directions of "
-          + d + " numbers each" + (comps.isArray() ? ", got " + comps.size() + " directions"
-              : ""));
-    }
-    double[][] c = {vector(file, comps.get(0), "components[0]", d),
-        vector(file, comps.get(1), "components[1]", d)};
-    try {
-      return Pca.of(mean, c);
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(file, null, e.getMessage());
-    }
-  }
-
-  private static double[] vector(Path file, com.fasterxml.jackson.databind.JsonNode node,
-      String field, int d) throws ModelFormatException {
-    if (!node.isArray() || node.size() != d) {
-      throw new ModelFormatException(file, field, "expected " + d + " numbers (one per unit of"
-          + " the plane's regions)" + (node.isArray() ? ", got " + node.size() : ""));
-    }
-    double[] v = new double[d];
-    for (int i = 0; i < d; i++) {
-      if (!node.get(i).isNumber() || !Double.isFinite(node.get(i).asDouble())) {
-        throw new ModelFormatException(file, field + "[" + i + "]",
-            "expected a finite number, got " + node.get(i));
-      }
-      v[i] = node.get(i).asDouble();
-    }
-    return v;
-  }
-
-  /**
-   * The fraction of the trajectory's variance (over the plane's units) along each plane axis:
-   * the PCA's own for a fitted plane; for a given plane, the projected variance over the total.
-   *
-   * @param proj the trajectory's plane coordinates
-   */
-  private static double[] explained(Pca plane, double[][] trajectory, double[][] proj,
-      FlowFieldFinder finder) {
-    if (!Double.isNaN(plane.totalVariance())) {
-      return new double[] {plane.explainedFraction(0), plane.explainedFraction(1)};
-    }
-    if (trajectory.length < 2) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    int[] idx = finder.units().ranges().stream()
-        .flatMapToInt(r -> java.util.stream.IntStream.range(r.start(), r.end())).toArray();
-    double[] mean = new double[idx.length];
-    for (double[] s : trajectory) {
-      for (int a = 0; a < idx.length; a++) {
-        mean[a] += s[idx[a]] / trajectory.length;
-      }
-    }
-    double total = 0;
-    double[] along = new double[2];
-    double[] pm = new double[2];
-    for (int t = 0; t < trajectory.length; t++) {
-      pm[0] += proj[t][0] / trajectory.length;
-      pm[1] += proj[t][1] / trajectory.length;
-      for (int a = 0; a < idx.length; a++) {
-        double v = trajectory[t][idx[a]] - mean[a];
-        total += v * v;
-      }
-    }
-    for (double[] c : proj) {
-      along[0] += (c[0] - pm[0]) * (c[0] - pm[0]);
-      along[1] += (c[1] - pm[1]) * (c[1] - pm[1]);
-    }
-    return total > 0 ? new double[] {along[0] / total, along[1] / total}
-        : new double[] {Double.NaN, Double.NaN};
-  }
-
   private static String axisLabel(String name, double fraction) {
     return Double.isNaN(fraction) ? name
         : String.format(Locale.ROOT, "%s (%.1f%% of the trajectory's variance)", name,
@@ -675,7 +447,7 @@ final class FlowFieldCommand implements Callable<Integer> {
         : "the plane's mean (states off the plane are drawn at their projections)";
   }
 
-  private static void printTable(PrintWriter o, Picked picked, List<FlowField> nonlinear,
+  private static void printTable(PrintWriter o, FlowFieldAnalysis.States picked, List<FlowField> nonlinear,
       List<FlowField> linear, double seconds) {
     String row = "%-28s  %11s  %11s  %11s  %15s  %15s%n";
     o.printf(Locale.ROOT, row, "STATE", "AXIS 1", "AXIS 2", "OFF PLANE", "MAX |V| NONLIN",
@@ -715,7 +487,7 @@ final class FlowFieldCommand implements Callable<Integer> {
   // ------------------------------------------------------------------ report
 
   private ObjectNode report(ModelLoader.Loaded loaded, RecurrentModel model, Backend b,
-      double[] u, FlowFieldFinder finder, double[] explained, Picked picked, double[][] path,
+      double[] u, FlowFieldFinder finder, double[] explained, FlowFieldAnalysis.States picked, double[][] path,
       List<FlowField> nonlinear, List<FlowField> linear, List<FixedPoint> points,
       List<List<FlowFieldPlot.MarkedPoint>> marked, PlaneChoice choice, EigenPlane eigenPlane,
       double tolerance, boolean withPoints) {
