@@ -171,6 +171,61 @@ class AppLayerTest {
   }
 
   @Test
+  void aStepFromPlainArraysIsTheLeakyUpdate() {
+    double[] x = new double[8];
+    for (int i = 0; i < 8; i++) {
+      x[i] = Math.cos(i) * 0.7;
+    }
+    double[] u = {1, -0.5, 0.25};
+    double[] w = model.recurrentWeights().toArray();
+    double[] win = model.inputWeights().toArray();
+    double[] b = model.tonicInput().toArray();
+    double alpha = 0.25; // dt 1, tau 4
+    double[] expected = new double[8];
+    for (int i = 0; i < 8; i++) {
+      double drive = b[i];
+      for (int j = 0; j < 8; j++) {
+        drive += w[i * 8 + j] * Math.tanh(x[j]);
+      }
+      for (int k = 0; k < 3; k++) {
+        drive += win[i * 3 + k] * u[k];
+      }
+      expected[i] = x[i] + alpha * (-x[i] + drive);
+    }
+    assertArrayEquals(expected, model.step(x, u), 1e-14);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.step(x, new double[2]));
+    assertEquals("the input has 2 values; the model has 3 input units", e.getMessage());
+  }
+
+  @Test
+  void fixedPointsInOneCallFindAKnownSet() {
+    // two uncoupled Elman units h' = tanh(2 h): each has the fixed points 0 (unstable, slope 2)
+    // and +-h* with tanh(2 h*) = h* (stable): 9 fixed points, 4 stable, 4 saddles, 1 unstable
+    double[][] w = {{2, 0}, {0, 2}};
+    double[][] mask = {{1, 1}, {1, 1}};
+    double[][] win = {{0}, {0}};
+    double[][] one = {{1}, {1}};
+    try (var elman = ModelBuilder.elman().activation(Activation.TANH).recurrentConstrained(false)
+        .inputConstrained(false).recurrentRegion(RecurrentRegion.of("r", 2)).inputRegion("u", 1)
+        .recurrentConnection("r", "r").inputConnection("u", "r")
+        .parameters(org.mrnn4j.models.ModelParameters.of(w, mask, mask, win, one, one,
+            org.mrnn4j.core.DType.FLOAT64))
+        .build(backend)) {
+      var search = FixedPoints.find(elman, new double[] {0}, 7);
+      double hStar = 0.9575040240772686; // tanh(2 h) = h, by bisection to 1e-16
+      assertEquals(hStar, Math.tanh(2 * hStar), 1e-15);
+      assertEquals(9, search.fixedPoints().size());
+      assertEquals(4, search.fixedPoints().stream().filter(p -> p.stability().isStable()).count());
+      for (var p : search.fixedPoints()) {
+        for (double v : p.fullState()) {
+          assertTrue(Math.abs(v) < 1e-9 || Math.abs(Math.abs(v) - hStar) < 1e-9, "state " + v);
+        }
+      }
+    }
+  }
+
+  @Test
   void failuresAreWordedOnce() {
     assertEquals("no such file: net.pth", Failures.describe(new NoSuchFileException("net.pth")));
     assertEquals("no such file: net.pth", Failures.describe(

@@ -34,6 +34,35 @@ public interface RecurrentModel extends org.mrnn4j.core.dynamics.RecurrentDynami
   /** The backend that owns the model's tensors and computes its dynamics. */
   Backend backend();
 
+  /**
+   * One noise-free step from plain arrays: the next state in the model's natural coordinates
+   * ({@code x} for the leaky model, with {@code h = act(x)}; {@code h} for the Elman model).
+   *
+   * <pre>{@code
+   * double[] next = model.step(x, new double[] {1, 0, 0});
+   * }</pre>
+   *
+   * @param state the state, one value per recurrent unit
+   * @param input the input, one value per input unit
+   * @return the next state
+   * @throws IllegalArgumentException naming the argument whose length does not fit the model
+   */
+  default double[] step(double[] state, double[] input) {
+    if (state.length != numUnits()) {
+      throw new IllegalArgumentException("the state has " + state.length + " values; the model"
+          + " has " + numUnits() + " recurrent units");
+    }
+    if (input.length != numInputs()) {
+      throw new IllegalArgumentException("the input has " + input.length + " values; the model"
+          + " has " + numInputs() + " input units");
+    }
+    try (org.mrnn4j.core.Tensor s = backend().fromArray(state, 1, state.length);
+        org.mrnn4j.core.Tensor u = backend().fromArray(input, 1, input.length);
+        org.mrnn4j.core.Tensor next = step(s, u, null)) {
+      return next.toArray();
+    }
+  }
+
   /** The activation function. */
   Activation activation();
 

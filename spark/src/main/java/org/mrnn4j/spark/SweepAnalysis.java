@@ -3,8 +3,6 @@ package org.mrnn4j.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,28 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mrnn4j.app.ConstantInputRun;
 import org.mrnn4j.app.Failures;
+import org.mrnn4j.app.FixedPoints;
 import org.mrnn4j.app.Inputs;
 import org.mrnn4j.app.OperatingPoints;
 import org.mrnn4j.app.StabilityAnalysis;
 import org.mrnn4j.models.io.MrnnConfig;
-import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;
 import org.mrnn4j.analysis.fixedpoints.FixedPoint;
-import org.mrnn4j.analysis.fixedpoints.FixedPointFinder;
-import org.mrnn4j.analysis.fixedpoints.FixedPointOptions;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
-import org.mrnn4j.analysis.fixedpoints.FixedPointSystems;
-import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Eigendecomposition;
-import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.io.ModelLoader;
-import org.mrnn4j.models.io.NumpyArrays;
 
 /**
  * What one sweep task computes, with no Spark in it: the function each Spark task calls, and the
@@ -180,9 +172,8 @@ public final class SweepAnalysis implements Serializable {
       Backend b, long seed) throws IOException {
     double[] u = input(task, model.numInputs());
     List<String> regions = task.getRegions() == null ? List.of() : task.getRegions();
-    Coordinates coordinates = model.naturalCoordinates();
     if (analysis.equals("fixed_points")) {
-      return fixedPoints(task, model, b, coordinates, u, regions, seed);
+      return fixedPoints(task, model, b, u, regions, seed);
     }
     List<OperatingPoint> points = points(task, model, u);
     boolean spectrum = analysis.equals("spectrum");
@@ -211,11 +202,9 @@ public final class SweepAnalysis implements Serializable {
   }
 
   private List<SweepResult> fixedPoints(SweepTask task, RecurrentModel model, Backend b,
-      Coordinates coordinates, double[] u, List<String> regions, long seed) {
-    FixedPointSystem system = FixedPointSystems.of(model, coordinates, u, regions, null);
-    StartSampler.Starts starts = StartSampler.draw(system, seed);
-    FixedPointSearch search = new FixedPointFinder(b, FixedPointOptions.defaults())
-        .find(system, starts.states());
+      double[] u, List<String> regions, long seed) {
+    FixedPointSystem system = FixedPoints.system(model, u, regions);
+    FixedPointSearch search = FixedPoints.find(model, system, seed, null);
     List<SweepResult> rows = new ArrayList<>();
     List<FixedPoint> points = search.fixedPoints();
     for (int i = 0; i < points.size(); i++) {
