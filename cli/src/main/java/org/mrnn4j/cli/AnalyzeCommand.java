@@ -69,22 +69,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(
-      arity = "0..2",
-      paramLabel = "FILE",
-      description = {
-        "The model: an mRNNTorch JSON config (with a \"model\" block: type, activation, dt, tau,"
-            + " ...) and optionally its PyTorch .pth checkpoint, in any order; a checkpoint alone"
-            + " uses the .json of the same name beside it; or a model saved by mrnn4j."
-            + " Default: the bundled example."
-      })
-  List<Path> files = new ArrayList<>();
 
   @Mixin ModelOptions modelFiles;
-
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
-  String backend;
 
   @Option(names = {"-r", "--regions"}, split = ",", paramLabel = "REGION",
       description = "Linearize over these recurrent (or parent) regions only, comma-separated, in"
@@ -176,9 +162,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = modelFiles.backend(backend, files)) {
+    try (Backend b = modelFiles.backend()) {
       LOG.info("backend {}", b.name());
-      ModelLoader.Loaded loaded = modelFiles.load(files, seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(seed, b);
       try (RecurrentModel model = loaded.model()) {
         return analyze(stdout, b, loaded, model);
       }

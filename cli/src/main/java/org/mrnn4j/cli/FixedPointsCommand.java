@@ -61,22 +61,8 @@ final class FixedPointsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(
-      arity = "0..2",
-      paramLabel = "FILE",
-      description = {
-        "The model, as for 'analyze': an mRNNTorch JSON config and optionally its PyTorch .pth"
-            + " checkpoint, in any order; a checkpoint alone uses the .json of the same name"
-            + " beside it; or a model saved by mrnn4j. Default: the bundled example."
-      })
-  List<Path> files = new ArrayList<>();
 
   @Mixin ModelOptions modelFiles;
-
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-      description = "Compute backend for the eigendecompositions (see 'mrnn4j backends');"
-          + " default: the best available. The searches run on the host's cores.")
-  String backend;
 
   @Mixin ConstantInput input;
 
@@ -122,9 +108,9 @@ final class FixedPointsCommand implements Callable<Integer> {
     validate();
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = modelFiles.backend(backend, files)) {
+    try (Backend b = modelFiles.backend()) {
       LOG.info("backend {}", b.name());
-      ModelLoader.Loaded loaded = modelFiles.load(files, start.seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(start.seed, b);
       try (RecurrentModel model = loaded.model()) {
         return search(stdout, b, loaded, model);
       }

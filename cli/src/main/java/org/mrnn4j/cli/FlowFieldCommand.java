@@ -70,21 +70,8 @@ final class FlowFieldCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(
-      arity = "0..2",
-      paramLabel = "FILE",
-      description = {
-        "The model, as for 'analyze': an mRNNTorch JSON config and optionally its PyTorch .pth"
-            + " checkpoint, in any order; a checkpoint alone uses the .json of the same name"
-            + " beside it; or a model saved by mrnn4j. Default: the bundled example."
-      })
-  List<Path> files = new ArrayList<>();
 
   @Mixin ModelOptions modelFiles;
-
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
-  String backend;
 
   @Mixin ConstantInput input;
 
@@ -193,9 +180,9 @@ final class FlowFieldCommand implements Callable<Integer> {
     validate();
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = modelFiles.backend(backend, files)) {
+    try (Backend b = modelFiles.backend()) {
       LOG.info("backend {}", b.name());
-      ModelLoader.Loaded loaded = modelFiles.load(files, seed, b);
+      ModelLoader.Loaded loaded = modelFiles.load(seed, b);
       try (RecurrentModel model = loaded.model()) {
         return run(stdout, b, loaded, model);
       }

@@ -3,6 +3,7 @@ package org.mrnn4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,6 +16,7 @@ import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,8 +25,8 @@ import picocli.CommandLine.Spec;
  * ({@code mRNN(activation=..., dt=..., tau=..., rec_constrained=..., inp_constrained=...,
  * softplus_beta=...)}): its JSON configs hold regions and connections only, so these come from
  * the config's {@code model} block or from these options, and a missing one is refused unless
- * {@code --mrnntorch-defaults} (see {@link ModelArguments}). The positional FILE, {@code
- * --backend} and {@code --seed} stay with each command: their help says what they mean there.
+ * {@code --mrnntorch-defaults} (see {@link ModelArguments}); also the positional FILE and
+ * {@code --backend}. {@code --seed} stays with each command: what it seeds differs.
  */
 final class ModelOptions {
   /** Each required constructor argument's option, by its config key. */
@@ -35,6 +37,18 @@ final class ModelOptions {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
+
+  @Parameters(arity = "0..2", paramLabel = "FILE",
+      description = "The model: an mRNNTorch JSON config and optionally its PyTorch .pth"
+          + " checkpoint, in any order (a checkpoint alone uses the .json of the same name"
+          + " beside it), or a model saved by mrnn4j. The model's constructor arguments come from"
+          + " the config's \"model\" block or the options below. Default: the bundled example.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+      description = "Compute backend (see 'mrnn4j backends'); default: the best available for"
+          + " the model's size.")
+  String backend;
 
   @Option(names = "--config", paramLabel = "JSON",
       description = "The mRNNTorch JSON config (or saved mrnn4j model); same as giving it as FILE.")
@@ -87,12 +101,12 @@ final class ModelOptions {
   boolean mrnntorchDefaults;
 
   /**
-   * The backend {@code name} asks for, or by default the best one for the model these files
+   * The backend {@code --backend} asks for, or by default the best one for the model these files
    * describe: a network under {@link org.mrnn4j.core.BackendSelector#NATIVE_FROM} units gets a
    * backend that loads no native code (its start-up would cost more than the work).
    */
-  Backend backend(String name, List<Path> files) {
-    return Plugins.selector().select(name, org.mrnn4j.core.spi.BackendOptions.none(),
+  Backend backend() {
+    return Plugins.selector().select(backend, org.mrnn4j.core.spi.BackendOptions.none(),
         ModelFilesResolver.units(config, files, checkpoint));
   }
 
@@ -130,12 +144,12 @@ final class ModelOptions {
    *
    * @param seed the seed for a config given without weights
    */
-  ModelLoader.Loaded load(List<Path> files, long seed, Backend backend) throws IOException {
+  ModelLoader.Loaded load(long seed, Backend on) throws IOException {
     ModelLoader.Request request =
         new ModelLoader.Request(arguments(), mrnntorchDefaults, prefix, seed);
     ModelLoader.Loaded loaded;
     try {
-      loaded = ModelFilesResolver.load(config, files, checkpoint, request, backend);
+      loaded = ModelFilesResolver.load(config, files, checkpoint, request, on);
     } catch (ModelArguments.MissingModelArgumentsException e) {
       throw new UserException(missingMessage(e));
     }

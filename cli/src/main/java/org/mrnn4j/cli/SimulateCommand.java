@@ -52,16 +52,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..2", paramLabel = "FILE",
-      description = "The model, as for 'mrnn4j analyze': a config and/or its checkpoint, or a"
-          + " saved model. Default: the bundled example.")
-  List<Path> files = new ArrayList<>();
 
   @Mixin ModelOptions modelFiles;
-
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-      description = "Compute backend (see 'mrnn4j backends'); default: the best available.")
-  String backend;
 
   @Option(names = {"-s", "--steps"}, paramLabel = "T", defaultValue = "200",
       description = "Steps under the constant input (default: ${DEFAULT-VALUE}); ignored with"
@@ -132,8 +124,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Backend b = modelFiles.backend(backend, files)) {
-      ModelLoader.Loaded loaded = modelFiles.load(files, modelSeed, b);
+    try (Backend b = modelFiles.backend()) {
+      ModelLoader.Loaded loaded = modelFiles.load(modelSeed, b);
       try (RecurrentModel model = loaded.model(); TensorScope scope = new TensorScope()) {
         return run(stdout, b, loaded, model, scope);
       }
