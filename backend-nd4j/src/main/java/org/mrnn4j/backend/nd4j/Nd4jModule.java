@@ -17,7 +17,7 @@ import org.mrnn4j.core.Backends;
  *
  * Creating the binding fails with a {@link org.mrnn4j.core.BackendUnavailableException} (inside
  * Guice's {@code ProvisionException}) when ND4J's native libraries cannot load here, or when the
- * backend fails its known-answer self-test ({@link org.mrnn4j.core.BackendSelfTest}).
+ * backend fails its known-answer self-test ({@link org.mrnn4j.core.KnownAnswerProbe}).
  */
 public final class Nd4jModule extends AbstractModule {
 
