@@ -8,7 +8,7 @@ import org.mrnn4j.core.Backends;
 
 /**
  * Guice wiring that binds {@link Backend} to the {@link Nd4jBackend} directly, without the selection
- * rules of {@link org.mrnn4j.core.inject.Mrnn4jModule}:
+ * rules of {@code org.mrnn4j.guice.Mrnn4jModule} (mrnn4j-guice):
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(new Nd4jModule());
