@@ -18,8 +18,8 @@ import java.util.Set;
  *       inputs whichever thread asks.
  * </ul>
  *
- * <p>Obtain one with {@link Backends#select(String)}, or through Guice with
- * {@link org.mrnn4j.core.inject.Mrnn4jModule}; {@link #close()} it when done.
+ * <p>Obtain one with {@link Backends#select(String)}, or through Guice with {@code
+ * org.mrnn4j.guice.Mrnn4jModule} (artifact {@code mrnn4j-guice}); {@link #close()} it when done.
  *
  * <p>Backend authors: extend {@link AbstractBackend}, which performs every check above (with the
  * messages the contract suite expects) and gives a host default for every operation except

@@ -51,12 +51,12 @@ public final class BackendSelector {
       List<BackendProvider> providers,
       Function<String, String> properties,
       Function<String, String> environment) {
-    this(providers, List.of(), properties, environment, BackendSelfTest::run);
+    this(providers, List.of(), properties, environment, KnownAnswerProbe::run);
   }
 
   /**
    * A selector as above whose backends must pass {@code selfTest} (empty: passed; else what was
-   * wrong) instead of {@link BackendSelfTest#run}: for tests of selection with backends that do
+   * wrong) instead of {@link KnownAnswerProbe#run}: for tests of selection with backends that do
    * not compute.
    */
   BackendSelector(
@@ -104,7 +104,7 @@ public final class BackendSelector {
       }
     }
     return new BackendSelector(found, broken, System::getProperty, System::getenv,
-        BackendSelfTest::run);
+        KnownAnswerProbe::run);
   }
 
   /** {@return the providers, by descending rank} */
@@ -126,7 +126,7 @@ public final class BackendSelector {
 
   /**
    * Probes {@code provider} and, when it answers available, runs the known-answer
-   * {@link BackendSelfTest} on a backend it creates with no options (once per selector), turning
+   * {@link KnownAnswerProbe} on a backend it creates with no options (once per selector), turning
    * any failure into an answer: a backend that cannot be trusted is unavailable, with what was
    * wrong, the provider's detail (library versions) and what to do.
    *

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mrnn4j.core.inject.Mrnn4jModule;
 import org.mrnn4j.core.spi.Availability;
 import org.mrnn4j.core.spi.BackendOptions;
 import org.mrnn4j.core.spi.BackendProvider;
@@ -320,29 +317,5 @@ class BackendSelectorTest {
   void serviceLoaderWithNoProvidersFindsNone() {
     // core alone registers no provider
     assertTrue(BackendSelector.fromServiceLoader(getClass().getClassLoader()).list().isEmpty());
-  }
-
-  @Test
-  void guiceModuleBindsTheSelectedBackendAsSingleton() {
-    Injector injector = Guice.createInjector(new Mrnn4jModule("nonexistent") {
-      @Override
-      protected void configure() {
-        bind(BackendSelector.class).toInstance(selector(cpu, fast));
-      }
-    });
-    com.google.inject.ProvisionException pe = assertThrows(
-        com.google.inject.ProvisionException.class, () -> injector.getInstance(Backend.class));
-    assertTrue(pe.getCause() instanceof BackendUnavailableException, String.valueOf(pe.getCause()));
-    assertTrue(pe.getCause().getMessage().contains("'nonexistent'"), pe.getCause().getMessage());
-
-    Injector ok = Guice.createInjector(new Mrnn4jModule("cpu") {
-      @Override
-      protected void configure() {
-        bind(BackendSelector.class).toInstance(selector(cpu, fast));
-      }
-    });
-    Backend b1 = ok.getInstance(Backend.class);
-    assertEquals("cpu", b1.name());
-    assertSame(b1, ok.getInstance(Backend.class));
   }
 }

@@ -16,7 +16,7 @@ import org.mrnn4j.core.spi.BackendOptions;
  * }</pre>
  *
  * Where CUDA cannot run, or the backend fails its known-answer self-test
- * ({@link org.mrnn4j.core.BackendSelfTest}, run on device 0 with the default options), provisioning
+ * ({@link org.mrnn4j.core.KnownAnswerProbe}, run on device 0 with the default options), provisioning
  * fails with a {@link org.mrnn4j.core.BackendUnavailableException} that names the reason.
  */
 public final class CudaModule extends AbstractModule {

@@ -16,7 +16,7 @@ import org.mrnn4j.core.BackendInfo;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Capability;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.inject.Mrnn4jModule;
+import org.mrnn4j.guice.Mrnn4jModule;
 import org.mrnn4j.core.spi.Availability;
 import org.mrnn4j.core.spi.BackendOptions;
 

@@ -66,7 +66,7 @@ public final class Nd4jBackend extends AbstractBackend {
 
   /**
    * Creates the backend. Unlike {@code Backends.select("nd4j")} and {@link Nd4jModule}, this does
-   * not run the known-answer self-test ({@link org.mrnn4j.core.BackendSelfTest}) that refuses an
+   * not run the known-answer self-test ({@link org.mrnn4j.core.KnownAnswerProbe}) that refuses an
    * OpenBLAS computing wrong answers on this CPU; prefer those.
    *
    * @throws org.mrnn4j.core.BackendUnavailableException if ND4J's native libraries cannot load

@@ -8,7 +8,7 @@ import org.mrnn4j.core.Backends;
 
 /**
  * Guice wiring that binds {@link Backend} to the {@link Nd4jBackend} directly, without the selection
- * rules of {@link org.mrnn4j.core.inject.Mrnn4jModule}:
+ * rules of {@code org.mrnn4j.guice.Mrnn4jModule} (mrnn4j-guice):
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(new Nd4jModule());
@@ -17,7 +17,7 @@ import org.mrnn4j.core.Backends;
  *
  * Creating the binding fails with a {@link org.mrnn4j.core.BackendUnavailableException} (inside
  * Guice's {@code ProvisionException}) when ND4J's native libraries cannot load here, or when the
- * backend fails its known-answer self-test ({@link org.mrnn4j.core.BackendSelfTest}).
+ * backend fails its known-answer self-test ({@link org.mrnn4j.core.KnownAnswerProbe}).
  */
 public final class Nd4jModule extends AbstractModule {
 

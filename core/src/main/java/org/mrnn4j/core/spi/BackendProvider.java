@@ -12,7 +12,7 @@ import org.mrnn4j.core.Backend;
  * catches anything it throws, {@link LinkageError}s included, turning it into an unavailable
  * answer; a provider should still catch what it expects and say why in words. When the probe
  * answers available, the selector creates a backend with no options and runs the known-answer
- * {@link org.mrnn4j.core.BackendSelfTest} on it; a backend that fails is reported unavailable with
+ * {@link org.mrnn4j.core.KnownAnswerProbe} on it; a backend that fails is reported unavailable with
  * what went wrong, and selection moves on to the next one.
  */
 public interface BackendProvider {
@@ -53,7 +53,7 @@ public interface BackendProvider {
 
   /**
    * What a user can do when this backend fails the known-answer self-test that the selector runs
-   * after {@link #probe()} ({@link org.mrnn4j.core.BackendSelfTest}), for example which library
+   * after {@link #probe()} ({@link org.mrnn4j.core.KnownAnswerProbe}), for example which library
    * setting to change; appended to the reason. Empty by default: the reason then only advises
    * selecting another backend.
    *

@@ -11,7 +11,7 @@ import org.mrnn4j.backend.ejml.EjmlBackendProvider;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.BackendInfo;
 import org.mrnn4j.core.BackendSelector;
-import org.mrnn4j.core.BackendSelfTest;
+import org.mrnn4j.core.KnownAnswerProbe;
 import org.mrnn4j.core.BackendUnavailableException;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Eigendecomposition;
@@ -27,7 +27,7 @@ import org.mrnn4j.core.testing.ForwardingBackend;
  * backend is reported unavailable with the reason, the OpenBLAS build and core and the remedy,
  * and selection falls back to EJML.
  */
-class Nd4jSelfTestTest {
+class Nd4jKnownAnswerProbeTest {
 
   /** ND4J with its eigensolver working on a slightly wrong matrix from n = 128 up. */
   static final class WrongDgeev extends ForwardingBackend {
@@ -91,7 +91,7 @@ class Nd4jSelfTestTest {
     Availability a = new Nd4jBackendProvider().probe();
     assertTrue(a.available(), a.reason());
     try (Backend b = new Nd4jBackend()) {
-      assertEquals(java.util.Optional.empty(), BackendSelfTest.run(b), a.reason());
+      assertEquals(java.util.Optional.empty(), KnownAnswerProbe.run(b), a.reason());
     }
     BackendInfo listed = Backends.list().stream().filter(i -> i.name().equals("nd4j"))
         .findFirst().orElseThrow();

@@ -1,4 +1,4 @@
-package org.mrnn4j.core.inject;
+package org.mrnn4j.guice;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -18,7 +18,10 @@ import org.mrnn4j.core.spi.BackendOptions;
  * Backend backend = injector.getInstance(Backend.class);
  * }</pre>
  *
- * Each backend module also offers a module binding its own backend directly.
+ * Each backend module also offers a module binding its own backend directly ({@code EjmlModule},
+ * {@code Nd4jModule}, {@code CudaModule}); they need Guice, which this artifact ({@code
+ * mrnn4j-guice}) brings. The injector's singleton {@link Backend} is the application's to close
+ * when it is done with it.
  */
 public class Mrnn4jModule extends AbstractModule {
   private final String backendName;

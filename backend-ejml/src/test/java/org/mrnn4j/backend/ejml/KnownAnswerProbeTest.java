@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.BackendInfo;
 import org.mrnn4j.core.BackendSelector;
-import org.mrnn4j.core.BackendSelfTest;
+import org.mrnn4j.core.KnownAnswerProbe;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.spi.Availability;
@@ -22,7 +22,7 @@ import org.mrnn4j.core.testing.ForwardingBackend;
  * The known-answer self-test on a correct backend, and on backends with one routine deliberately
  * wrong: each is caught, named, and selection falls back to EJML.
  */
-class SelfTestTest {
+class KnownAnswerProbeTest {
 
   /** EJML with its product off by one in one entry, as a miscompiled BLAS kernel would be. */
   static final class WrongProduct extends ForwardingBackend {
@@ -103,14 +103,14 @@ class SelfTestTest {
   @Test
   void aCorrectBackendPasses() {
     try (Backend b = new EjmlBackend()) {
-      assertEquals(Optional.empty(), BackendSelfTest.run(b));
+      assertEquals(Optional.empty(), KnownAnswerProbe.run(b));
     }
   }
 
   @Test
   void aWrongProductIsCaughtAndNamed() {
     try (Backend b = new WrongProduct()) {
-      String failure = BackendSelfTest.run(b).orElseThrow();
+      String failure = KnownAnswerProbe.run(b).orElseThrow();
       assertTrue(failure.startsWith("float64 matmul of [320, 400] x [400, 96] (transposeA false, "
           + "transposeB false): entry (300, 40) is "), failure);
       assertTrue(failure.endsWith("(an exact integer product)"), failure);
@@ -120,7 +120,7 @@ class SelfTestTest {
   @Test
   void aWrongEigensolverIsCaughtAndNamed() {
     try (Backend b = new WrongEigensolver()) {
-      String failure = BackendSelfTest.run(b).orElseThrow();
+      String failure = KnownAnswerProbe.run(b).orElseThrow();
       assertTrue(failure.startsWith("eig with eigenvectors of a 192 x 192 matrix with eigenvalues "
           + "1, ..., 192: "), failure);
       assertTrue(failure.contains("came out as") && failure.contains("allowed 1.0E-8"), failure);

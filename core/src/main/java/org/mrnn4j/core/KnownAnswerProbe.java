@@ -30,8 +30,8 @@ import java.util.Optional;
  * It runs once per JVM and backend, before the JIT has compiled anything: about 50 ms on the ND4J
  * backend and 100 ms on EJML, measured on a 2-core machine. Thread-safe.
  */
-public final class BackendSelfTest {
-  private BackendSelfTest() {}
+public final class KnownAnswerProbe {
+  private KnownAnswerProbe() {}
 
   /** The order of the eigen test: above the block size from which LAPACK's reductions block. */
   static final int EIGEN_ORDER = 192;
