@@ -9,6 +9,7 @@ import org.mrnn4j.core.spi.BackendOptions;
  * <pre>{@code
  * try (Backend backend = Backends.select("ejml")) { ... }
  * try (Backend backend = Backends.select()) { ... }   // property, env, or best available
+ * try (Backend backend = Backends.forUnits(30)) { ... } // ... best for a 30-unit network
  * Backends.list().forEach(System.out::println);
  * }</pre>
  *
@@ -30,7 +31,9 @@ public final class Backends {
 
   /**
    * The default backend: the one named by the system property {@code mrnn4j.backend}, else by the
-   * environment variable {@code MRNN4J_BACKEND}, else the highest-ranked available one.
+   * environment variable {@code MRNN4J_BACKEND}, else the highest-ranked available one. It does
+   * not know the network's size: where that is known, {@link #forUnits(int)} makes the choice the
+   * command line makes (no native library loaded for a small network).
    *
    * @return the backend, owned by the caller
    * @throws BackendUnavailableException if that backend cannot be used
@@ -51,6 +54,23 @@ public final class Backends {
   }
 
   /**
+   * The default backend for a network of {@code units} recurrent units, as the command line
+   * chooses it: the one named by the system property {@code mrnn4j.backend}, else by the
+   * environment variable {@code MRNN4J_BACKEND}; else, below
+   * {@link BackendSelector#NATIVE_FROM} units, the best available backend that loads no native
+   * code (loading ND4J's libraries costs more than a whole analysis of such a network), and
+   * otherwise the highest-ranked available one. The same as {@code select(null, units)}.
+   *
+   * @param units the network's number of recurrent units ({@code model.numUnits()}); negative
+   *     when unknown, which gives {@link #select()}'s choice
+   * @return the backend, owned by the caller
+   * @throws BackendUnavailableException if that backend cannot be used
+   */
+  public static Backend forUnits(int units) {
+    return select(null, units);
+  }
+
+  /**
    * The backend called {@code name}, or for a default the best one for a network of
    * {@code units} recurrent units (see {@link BackendSelector#select(String, BackendOptions, int)}:
    * small networks skip backends that load native code).
@@ -58,6 +78,7 @@ public final class Backends {
    * @param name a backend's name, or null or blank for the default
    * @param units the network's size, for the size-aware default
    * @return the backend, owned by the caller
+   * @throws BackendUnavailableException naming the backend and why it cannot be used
    */
   public static Backend select(String name, int units) {
     return selector().select(name, BackendOptions.none(), units);

@@ -25,6 +25,7 @@ class BackendSelectorTest {
     final Object probeAnswer; // Availability, or a Throwable to throw
     final AtomicInteger probes = new AtomicInteger();
     RuntimeException createFailure;
+    boolean nativeCode;
 
     FakeProvider(String name, int rank, Object probeAnswer) {
       this.name = name;
@@ -45,6 +46,11 @@ class BackendSelectorTest {
     @Override
     public String description() {
       return "fake " + name;
+    }
+
+    @Override
+    public boolean loadsNativeCode() {
+      return nativeCode;
     }
 
     @Override
@@ -150,6 +156,40 @@ class BackendSelectorTest {
   private final FakeProvider fast = new FakeProvider("fast", 200, Availability.available("ok"));
   private final FakeProvider gpu =
       new FakeProvider("gpu", 300, Availability.unavailable("no CUDA driver"));
+
+  @Test
+  void aSmallNetworkGetsTheBestPureJavaBackendAndNoNativeOneIsProbed() {
+    fast.nativeCode = true;
+    try (Backend b = selector(cpu, fast).select(null, BackendOptions.none(),
+        BackendSelector.NATIVE_FROM - 1)) {
+      assertEquals("cpu", b.name());
+    }
+    assertEquals(0, fast.probes.get(), "the native backend was probed (its libraries loaded)");
+    try (Backend b = selector(cpu, fast).select(null, BackendOptions.none(),
+        BackendSelector.NATIVE_FROM)) {
+      assertEquals("fast", b.name());
+    }
+    try (Backend b = selector(cpu, fast).select(null, BackendOptions.none(), -1)) {
+      assertEquals("fast", b.name(), "an unknown size gives the usual default");
+    }
+  }
+
+  @Test
+  void aSmallNetworkStillGetsTheBackendAskedForOrANativeOneWhenNothingElseRuns() {
+    fast.nativeCode = true;
+    try (Backend b = selector(cpu, fast).select("fast", BackendOptions.none(), 30)) {
+      assertEquals("fast", b.name());
+    }
+    props.put(BackendSelector.PROPERTY, "fast");
+    try (Backend b = selector(cpu, fast).select(null, BackendOptions.none(), 30)) {
+      assertEquals("fast", b.name(), "the property names the backend");
+    }
+    props.clear();
+    FakeProvider broken = new FakeProvider("broken", 100, Availability.unavailable("no"));
+    try (Backend b = selector(broken, fast).select(null, BackendOptions.none(), 30)) {
+      assertEquals("fast", b.name());
+    }
+  }
 
   @Test
   void defaultIsTheHighestRankedAvailable() {

@@ -42,6 +42,15 @@ class Nd4jProviderTest {
   }
 
   @Test
+  void forUnitsPassesOverNd4jForASmallNetworkAndPicksItForALargeOne() {
+    // ejml is on this module's test class path; nd4j outranks it
+    try (Backend small = Backends.forUnits(30); Backend large = Backends.forUnits(512)) {
+      assertEquals("ejml", small.name());
+      assertEquals("nd4j", large.name());
+    }
+  }
+
+  @Test
   void openBlasRunsOneThreadPerCallerByDefault() {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("OPENBLAS_NUM_THREADS") == null,
         "OPENBLAS_NUM_THREADS is set, and rules");

@@ -1,4 +1,4 @@
-package org.mrnn4j.benchmarks;
+package org.mrnn4j.benchmarks.spark;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * backend; {@code local[1]} against {@code local[2]} gives how the sweep scales with the cores of
  * one executor. One operation is the sweep from tasks to collected rows, the session already up.
  *
- * <p>Spark is not in the benchmarks jar: run with its jars and JVM options (README, Sweeps).
+ * <p>A module of its own, so that Spark (at {@code provided} scope here) never takes part in the
+ * benchmarks jar's dependency mediation; run with this jar first, then the benchmarks jar, Spark's
+ * jars and its JVM options (README, Sweeps).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
