@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Tensor;
@@ -20,6 +19,7 @@ import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.Simulation;
 import org.mrnn4j.models.Trajectory;
+import org.mrnn4j.app.InputSequence;
 import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.NumpyArrays;
@@ -175,15 +175,11 @@ final class SimulateCommand implements Callable<Integer> {
     int batch;
     int length;
     if (inputs != null) {
-      NumpyArrays.NdArray a = inputArray(inputs);
+      InputSequence a = InputSequence.read(inputs, in, timeFirst);
       int[] s = a.shape();
-      if (s.length == 2 && s[1] == in) {
-        batch = 1;
-        length = s[0];
-        u = scope.track(b.fromArray(a.data(), 1, length, in));
-      } else if (s.length == 3 && s[2] == in) {
-        batch = timeFirst ? s[1] : s[0];
-        length = timeFirst ? s[0] : s[1];
+      batch = a.batch();
+      length = a.steps();
+      if (s.length == 3) {
         // a [4, 100, 2] array is 4 sequences of 100 steps or 100 of 4: say which was assumed
         err.printf(Locale.ROOT, "mrnn4j: reading %s %s as %d sequence%s of %d step%s (%s, from"
             + " %s)%n", inputs.getFileName(), a.shapeText(), batch, batch == 1 ? "" : "s", length,
@@ -192,15 +188,9 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         u = scope.track(b.fromArray(a.data(), s[0], s[1], in));
       } else {
-        throw new ModelFormatException(inputs, "shape", "is " + a.shapeText() + "; expected"
-            + " [T, " + in + "] or " + (timeFirst ? "[T, B, " : "[B, T, ") + in + "]");
-      }
-      if (length < 1) {
-        throw new ModelFormatException(inputs, "shape", "is " + a.shapeText()
-            + "; expected at least one step");
-      }
-      if (s.length == 2 && timeFirst) {
-        u = scope.track(b.reshape(u, length, 1, in)); // [T, I] is one sequence either way
+        // [T, I] is one sequence either way
+        u = scope.track(timeFirst ? b.fromArray(a.data(), length, 1, in)
+            : b.fromArray(a.data(), 1, length, in));
       }
     } else {
       double[] c = input.vector(in);
@@ -278,19 +268,6 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** The input array of {@code file}: a .npy, or the {@code inputs} array of an .npz. */
-  private static NumpyArrays.NdArray inputArray(Path file) throws IOException {
-    Map<String, NumpyArrays.NdArray> arrays = NumpyArrays.read(file);
-    if (arrays.containsKey("arr_0") && arrays.size() == 1) {
-      return arrays.get("arr_0");
-    }
-    NumpyArrays.NdArray a = arrays.get("inputs");
-    if (a == null) {
-      throw new ModelFormatException(file, null, "holds " + arrays.keySet()
-          + "; expected the input sequence under 'inputs'");
-    }
-    return a;
-  }
-
   private static String shapeText(int[] shape) {
     return Arrays.toString(shape);
   }
