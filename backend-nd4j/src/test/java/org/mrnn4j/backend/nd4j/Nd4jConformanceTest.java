@@ -25,7 +25,7 @@ import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The backend's kernels against mRNNTorch: for every operating point of every conformance case, the
@@ -50,7 +50,7 @@ class Nd4jConformanceTest {
   }
 
   static Stream<Path> cases() throws IOException {
-    Path dir = ConformanceDirectory.cases();
+    Path dir = ConformanceData.cases();
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);

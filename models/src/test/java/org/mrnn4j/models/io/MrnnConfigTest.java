@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Activation;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.Connection;
 import org.mrnn4j.models.InputRegion;
 import org.mrnn4j.models.ModelBuilder;
@@ -41,7 +41,7 @@ class MrnnConfigTest {
 
   @Test
   void readsTheReferenceExampleConfigWithItsCommentsAndModelBlock() throws IOException {
-    MrnnConfig c = MrnnConfig.read(ConformanceDirectory.checkpoints().resolve("cbgtcl-leaky.json"));
+    MrnnConfig c = MrnnConfig.read(ConformanceData.checkpoints().resolve("cbgtcl-leaky.json"));
     assertEquals(8, c.recurrentRegions().size());
     RecurrentRegion d1 = c.recurrentRegions().get(0);
     assertEquals("d1", d1.name());
