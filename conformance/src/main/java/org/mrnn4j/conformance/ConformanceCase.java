@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.DType;
 import org.mrnn4j.core.IndexRange;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.ModelParameters;
 import org.mrnn4j.models.RecurrentModel;
@@ -458,7 +457,7 @@ public final class ConformanceCase {
       }
     }
     try {
-      return ModelBuilder.fromConfig(config.withModel(model)).parameters(parameters())
+      return config.withModel(model).builder().parameters(parameters())
           .build(backend);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "config/state_dict", e.getMessage(), e);

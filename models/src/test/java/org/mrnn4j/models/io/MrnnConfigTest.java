@@ -12,7 +12,6 @@ import org.mrnn4j.core.Activation;
 import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.Connection;
 import org.mrnn4j.models.InputRegion;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentRegion;
 import org.mrnn4j.models.Sign;
@@ -55,7 +54,7 @@ class MrnnConfigTest {
     assertNull(m.spectralRadius());
     assertEquals(10.0, m.dt());
     assertEquals(100.0, m.tau());
-    assertEquals(350, ModelBuilder.fromConfig(c).spec().numUnits());
+    assertEquals(350, c.builder().spec().numUnits());
   }
 
   @Test
@@ -98,7 +97,7 @@ class MrnnConfigTest {
     MrnnConfig c = new MrnnConfig(List.of(RecurrentRegion.of("a", 1)),
         List.of(InputRegion.of("u", 1)), List.of(Connection.of("a", "b")), List.of(), null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelBuilder.fromConfig(c));
+        () -> c.builder());
     assertTrue(e.getMessage().contains("a -> b") && e.getMessage().contains("'b'"),
         e.getMessage());
   }
