@@ -31,8 +31,8 @@ import org.mrnn4j.testkit.ConformanceData;
  * The backend's kernels against mRNNTorch: for every operating point of every conformance case, the
  * state, input and excluded-region Jacobians built with {@link Backend#jacobian} from the case's
  * weights (the formulas of DESIGN.md), and their eigenvalues from {@link Backend#eig}, compared
- * with the reference's with the tolerances of the conformance README. The models and analysis
- * modules run the full cases (models, linearizations) on every available backend.
+ * with the reference's with the tolerances of the conformance README. The conformance module
+ * runs the full cases (models, linearizations) on every available backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Nd4jConformanceTest {
