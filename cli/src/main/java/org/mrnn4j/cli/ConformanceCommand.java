@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mrnn4j.analysis.conformance.ConformanceRunner;
+import org.mrnn4j.conformance.ConformanceRunner;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.spi.BackendOptions;
 import picocli.CommandLine.Command;
@@ -15,15 +15,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code mrnn4j conformance DIR}: every case file through the models and the analysis. */
+/**
+ * {@code mrnn4j conformance DIR}: every case file (the model cases, then the flow fields) through
+ * the models and the analysis.
+ */
 @Command(
     name = "conformance",
     mixinStandardHelpOptions = true,
     description = {
-      "Check this implementation against the mRNNTorch reference results: every case file in DIR"
-          + " (or DIR/cases) is rebuilt and its weights, simulations and linearizations (Jacobians,"
-          + " input Jacobians, excluded blocks, predictions, eigenvalues, eigenvector residuals)"
-          + " compared within the format's tolerances.",
+      "Check this implementation against the mRNNTorch reference results: every case file in"
+          + " DIR/cases, then every flow-field case in DIR/flow-fields (or every case file in DIR,"
+          + " when it has no cases/) is rebuilt and its weights, simulations, linearizations"
+          + " (Jacobians, input Jacobians, excluded blocks, predictions, eigenvalues, eigenvector"
+          + " residuals) and flow fields compared within the format's tolerances.",
       "Prints 'PASS id' or 'FAIL id: what differed' per case, then 'N passed, M failed'."
           + " Exit status 0 only if none failed; --verbose lists every difference."
     })
@@ -31,7 +35,8 @@ final class ConformanceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "DIR",
-      description = "The conformance directory (e.g. ../shared/conformance) or its cases/.")
+      description = "The conformance directory (e.g. ../shared/conformance: its cases/ and"
+          + " flow-fields/), or one directory of case files (e.g. its cases/).")
   Path dir;
 
   @Option(names = {"-b", "--backend"}, paramLabel = "NAME",

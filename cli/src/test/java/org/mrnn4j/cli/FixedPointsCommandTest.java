@@ -12,7 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mrnn4j.cli.MainTest.Run;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /** {@code mrnn4j fixed-points}, run in-process through {@link Main}. */
 class FixedPointsCommandTest {
@@ -30,7 +30,7 @@ class FixedPointsCommandTest {
   /** The checkpoint alone: its config is found beside it, as with {@code analyze}. */
   @Test
   void findsTheFlipFlopFixedPointsAndWritesReportAndPlot() throws Exception {
-    Path ckpt = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     Run r = run(ckpt.toString(), "-b", "ejml", "--input", "0", "-n", "256", "--seed", "0",
         "-o", dir.toString());
     assertEquals(0, r.status(), r.err());
@@ -57,7 +57,7 @@ class FixedPointsCommandTest {
 
   @Test
   void elmanCheckpointWithConfigAndCheckpointOptions() throws Exception {
-    Path dirs = ConformanceDirectory.checkpoints();
+    Path dirs = ConformanceData.checkpoints();
     Run r = run("--config", dirs.resolve("flip_flop_rnn_elman.json").toString(),
         "--checkpoint", dirs.resolve("flip_flop_rnn_elman.pth").toString(), "-b", "ejml",
         "-o", dir.toString(), "--no-plot", "--name", "elman", "--eigenvectors");
@@ -89,8 +89,8 @@ class FixedPointsCommandTest {
   /** Starts given by the user only ({@code -n 0}): the reference's first stable point. */
   @Test
   void startsFromAFileOnly() throws Exception {
-    Path ckpt = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
-    JsonNode ref = JSON.readTree(ConformanceDirectory.cases()
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    JsonNode ref = JSON.readTree(ConformanceData.cases()
         .resolve("real-flipflop-leaky-tanh.json").toFile()).get("fixed_points").get("unique");
     JsonNode stable = null;
     for (JsonNode p : ref) {
@@ -115,7 +115,7 @@ class FixedPointsCommandTest {
 
   @Test
   void mistakesAreReportedByName() throws Exception {
-    Path ckpt = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     Run r = run(ckpt.toString(), "-b", "ejml", "--input", "1,2", "-o", dir.toString());
     assertEquals(Main.USER_ERROR, r.status());
     assertTrue(r.err().contains("--input has 2 values; the model has 3 input units"), r.err());

@@ -15,7 +15,7 @@ import org.mrnn4j.cli.MainTest.Run;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.io.CheckpointLoader;
 
@@ -55,7 +55,7 @@ class FlowFieldCommandTest {
    */
   @Test
   void theReportHoldsTheNetworksStepOnItsPlaneAndAPicturePerState() throws Exception {
-    Path ckpts = ConformanceDirectory.checkpoints();
+    Path ckpts = ConformanceData.checkpoints();
     Path ckpt = ckpts.resolve("flip_flop_rnn_leaky.pth");
     Run r = run(ckpt.toString(), "-b", "ejml", "-u", "1,0,0", "--steps", "0,3,50", "--grid",
         "7", "--fixed-points", "-o", dir.toString());
@@ -124,7 +124,7 @@ class FlowFieldCommandTest {
 
   @Test
   void aGivenPlaneAndRegionsOnTheElmanModel() throws Exception {
-    Path ckpt = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_elman.pth");
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_elman.pth");
     // the plane over the 21 excitatory units: the first two unit axes
     double[] mean = new double[21];
     StringBuilder a = new StringBuilder("[1");

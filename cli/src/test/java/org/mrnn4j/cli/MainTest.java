@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mrnn4j.core.testing.ConformanceDirectory;
-import org.mrnn4j.models.conformance.ConformanceCase;
+import org.mrnn4j.testkit.ConformanceData;
+import org.mrnn4j.conformance.ConformanceCase;
 
 /** The command line, run in-process with captured output. */
 class MainTest {
@@ -136,7 +136,7 @@ class MainTest {
 
   @Test
   void analyzeTheFlipFlopCheckpointAtTheReferencePoint(@TempDir Path dir) throws IOException {
-    Path conformance = ConformanceDirectory.require();
+    Path conformance = ConformanceData.require();
     Path checkpoint = conformance.resolve("checkpoints/flip_flop_rnn_leaky.pth");
     // the reference's first linearization point of this network, with its eigenvalues
     ConformanceCase c = ConformanceCase.read(conformance.resolve("cases/real-flipflop-leaky-tanh.json"));
@@ -162,7 +162,7 @@ class MainTest {
 
   @Test
   void analyzeACheckpointWithItsConfigOverARegionSubset(@TempDir Path dir) throws IOException {
-    Path ckpts = ConformanceDirectory.checkpoints();
+    Path ckpts = ConformanceData.checkpoints();
     Run r = run("analyze", "--config", ckpts.resolve("flip_flop_rnn_leaky.json").toString(),
         "--checkpoint", ckpts.resolve("flip_flop_rnn_leaky.pth").toString(),
         "--steps", "0,50", "--input", "0.5", "--regions", "inhib", "--dh", "--out", dir.toString());
@@ -180,10 +180,14 @@ class MainTest {
 
   @Test
   void conformanceCommandPassesEveryCase() throws IOException {
-    Path conformance = ConformanceDirectory.require();
-    int cases = ConformanceCase.list(conformance.resolve("cases")).size();
+    Path conformance = ConformanceData.require();
+    // the model cases, then the flow fields (the kit runs both; so does the command)
+    int cases = ConformanceCase.list(conformance.resolve("cases")).size()
+        + ConformanceCase.list(conformance.resolve("flow-fields")).size();
+    assertEquals(62 + 16, cases);
     Run r = run("conformance", conformance.toString(), "--backend", "ejml");
     List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(cases - 1).startsWith("PASS flow-"), r.out());
     assertEquals(cases + " passed, 0 failed", lines.get(lines.size() - 1), r.out());
     assertEquals(0, r.status());
     assertEquals(cases + 1, lines.size());
@@ -192,7 +196,7 @@ class MainTest {
 
   @Test
   void conformanceCommandReportsAFailingCase(@TempDir Path dir) throws IOException {
-    Path source = ConformanceDirectory.cases().resolve("leaky-tanh-seed1.json");
+    Path source = ConformanceData.cases().resolve("leaky-tanh-seed1.json");
     com.fasterxml.jackson.databind.node.ObjectNode root =
         (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(source.toFile());
     // tamper with one entry of the reference Jacobian
@@ -258,7 +262,7 @@ class MainTest {
 
   @Test
   void aStateThatDidNotMoveIsSaidAndStaysVisibleInThePlot(@TempDir Path dir) throws IOException {
-    Path ckpts = ConformanceDirectory.checkpoints();
+    Path ckpts = ConformanceData.checkpoints();
     // the flip-flop network's initial state (all zero) is a fixed point under zero input
     Run r = run("analyze", ckpts.resolve("flip_flop_rnn_leaky.pth").toString(), "-o",
         dir.toString());

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.io.NumpyArrays;
 import org.mrnn4j.models.io.NumpyArrays.NdArray;
 
@@ -20,7 +20,7 @@ class NumpyCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Path flipFlop() {
-    return ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    return ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mrnn4j.cli.MainTest.Run;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * {@code --plugin DIR}: a backend whose jar is only in DIR (compiled here, so that it is on no
@@ -77,7 +77,7 @@ class PluginsTest {
 
   @Test
   void conformanceRunsOnAPluginBackend() {
-    Path cases = ConformanceDirectory.cases();
+    Path cases = ConformanceData.cases();
     Run r = MainTest.run("--plugin", plugins.toString(), "conformance",
         cases.toString(), "--backend", "plugged");
     assertEquals(0, r.status(), r.out() + r.err());

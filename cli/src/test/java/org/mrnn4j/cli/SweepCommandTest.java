@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mrnn4j.cli.MainTest.Run;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * {@code mrnn4j sweep} on local[2] over the bundled checkpoints: its rows agree with
@@ -25,7 +25,7 @@ class SweepCommandTest {
 
   @Test
   void sweepRowsAgreeWithAnalyzeOfTheSameModelAndSteps(@TempDir Path dir) throws Exception {
-    Path checkpoints = ConformanceDirectory.checkpoints();
+    Path checkpoints = ConformanceData.checkpoints();
     Files.copy(checkpoints.resolve("flip_flop_rnn_leaky.pth"), dir.resolve("ff.pth"));
     Files.copy(checkpoints.resolve("flip_flop_rnn_leaky.json"), dir.resolve("ff.json"));
     Files.writeString(dir.resolve("tasks.jsonl"), String.join("\n",

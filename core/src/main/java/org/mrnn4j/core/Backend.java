@@ -30,7 +30,7 @@ import java.util.Set;
  * {@link Capability#NATIVE}, {@link Capability#GPU} and {@link Capability#HOST_EIGEN} only when
  * they describe it; an operation whose capability is missing is refused by AbstractBackend with
  * an {@link UnsupportedOperationException} naming it, and the contract suite skips its tests.
- * The contract suite ({@code org.mrnn4j.core.contract.BackendContractTest} in core's test-jar)
+ * The contract suite ({@code org.mrnn4j.testkit.contract.BackendContractTest} in {@code mrnn4j-testkit})
  * checks everything documented here; the conformance kit ({@code mrnn4j-conformance}) checks the
  * results against mRNNTorch.
  */

@@ -16,8 +16,8 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Eigendecomposition;
-import org.mrnn4j.core.contract.EigenChecks;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.contract.EigenChecks;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The balancing of {@link ReferenceEigensolver} ({@link Balance}: LAPACK's {@code dgebal}/{@code
@@ -191,7 +191,7 @@ class BalancedEigenTest {
     // Entry 4 also holds a defective triple at 0.9 in the coupled block, which every solver
     // splits by rounding (the reference by 7e-9, this one by 9.2e-8): it still matches within
     // the tolerance of the conformance data, 1e-7.
-    Path file = ConformanceDirectory.cases().resolve("real-cbgtcl-leaky-relu.json");
+    Path file = ConformanceData.cases().resolve("real-cbgtcl-leaky-relu.json");
     JsonNode linearizations = new ObjectMapper().readTree(file.toFile()).get("linearizations");
     assertTrue(linearizations.size() > 0, "no linearizations in " + file);
     for (int entry = 0; entry < linearizations.size(); entry++) {

@@ -22,7 +22,7 @@ import org.mrnn4j.core.dynamics.JacobianFactors;
  * </pre>
  *
  * with effective weights ({@link RecurrentModel#recurrentWeights()}). Build one with
- * {@link #builder()}, from an mRNNTorch config ({@link ModelBuilder#fromConfig}), or load one
+ * {@link #builder()}, from an mRNNTorch config ({@link org.mrnn4j.models.io.MrnnConfig#builder()}), or load one
  * ({@link org.mrnn4j.models.io.CheckpointLoader}, {@link org.mrnn4j.models.io.ModelFiles}).
  * Immutable and thread-safe; {@link #close()} frees its tensors.
  *

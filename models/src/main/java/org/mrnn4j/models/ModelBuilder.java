@@ -13,7 +13,6 @@ import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.models.io.MrnnConfig;
 
 /**
  * Builds a network: options, regions and connections, then {@link #build(Backend)} finalises it
@@ -33,8 +32,9 @@ import org.mrnn4j.models.io.MrnnConfig;
  *     .build(backend)) { ... }
  * }</pre>
  *
- * An mRNNTorch config can come first ({@link #fromConfig(MrnnConfig)}, {@link #config}), followed
- * by more regions and connections in code. Finalising fills every missing connection with a zero
+ * An mRNNTorch config can come first ({@code MrnnConfig.builder()} and {@code MrnnConfig.addTo}
+ * in {@code org.mrnn4j.models.io}: the format uses the builder, never the reverse), followed by
+ * more regions and connections in code. Finalising fills every missing connection with a zero
  * block (zero weights, mask and sign). Options default to mRNNTorch's constructor defaults: relu,
  * Dale's law on for both weights, dt 10, tau 100, no spectral radius, noise levels 0.01.
  *
@@ -104,26 +104,6 @@ public final class ModelBuilder<M extends RecurrentModel> {
     return new ModelBuilder<>(Objects.requireNonNull(kind, "kind"), ModelBuilder::create);
   }
 
-  /**
-   * A builder from an mRNNTorch config: its model block (if any) sets the kind (default leaky) and
-   * options, then its regions and connections are added. More may follow in code. What the block
-   * leaves out keeps this builder's defaults (mRNNTorch's), as code that builds a network states
-   * its own options; to load a user's files, where a missing argument must not be guessed, use
-   * {@link org.mrnn4j.models.io.ModelLoader}, which resolves the block first
-   * ({@link org.mrnn4j.models.io.ModelArguments}).
-   *
-   * @param config the parsed config
-   * @return a builder holding the config's options, regions and connections
-   * @throws IllegalArgumentException if the config is inconsistent (unknown or duplicate region or
-   *     connection), naming what
-   */
-  public static ModelBuilder<RecurrentModel> fromConfig(MrnnConfig config) {
-    ModelKind k = config.model().map(MrnnConfig.ModelOptions::kind).orElse(null);
-    ModelBuilder<RecurrentModel> b = of(k == null ? ModelKind.LEAKY : k);
-    config.model().ifPresent(b::options);
-    return b.config(config);
-  }
-
   private static RecurrentModel create(ModelCore core) {
     return core.spec.kind() == ModelKind.LEAKY ? new LeakyMRNN(core) : new ElmanMRNN(core);
   }
@@ -135,64 +115,6 @@ public final class ModelBuilder<M extends RecurrentModel> {
    */
   public ModelKind kind() {
     return kind;
-  }
-
-  /**
-   * Applies the options present in a config's model block (absent ones are left as they are).
-   *
-   * @param o the config's model block
-   * @return this builder
-   * @throws IllegalArgumentException if the block names a different kind than this builder's, or
-   *     an option does not apply to it
-   */
-  public ModelBuilder<M> options(MrnnConfig.ModelOptions o) {
-    checkOpen("set options");
-    if (o.kind() != null && o.kind() != kind) {
-      throw new IllegalArgumentException("the config describes a " + o.kind()
-          + " model, but this builder builds a " + kind + " model");
-    }
-    if (o.activation() != null) {
-      activation(o.activation());
-    }
-    if (o.softplusBeta() != null) {
-      softplusBeta(o.softplusBeta());
-    }
-    if (o.recurrentConstrained() != null) {
-      recurrentConstrained(o.recurrentConstrained());
-    }
-    if (o.inputConstrained() != null) {
-      inputConstrained(o.inputConstrained());
-    }
-    if (o.spectralRadius() != null) {
-      spectralRadius(o.spectralRadius());
-    }
-    // dt and tau are leaky options; Elman configs may carry mRNNTorch's (unused) values
-    if (o.dt() != null) {
-      dt = positive("dt", o.dt());
-    }
-    if (o.tau() != null) {
-      tau = positive("tau", o.tau());
-    }
-    if (o.noiseLevelAct() != null || o.noiseLevelInp() != null) {
-      noiseLevels(o.noiseLevelAct() == null ? noiseLevelAct : o.noiseLevelAct(),
-          o.noiseLevelInp() == null ? noiseLevelInp : o.noiseLevelInp());
-    }
-    return this;
-  }
-
-  /**
-   * Adds a config's regions and connections, in its order (not its model block).
-   *
-   * @param config the config whose regions and connections to add
-   * @return this builder
-   * @throws IllegalArgumentException naming an unknown or duplicate region or connection
-   */
-  public ModelBuilder<M> config(MrnnConfig config) {
-    config.recurrentRegions().forEach(this::recurrentRegion);
-    config.inputRegions().forEach(this::inputRegion);
-    config.recurrentConnections().forEach(this::recurrentConnection);
-    config.inputConnections().forEach(this::inputConnection);
-    return this;
   }
 
   /**
@@ -285,6 +207,28 @@ public final class ModelBuilder<M extends RecurrentModel> {
   }
 
   /**
+   * Sets dt and tau whatever the kind, as a config's model block gives them. An Elman model does
+   * not use them, but mRNNTorch's Elman configs may carry its (unused) values, which the model's
+   * spec keeps; code that builds an Elman network calls neither {@link #dt} nor {@link #tau},
+   * which refuse it.
+   *
+   * @param dt the Euler step, or null to keep the current one
+   * @param tau the time constant, or null to keep the current one
+   * @return this builder
+   * @throws IllegalArgumentException if a value given is not positive and finite
+   */
+  public ModelBuilder<M> timeConstants(Double dt, Double tau) {
+    checkOpen("set dt and tau");
+    if (dt != null) {
+      this.dt = positive("dt", dt);
+    }
+    if (tau != null) {
+      this.tau = positive("tau", tau);
+    }
+    return this;
+  }
+
+  /**
    * Rescales freshly initialised recurrent weights so that the effective matrix has this spectral
    * radius (ignored when {@link #parameters} are given, as mRNNTorch's {@code load_state_dict}
    * overrides the rescaled initialisation).
@@ -320,6 +264,28 @@ public final class ModelBuilder<M extends RecurrentModel> {
     this.noiseLevelInp = inp;
     return this;
   }
+  /**
+   * The hidden-state noise level alone (mRNNTorch's {@code noise_level_act}; default 0.01).
+   *
+   * @param act the hidden-state noise level
+   * @return this builder
+   * @throws IllegalArgumentException as {@link #noiseLevels}
+   */
+  public ModelBuilder<M> noiseLevelAct(double act) {
+    return noiseLevels(act, noiseLevelInp);
+  }
+
+  /**
+   * The input noise level alone (mRNNTorch's {@code noise_level_inp}; default 0.01).
+   *
+   * @param inp the input noise level
+   * @return this builder
+   * @throws IllegalArgumentException as {@link #noiseLevels}
+   */
+  public ModelBuilder<M> noiseLevelInp(double inp) {
+    return noiseLevels(noiseLevelAct, inp);
+  }
+
 
   /**
    * The seed of the weight initialisation (default 0): the same seed gives the same network.

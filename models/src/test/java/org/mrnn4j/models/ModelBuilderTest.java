@@ -265,7 +265,7 @@ class ModelBuilderTest {
          "recurrent_connections": [{"src_region": "a", "dst_region": "b", "sparsity": null}],
          "input_connections": [{"src_region": "i", "dst_region": "a"}]}
         """, "inline");
-    try (RecurrentModel m = ModelBuilder.fromConfig(cfg)
+    try (RecurrentModel m = cfg.builder()
         .recurrentRegion(RecurrentRegion.of("c", 1).parent("fam"))
         .recurrentConnection("c", "a").recurrentConnection("b", "c")
         .build(backend)) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.io.ModelLoader;
 
 /** Each model is loaded once while tasks share it, and closed when evicted, never while held. */
@@ -28,7 +28,7 @@ class ModelCacheTest {
   }
 
   private static ModelCache.Loader flipFlop() {
-    Path pth = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Path pth = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     return () -> ModelLoader.load(pth, 0, EJML);
   }
 

@@ -28,7 +28,7 @@ import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.io.ModelLoader;
 
@@ -45,7 +45,7 @@ class SweepTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path checkpoints = ConformanceDirectory.checkpoints();
+    Path checkpoints = ConformanceData.checkpoints();
     StringBuilder lines = new StringBuilder();
     String[] models = {"flip_flop_rnn_leaky.pth", "flip_flop_rnn_elman.pth", "cbgtcl-leaky.pth"};
     String[] inputs = {"0", "[1, 0, 0]", "0.5"};
@@ -122,7 +122,7 @@ class SweepTest {
   void aBadCheckpointAmongGoodOnesGivesOneErrorRow() throws IOException {
     Path bad = work.resolve("broken.pth");
     Files.write(bad, new byte[] {'P', 'K', 3, 4, 0, 0, 1});
-    Files.copy(ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.json"),
+    Files.copy(ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.json"),
         work.resolve("broken.json"));
     List<SweepTask> mixed = new ArrayList<>(tasks.subList(0, 2));
     SweepTask t = new SweepTask();
@@ -232,7 +232,7 @@ class SweepTest {
   void fixedPointTasksGiveOneRowPerFixedPoint() {
     SweepTask t = new SweepTask();
     t.setId("fp");
-    t.setModel(ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth").toString());
+    t.setModel(ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth").toString());
     t.setAnalysis("fixed_points");
     t.setInput(List.of(0.0));
     List<SweepResult> rows = Sweep.run(Sweep.tasks(spark, List.of(t)), analysis())
@@ -254,7 +254,7 @@ class SweepTest {
   void aTaskOverItsTimeLimitGivesAnErrorRow() {
     SweepTask t = new SweepTask();
     t.setId("slow");
-    t.setModel(ConformanceDirectory.checkpoints().resolve("cbgtcl-leaky.pth").toString());
+    t.setModel(ConformanceData.checkpoints().resolve("cbgtcl-leaky.pth").toString());
     t.setAnalysis("fixed_points"); // several seconds at 350 units
     List<SweepResult> rows = new SweepAnalysis("ejml", 1).apply(t);
     assertEquals(1, rows.size());

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mrnn4j.core.Activation;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The conformance case {@code real-flipflop-leaky-tanh}, read with Jackson: the network rebuilt from
@@ -68,7 +68,7 @@ final class FlipFlopCase {
   }
 
   static FlipFlopCase load() throws IOException {
-    Path file = ConformanceDirectory.cases().resolve("real-flipflop-leaky-tanh.json");
+    Path file = ConformanceData.cases().resolve("real-flipflop-leaky-tanh.json");
     return new FlipFlopCase(new ObjectMapper().readTree(file.toFile()));
   }
 

@@ -20,7 +20,7 @@ import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.Simulation;
 import org.mrnn4j.models.Trajectory;
@@ -51,7 +51,7 @@ class FlipFlopFixedPointsTest {
   }
 
   private static RecurrentModel load(String name) throws Exception {
-    Path dir = ConformanceDirectory.checkpoints();
+    Path dir = ConformanceData.checkpoints();
     return CheckpointLoader.load(dir.resolve(name + ".pth"), dir.resolve(name + ".json"), backend);
   }
 
@@ -310,7 +310,7 @@ class FlipFlopFixedPointsTest {
    */
   @Test
   void elmanCheckpointHasEightStableMemories() throws Exception {
-    Path dir = ConformanceDirectory.checkpoints();
+    Path dir = ConformanceData.checkpoints();
     TorchCheckpoint ckpt = TorchCheckpoint.read(dir.resolve("flip_flop_rnn_elman.pth"));
     double[][] readout = ckpt.tensor("out_layer.weight").toMatrix();
     double[] readoutBias = ckpt.tensor("out_layer.bias").data();

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.DType;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The state Jacobians of the mRNNTorch conformance cases, as inputs of the structured Jacobian
@@ -73,7 +73,7 @@ final class ConformanceJacobians {
   }
 
   private static List<Point> readAll() {
-    Path cases = ConformanceDirectory.cases();
+    Path cases = ConformanceData.cases();
     ObjectMapper json = new ObjectMapper();
     List<Point> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(cases)) {

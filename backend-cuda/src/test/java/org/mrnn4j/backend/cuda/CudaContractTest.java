@@ -2,7 +2,7 @@ package org.mrnn4j.backend.cuda;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.core.contract.BackendContractTest;
+import org.mrnn4j.testkit.contract.BackendContractTest;
 
 /**
  * The shared backend contract on the GPU. Skipped as a whole, with the probe's reason, where no

@@ -18,7 +18,7 @@ import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.DType;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.contract.HostTensor;
+import org.mrnn4j.testkit.contract.HostTensor;
 
 /**
  * Runs the kernels of {@code kernels.cu} on the CPU: compiles the very source the backend hands to

@@ -1,7 +1,7 @@
 package org.mrnn4j.backend.ejml;
 
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.core.contract.BackendContractTest;
+import org.mrnn4j.testkit.contract.BackendContractTest;
 
 /** The shared backend contract, run on {@link EjmlBackend}. */
 class EjmlContractTest extends BackendContractTest {

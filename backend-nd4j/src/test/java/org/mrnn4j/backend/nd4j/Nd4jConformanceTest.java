@@ -25,14 +25,14 @@ import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The backend's kernels against mRNNTorch: for every operating point of every conformance case, the
  * state, input and excluded-region Jacobians built with {@link Backend#jacobian} from the case's
  * weights (the formulas of DESIGN.md), and their eigenvalues from {@link Backend#eig}, compared
- * with the reference's with the tolerances of the conformance README. The models and analysis
- * modules run the full cases (models, linearizations) on every available backend.
+ * with the reference's with the tolerances of the conformance README. The conformance module
+ * runs the full cases (models, linearizations) on every available backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Nd4jConformanceTest {
@@ -50,7 +50,7 @@ class Nd4jConformanceTest {
   }
 
   static Stream<Path> cases() throws IOException {
-    Path dir = ConformanceDirectory.cases();
+    Path dir = ConformanceData.cases();
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);

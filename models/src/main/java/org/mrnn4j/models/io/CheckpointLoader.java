@@ -62,7 +62,7 @@ public final class CheckpointLoader {
     ModelSpec spec = cfg.spec(config); // an incomplete config is reported against its file
     ModelParameters p = parameters(readMrnnKeys(checkpoint), spec, null);
     try {
-      return ModelBuilder.fromConfig(cfg).parameters(p).build(backend);
+      return cfg.builder().parameters(p).build(backend);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
     }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.DType;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelParameters;
 import org.mrnn4j.models.ModelSpec;
 import org.mrnn4j.models.RecurrentModel;
@@ -190,7 +189,7 @@ public final class ModelFiles {
     }
     try {
       ModelParameters p = ModelParameters.of(m[0], m[1], m[2], m[3], m[4], m[5], dtype);
-      return ModelBuilder.fromConfig(config).parameters(p).build(backend);
+      return config.builder().parameters(p).build(backend);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source, null, e.getMessage(), e);
     }

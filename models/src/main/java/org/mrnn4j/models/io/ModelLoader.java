@@ -261,7 +261,7 @@ public final class ModelLoader {
       ModelArguments.Resolved arguments, Object source) throws ModelFormatException {
     try {
       ModelBuilder<RecurrentModel> builder =
-          ModelBuilder.fromConfig(config.withModel(arguments.options()));
+          config.withModel(arguments.options()).builder();
       builder.spec();
       return builder;
     } catch (IllegalArgumentException e) {

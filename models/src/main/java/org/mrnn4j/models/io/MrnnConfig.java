@@ -21,6 +21,7 @@ import org.mrnn4j.models.InputRegion;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.ModelSpec;
+import org.mrnn4j.models.RecurrentModel;
 import org.mrnn4j.models.RecurrentRegion;
 import org.mrnn4j.models.Sign;
 
@@ -47,9 +48,10 @@ import org.mrnn4j.models.Sign;
  * {@link ModelSpec#MAX_UNITS} units, unique region names, parent names distinct from region
  * names, connections between known regions of the right kinds, each once.
  *
- * <p>Apply it with {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} (kind and
- * options from the model block) or {@link org.mrnn4j.models.ModelBuilder#config(MrnnConfig)}
- * (regions and connections only); {@link ModelLoader} resolves the model block against options
+ * <p>Apply it with {@link #builder()} (kind and options from the model block, then the regions
+ * and connections) or {@link #addTo(ModelBuilder)} (regions and connections only), and a model
+ * block alone with {@link ModelOptions#applyTo(ModelBuilder)}: the format uses the builder, which
+ * knows nothing of it; {@link ModelLoader} resolves the model block against options
  * first ({@link ModelArguments}), refusing to guess a missing one.
  */
 public final class MrnnConfig {
@@ -110,6 +112,47 @@ public final class MrnnConfig {
     /** No argument given. */
     public static final ModelOptions NONE =
         new ModelOptions(null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * Applies the options present here to a builder (absent ones are left as they are; {@link
+     * #batchFirst} is no builder option). dt and tau are set whatever the kind ({@link
+     * ModelBuilder#timeConstants}): an Elman config may carry mRNNTorch's unused values.
+     *
+     * @param <M> the model type built
+     * @param b the builder
+     * @return {@code b}
+     * @throws IllegalArgumentException if the block names a different kind than the builder's, or
+     *     an option's value is out of range
+     */
+    public <M extends RecurrentModel> ModelBuilder<M> applyTo(ModelBuilder<M> b) {
+      if (kind != null && kind != b.kind()) {
+        throw new IllegalArgumentException("the config describes a " + kind
+            + " model, but this builder builds a " + b.kind() + " model");
+      }
+      if (activation != null) {
+        b.activation(activation);
+      }
+      if (softplusBeta != null) {
+        b.softplusBeta(softplusBeta);
+      }
+      if (recurrentConstrained != null) {
+        b.recurrentConstrained(recurrentConstrained);
+      }
+      if (inputConstrained != null) {
+        b.inputConstrained(inputConstrained);
+      }
+      if (spectralRadius != null) {
+        b.spectralRadius(spectralRadius);
+      }
+      b.timeConstants(dt, tau);
+      if (noiseLevelAct != null) {
+        b.noiseLevelAct(noiseLevelAct);
+      }
+      if (noiseLevelInp != null) {
+        b.noiseLevelInp(noiseLevelInp);
+      }
+      return b;
+    }
 
     /**
      * {@return these options with every field that {@code over} sets replaced by its value}
@@ -335,7 +378,7 @@ public final class MrnnConfig {
    * without the rest of the network: unique region names, parent names distinct from region
    * names, connections between regions of the right kinds, no duplicate connection, and a size
    * that a tensor can hold ({@link ModelSpec#MAX_ELEMENTS}). A config that passes builds with
-   * {@link org.mrnn4j.models.ModelBuilder#fromConfig(MrnnConfig)} without error; whether it is
+   * {@link #builder()} without error; whether it is
    * complete (at least one recurrent and one input region) is checked by {@link #spec(Object)}.
    *
    * @param source the file or a description, for messages
@@ -458,6 +501,40 @@ public final class MrnnConfig {
   }
 
   /**
+   * A builder from this config: its model block (if any) sets the kind (default leaky) and
+   * options, then its regions and connections are added. More may follow in code. What the block
+   * leaves out keeps the builder's defaults (mRNNTorch's), as code that builds a network states
+   * its own options; to load a user's files, where a missing argument must not be guessed, use
+   * {@link ModelLoader}, which resolves the block first ({@link ModelArguments}).
+   *
+   * @return a builder holding this config's options, regions and connections
+   * @throws IllegalArgumentException if the config is inconsistent (unknown or duplicate region or
+   *     connection), naming what
+   */
+  public ModelBuilder<RecurrentModel> builder() {
+    ModelKind k = model().map(ModelOptions::kind).orElse(null);
+    ModelBuilder<RecurrentModel> b = ModelBuilder.of(k == null ? ModelKind.LEAKY : k);
+    model().ifPresent(o -> o.applyTo(b));
+    return addTo(b);
+  }
+
+  /**
+   * Adds this config's regions and connections to a builder, in its order (not its model block).
+   *
+   * @param <M> the model type built
+   * @param builder the builder
+   * @return {@code builder}
+   * @throws IllegalArgumentException naming an unknown or duplicate region or connection
+   */
+  public <M extends RecurrentModel> ModelBuilder<M> addTo(ModelBuilder<M> builder) {
+    recurrentRegions().forEach(builder::recurrentRegion);
+    inputRegions().forEach(builder::inputRegion);
+    recurrentConnections().forEach(builder::recurrentConnection);
+    inputConnections().forEach(builder::inputConnection);
+    return builder;
+  }
+
+  /**
    * The complete network this config describes: kind and options from its model block
    * (mRNNTorch's defaults where absent), its regions and connections.
    *
@@ -468,7 +545,7 @@ public final class MrnnConfig {
    */
   public ModelSpec spec(Object source) throws ModelFormatException {
     try {
-      return ModelBuilder.fromConfig(this).spec();
+      return builder().spec();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ModelFormatException(source, null, e.getMessage(), e);
     }

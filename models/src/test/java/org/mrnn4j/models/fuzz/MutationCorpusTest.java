@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.ModelParameters;
 import org.mrnn4j.models.io.CheckpointFixtures;
 import org.mrnn4j.models.io.CheckpointFixtures.Archive;
@@ -101,7 +101,7 @@ class MutationCorpusTest {
 
   @Test
   void conformanceSeedsEndInModelFormatException() throws IOException {
-    Path dir = ConformanceDirectory.checkpoints();
+    Path dir = ConformanceData.checkpoints();
     Random random = new Random(1122);
     List<Mutant> mutants = new ArrayList<>();
     try (var files = Files.list(dir)) {

@@ -190,7 +190,7 @@ public final class Seeds {
     try (Backend backend = Backends.select("ejml")) {
       for (Map.Entry<String, byte[]> c : configs().entrySet()) {
         MrnnConfig config = MrnnConfig.parse(c.getValue(), c.getKey());
-        try (RecurrentModel m = org.mrnn4j.models.ModelBuilder.fromConfig(config).seed(3)
+        try (RecurrentModel m = config.builder().seed(3)
             .build(backend)) {
           out.put(c.getKey(), utf8(ModelFiles.toJson(m).toString()));
         }
@@ -211,7 +211,7 @@ public final class Seeds {
     String regions = """
         "recurrent_regions": [{"name": "a", "num_units": 2}],
         "input_regions": [{"name": "u", "num_units": 1}]""";
-    // IllegalArgumentException from ModelBuilder.fromConfig / spec(), not a format error
+    // IllegalArgumentException from MrnnConfig.builder() / spec(), not a format error
     out.put("unknown-destination", utf8("{" + regions
         + ", \"recurrent_connections\": [{\"src_region\": \"a\", \"dst_region\": \"b\"}]}"));
     out.put("no-input-region", utf8("{\"recurrent_regions\": [{\"num_units\": 2}]}"));

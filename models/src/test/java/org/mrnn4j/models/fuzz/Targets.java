@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.mrnn4j.core.Backend;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelParameters;
 import org.mrnn4j.models.ModelSpec;
 import org.mrnn4j.models.RecurrentModel;
@@ -132,7 +131,7 @@ final class Targets {
     assertEquals(config.toJson(), again.toJson(), "a config must read back as it was written");
     ModelSpec spec = config.spec(name);
     if (spec.numUnits() <= 64 && spec.numInputs() <= 64) {
-      try (RecurrentModel m = ModelBuilder.fromConfig(config).seed(1).build(backend)) {
+      try (RecurrentModel m = config.builder().seed(1).build(backend)) {
         assertEquals(spec, m.spec());
       } catch (IllegalStateException e) {
         // Documented: a requested spectral radius cannot be met by a zero or nilpotent matrix,
@@ -166,7 +165,7 @@ final class Targets {
       assertEquals(numel, t.data().length, key);
     }
     ModelParameters p = CheckpointLoader.parameters(checkpoint, config.spec("config"), null);
-    try (RecurrentModel m = ModelBuilder.fromConfig(config).parameters(p).build(backend)) {
+    try (RecurrentModel m = config.builder().parameters(p).build(backend)) {
       assertEquals(p, m.parameters());
     }
   }

@@ -325,7 +325,7 @@ class AmplificationRegressionTest {
     assertTrue(json.contains("1.7976931348623157e308"), json);
     try (Backend backend = new EjmlBackend()) {
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> org.mrnn4j.models.ModelBuilder.fromConfig(MrnnConfig.parse(json, "sr.json"))
+          () -> MrnnConfig.parse(json, "sr.json").builder()
               .seed(1).build(backend).close());
       assertTrue(e.getMessage().startsWith("cannot rescale") && e.getMessage().contains("finite"),
           e.getMessage());

@@ -20,15 +20,13 @@ import org.mrnn4j.core.Activation;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.DType;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.ElmanMRNN;
 import org.mrnn4j.models.LeakyMRNN;
 import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.ModelParameters;
 import org.mrnn4j.models.RecurrentModel;
-import org.mrnn4j.models.conformance.ConformanceCase;
-import org.mrnn4j.models.conformance.ModelConformance;
 import org.mrnn4j.models.io.CheckpointFixtures.Archive;
 import org.mrnn4j.models.io.CheckpointFixtures.Pickle;
 
@@ -49,43 +47,8 @@ class CheckpointLoaderTest {
   // ------------------------------------------------------------------ the real checkpoints
 
   @Test
-  void flipFlopLeakyReproducesItsCase() throws IOException {
-    Path dir = ConformanceDirectory.checkpoints();
-    try (RecurrentModel m = CheckpointLoader.load(dir.resolve("flip_flop_rnn_leaky.pth"),
-        dir.resolve("flip_flop_rnn_leaky.json"), backend)) {
-      assertEquals(ModelKind.LEAKY, m.kind());
-      assertEquals(0.5, ((LeakyMRNN) m).alpha());
-      assertEquals(DType.FLOAT32, m.parameters().sourceDType());
-      assertEquals("rnn.", CheckpointLoader.detectPrefix(
-          TorchCheckpoint.read(dir.resolve("flip_flop_rnn_leaky.pth"))));
-      ConformanceCase c = ConformanceCase.read(
-          ConformanceDirectory.cases().resolve("real-flipflop-leaky-tanh.json"));
-      assertEquals(DType.FLOAT32, c.dtype());
-      assertEquals(List.of(), ModelConformance.checkSimulations(c, m));
-      // the case's state dict and the checkpoint hold the same float32 weights
-      assertArrayEquals(Tol.flat(c.parameters().recurrentWeights()),
-          Tol.flat(m.parameters().recurrentWeights()), 0.0);
-    }
-  }
-
-  @Test
-  void cbgtclReproducesItsCase() throws IOException {
-    Path dir = ConformanceDirectory.checkpoints();
-    try (RecurrentModel m = CheckpointLoader.load(dir.resolve("cbgtcl-leaky.pth"),
-        dir.resolve("cbgtcl-leaky.json"), backend)) {
-      assertEquals(350, m.numUnits());
-      assertEquals(DType.FLOAT64, m.parameters().sourceDType());
-      ConformanceCase c = ConformanceCase.read(
-          ConformanceDirectory.cases().resolve("real-cbgtcl-leaky-relu.json"));
-      assertEquals(List.of(), ModelConformance.checkExpect(c, m));
-      assertEquals(List.of(), ModelConformance.checkSimulations(c, m));
-      assertEquals(c.parameters(), m.parameters());
-    }
-  }
-
-  @Test
   void flipFlopElmanLoadsWithDalesLaw() throws IOException {
-    Path dir = ConformanceDirectory.checkpoints();
+    Path dir = ConformanceData.checkpoints();
     TorchCheckpoint cp = TorchCheckpoint.read(dir.resolve("flip_flop_rnn_elman.pth"));
     try (RecurrentModel m = CheckpointLoader.load(dir.resolve("flip_flop_rnn_elman.pth"),
         dir.resolve("flip_flop_rnn_elman.json"), backend)) {

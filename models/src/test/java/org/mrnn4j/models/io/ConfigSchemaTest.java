@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mrnn4j.core.Activation;
 import org.mrnn4j.models.Connection;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.Sign;
 
@@ -50,7 +49,7 @@ class ConfigSchemaTest {
     assertEquals(Sign.NEG, c.recurrentRegions().get(1).sign());
     assertEquals(0.5, c.recurrentRegions().get(0).baseFiring());
     assertEquals(0.25, c.recurrentConnections().get(0).sparsity());
-    var spec = ModelBuilder.fromConfig(c).spec();
+    var spec = c.builder().spec();
     assertEquals(5, spec.numUnits());
     assertEquals(4, spec.numInputs());
   }

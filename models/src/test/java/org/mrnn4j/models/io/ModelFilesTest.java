@@ -16,7 +16,7 @@ import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.Backends;
 import org.mrnn4j.core.DType;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.ElmanMRNN;
 import org.mrnn4j.models.LeakyMRNN;
 import org.mrnn4j.models.RecurrentModel;
@@ -83,7 +83,7 @@ class ModelFilesTest {
 
   @Test
   void aFloat32CheckpointModelRoundTrips(@TempDir Path tmp) throws IOException {
-    Path dir = ConformanceDirectory.checkpoints();
+    Path dir = ConformanceData.checkpoints();
     try (RecurrentModel m = CheckpointLoader.load(dir.resolve("flip_flop_rnn_leaky.pth"),
         dir.resolve("flip_flop_rnn_leaky.json"), backend)) {
       Path file = tmp.resolve("flipflop.json");

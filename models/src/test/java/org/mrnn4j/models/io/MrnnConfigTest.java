@@ -9,10 +9,9 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.Activation;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.Connection;
 import org.mrnn4j.models.InputRegion;
-import org.mrnn4j.models.ModelBuilder;
 import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.RecurrentRegion;
 import org.mrnn4j.models.Sign;
@@ -41,7 +40,7 @@ class MrnnConfigTest {
 
   @Test
   void readsTheReferenceExampleConfigWithItsCommentsAndModelBlock() throws IOException {
-    MrnnConfig c = MrnnConfig.read(ConformanceDirectory.checkpoints().resolve("cbgtcl-leaky.json"));
+    MrnnConfig c = MrnnConfig.read(ConformanceData.checkpoints().resolve("cbgtcl-leaky.json"));
     assertEquals(8, c.recurrentRegions().size());
     RecurrentRegion d1 = c.recurrentRegions().get(0);
     assertEquals("d1", d1.name());
@@ -55,7 +54,7 @@ class MrnnConfigTest {
     assertNull(m.spectralRadius());
     assertEquals(10.0, m.dt());
     assertEquals(100.0, m.tau());
-    assertEquals(350, ModelBuilder.fromConfig(c).spec().numUnits());
+    assertEquals(350, c.builder().spec().numUnits());
   }
 
   @Test
@@ -98,7 +97,7 @@ class MrnnConfigTest {
     MrnnConfig c = new MrnnConfig(List.of(RecurrentRegion.of("a", 1)),
         List.of(InputRegion.of("u", 1)), List.of(Connection.of("a", "b")), List.of(), null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelBuilder.fromConfig(c));
+        () -> c.builder());
     assertTrue(e.getMessage().contains("a -> b") && e.getMessage().contains("'b'"),
         e.getMessage());
   }

@@ -22,7 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.DType;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 
 /**
  * The three real checkpoints of the conformance data: keys, dtypes and shapes, and values equal to
@@ -43,7 +43,7 @@ class TorchCheckpointConformanceTest {
     String prefix = kase.get("checkpoint_prefix").asText();
     assertEquals("rnn.", prefix);
     TorchCheckpoint checkpoint = TorchCheckpoint.read(
-        ConformanceDirectory.checkpoints().resolve(kase.get("checkpoint").asText()));
+        ConformanceData.checkpoints().resolve(kase.get("checkpoint").asText()));
 
     assertEquals(List.of("rnn.W_rec", "rnn.W_rec_mask", "rnn.W_rec_sign_matrix", "rnn.W_inp",
         "rnn.W_inp_mask", "rnn.W_inp_sign_matrix", "out_layer.weight", "out_layer.bias"),
@@ -69,7 +69,7 @@ class TorchCheckpointConformanceTest {
     JsonNode kase = readCase("real-cbgtcl-leaky-relu.json");
     String prefix = kase.get("checkpoint_prefix").asText();
     assertEquals("", prefix);
-    Path file = ConformanceDirectory.checkpoints().resolve(kase.get("checkpoint").asText());
+    Path file = ConformanceData.checkpoints().resolve(kase.get("checkpoint").asText());
     TorchCheckpoint checkpoint = TorchCheckpoint.read(file);
 
     assertEquals(MRNN_KEYS, List.copyOf(checkpoint.keys()));
@@ -86,7 +86,7 @@ class TorchCheckpointConformanceTest {
 
   @Test
   void flipFlopElmanMatchesAnIndependentDecoding() throws IOException {
-    Path file = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_elman.pth");
+    Path file = ConformanceData.checkpoints().resolve("flip_flop_rnn_elman.pth");
     TorchCheckpoint checkpoint = TorchCheckpoint.read(file);
     assertShapes(checkpoint, "rnn.", 30, 3, DType.FLOAT32);
     assertEquals(8, checkpoint.size());
@@ -114,7 +114,7 @@ class TorchCheckpointConformanceTest {
   @Test
   void absentKeyIsNamedWithTheKeysPresent() throws IOException {
     TorchCheckpoint checkpoint = TorchCheckpoint.read(
-        ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth"));
+        ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> checkpoint.tensor("W_rec"));
     assertTrue(e.getMessage().contains("'W_rec'") && e.getMessage().contains("rnn.W_rec"),
@@ -126,7 +126,7 @@ class TorchCheckpointConformanceTest {
   /** The case fields this test needs; the others (megabytes of analyses) are skipped unparsed. */
   private static JsonNode readCase(String name) throws IOException {
     ObjectNode fields = JSON.createObjectNode();
-    try (JsonParser parser = JSON.createParser(ConformanceDirectory.cases().resolve(name)
+    try (JsonParser parser = JSON.createParser(ConformanceData.cases().resolve(name)
         .toFile())) {
       assertEquals(JsonToken.START_OBJECT, parser.nextToken(), name);
       while (parser.nextToken() == JsonToken.FIELD_NAME) {

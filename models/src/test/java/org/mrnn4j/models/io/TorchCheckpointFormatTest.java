@@ -16,7 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.mrnn4j.core.DType;
-import org.mrnn4j.core.testing.ConformanceDirectory;
+import org.mrnn4j.testkit.ConformanceData;
 import org.mrnn4j.models.io.CheckpointFixtures.Archive;
 import org.mrnn4j.models.io.CheckpointFixtures.Pickle;
 
@@ -116,7 +116,7 @@ class TorchCheckpointFormatTest {
 
   @Test
   void realCheckpointRezippedWithDeflateReadsTheSame() throws IOException {
-    Path file = ConformanceDirectory.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Path file = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     Archive deflated = new Archive("").deflated();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {

@@ -12,7 +12,7 @@ import org.junit.platform.testkit.engine.Events;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.Tensor;
-import org.mrnn4j.core.contract.BackendContractTest;
+import org.mrnn4j.testkit.contract.BackendContractTest;
 
 /**
  * The contract suite catches bugs planted on purpose in copies of {@link MinimalBackend}: it is
