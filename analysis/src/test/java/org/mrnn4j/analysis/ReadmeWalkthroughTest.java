@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mrnn4j.core.testing.Documentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ class ReadmeWalkthroughTest {
   @Test
   void everyFileShownIsTheModulesFileVerbatim() throws IOException {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    String readme = Files.readString(root.resolve("README.md"));
+    String readme = Documentation.text(root);
     Matcher m = BLOCK.matcher(readme);
     List<String> shown = new ArrayList<>();
     while (m.find()) {

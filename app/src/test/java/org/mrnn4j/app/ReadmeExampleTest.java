@@ -11,6 +11,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mrnn4j.core.testing.Documentation;
 import org.mrnn4j.core.testing.FreshJvm;
 
 /**
@@ -24,10 +25,11 @@ class ReadmeExampleTest {
 
   @Test
   void compilesAndPrintsWhatTheReadmeSays(@TempDir Path dir) throws Exception {
-    Path readme = Path.of("..", "README.md");
-    List<String> lines = Files.readAllLines(readme);
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    List<String> lines = Documentation.text(root).lines().toList();
     int at = lines.indexOf(MARKER);
-    assertTrue(at >= 0, readme.toAbsolutePath() + " has no line " + MARKER);
+    assertTrue(at >= 0, "no page of the documentation (" + Documentation.pages(root)
+        + ") has a line " + MARKER);
     String code = block(lines, at, "```java");
     String expected = block(lines, at, "```text");
 

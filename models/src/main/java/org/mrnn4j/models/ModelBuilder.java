@@ -516,7 +516,7 @@ public final class ModelBuilder<M extends RecurrentModel> {
     int n = spec.numUnits();
     MemoryGuard.requireHeap("building the recurrent weights of a " + n + "-unit network",
         MemoryGuard.squareMatrices(5, n), "5 host copies of " + n + " x " + n + " float64",
-        "raise it (java -Xmx..., or MRNN4J_JAVA_OPTS=-Xmx... for the mrnn4j launcher); README,"
+        "raise it (java -Xmx..., or MRNN4J_JAVA_OPTS=-Xmx... for the mrnn4j launcher); docs/library.md,"
             + " 'What fits'");
     if (p == null) {
       p = Initializer.initialise(spec, seed);

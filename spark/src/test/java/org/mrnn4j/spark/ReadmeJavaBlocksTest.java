@@ -9,11 +9,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mrnn4j.core.testing.Documentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -47,12 +47,7 @@ class ReadmeJavaBlocksTest {
   @Test
   void everyJavaBlockIsMarkedAndEverySnippetCompiles(@TempDir Path dir) throws IOException {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
-    if (Files.isDirectory(root.resolve("docs"))) {
-      try (Stream<Path> s = Files.walk(root.resolve("docs"))) {
-        s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-      }
-    }
+    List<Path> pages = Documentation.pages(root);
     List<String> unmarked = new ArrayList<>();
     List<Path> sources = new ArrayList<>();
     for (Path page : pages) {

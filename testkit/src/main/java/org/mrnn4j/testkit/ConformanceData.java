@@ -59,7 +59,7 @@ public final class ConformanceData {
     if (Boolean.getBoolean(SKIP) && !Boolean.getBoolean(REQUIRED)) {
       Assumptions.abort(message + "; skipping, as -D" + SKIP + "=true asks");
     }
-    throw new AssertionError(message + "; get the data (see the README's \"Conformance\"), or run"
+    throw new AssertionError(message + "; get the data (see docs/conformance.md), or run"
         + " with -D" + SKIP + "=true to skip the tests that need it");
   }
 
