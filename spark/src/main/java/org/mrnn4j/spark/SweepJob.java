@@ -50,6 +50,11 @@ public final class SweepJob {
     } else if (System.getProperty("spark.master") == null) {
       builder.master("local[*]");
     }
+    String effective = master != null ? master : System.getProperty("spark.master", "local[*]");
+    String jars = jarsFor(effective, System.getProperty("spark.jars"), ownJar());
+    if (jars != null) {
+      builder.config("spark.jars", jars);
+    }
     SparkSession spark = builder.getOrCreate();
     try {
       SweepOutput.Written written =
@@ -59,6 +64,59 @@ public final class SweepJob {
           out.resolve("results.jsonl"));
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * The {@code spark.jars} a sweep on {@code master} needs: on a cluster (any master but
+   * {@code local} and {@code local[...]}) the executors load the tasks' classes
+   * ({@link SweepTask}, the analyses, the models, the backends) from the jar that holds this
+   * class, so it is added to the jars already set, unless they name it ({@code spark-submit}
+   * sets its application jar there).
+   *
+   * @param master the master the sweep runs on
+   * @param set the {@code spark.jars} already set, or null
+   * @param own the jar this class was loaded from, or null if it was not loaded from a jar
+   * @return the {@code spark.jars} to set, or null to leave it as it is
+   * @throws IllegalArgumentException if the sweep runs on a cluster and this class was not loaded
+   *     from a jar the executors could be sent
+   */
+  static String jarsFor(String master, String set, Path own) {
+    if (master.equals("local") || master.startsWith("local[")) {
+      return null;
+    }
+    if (own == null) {
+      throw new IllegalArgumentException("a sweep on " + master + " sends its classes to the"
+          + " executors as a jar, but they were not loaded from one: run the command line's jar"
+          + " (cli/target/mrnn4j.jar) with ./mrnn4j or spark-submit --class"
+          + " org.mrnn4j.cli.Main, or set spark.jars to a jar holding mrnn4j-spark and its"
+          + " dependencies");
+    }
+    String name = own.getFileName().toString();
+    if (set == null || set.isBlank()) {
+      return own.toString();
+    }
+    for (String jar : set.split(",")) {
+      String j = jar.trim();
+      if (j.equals(name) || j.endsWith("/" + name)) {
+        return null;
+      }
+    }
+    return set + "," + own;
+  }
+
+  /** {@return the jar this class was loaded from, or null if not from a jar file} */
+  private static Path ownJar() {
+    try {
+      java.security.CodeSource source = SweepJob.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) {
+        return null;
+      }
+      Path p = Path.of(source.getLocation().toURI()).toAbsolutePath();
+      return java.nio.file.Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")
+          ? p : null;
+    } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+      return null;
     }
   }
 }
