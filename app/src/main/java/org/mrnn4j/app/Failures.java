@@ -21,6 +21,31 @@ public final class Failures {
    * @return the line, never blank
    */
   public static String describe(Throwable failure) {
+    return printable(words(failure));
+  }
+
+  /**
+   * {@code text} with control characters other than line breaks and tabs (a NUL from a file, a
+   * terminal escape) shown as Java's backslash-u escapes, so that a message is never made
+   * invisible or garbled by what a file held.
+   *
+   * @param text the text
+   * @return the text, printable
+   */
+  public static String printable(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0)) {
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String words(Throwable failure) {
     Throwable t = failure instanceof UncheckedIOException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (t instanceof NoSuchFileException f) {

@@ -239,6 +239,17 @@ public final class FlowFieldAnalysis {
    */
   public static Result run(RecurrentModel model, Backend backend, States states, double[] u,
       Request request, FixedPointFinder.ProgressListener progress) throws IOException {
+    // the grid at each state: the full states and their images (nonlinear and linear), and the
+    // velocities and speeds kept per field
+    long cells = (long) request.points() * request.points();
+    long fields = Math.max(1, states.states().length);
+    org.mrnn4j.core.MemoryGuard.requireHeap("flow fields on a " + request.points() + " x "
+        + request.points() + " grid", (cells * 4L * model.numUnits()
+            + fields * cells * 2 * 3) * Double.BYTES,
+        cells + " grid points x 4 states of " + model.numUnits() + " units, and 2 fields of 3"
+            + " arrays at each of " + fields + " states",
+        "ask for a smaller grid (--grid), fewer states, or a larger heap:"
+            + " MRNN4J_JAVA_OPTS=-Xmx...");
     List<FixedPoint> points = request.needsFixedPoints()
         ? fixedPoints(backend, model, u, request.seed(), progress) : List.of();
     FlowFieldFinder.Builder builder = FlowFieldFinder.on(model).regions(request.regions())

@@ -155,11 +155,6 @@ public final class ModelFilesResolver {
 
   private static void requireFile(Path f) throws IOException {
     Objects.requireNonNull(f);
-    if (!Files.exists(f)) {
-      throw new NoSuchFileException(f.toString());
-    }
-    if (!Files.isRegularFile(f)) {
-      throw new IllegalArgumentException(f + " is not a file");
-    }
+    org.mrnn4j.models.io.InputFiles.requireRegularFile(f, "a model file");
   }
 }

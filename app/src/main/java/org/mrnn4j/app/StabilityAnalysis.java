@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.mrnn4j.analysis.BatchLinearization;
+import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.analysis.LeadingOptions;
 import org.mrnn4j.analysis.LeadingSpectrum;
 import org.mrnn4j.analysis.Linearization;
@@ -149,6 +150,14 @@ public final class StabilityAnalysis {
         jacobians = jacobians(lin, points);
       }
     } else {
+      long d = lin.size();
+      long per = d * (d + model.numInputs()) * Double.BYTES;
+      MemoryGuard.requireHeap("the batch of " + points.size() + " Jacobians of " + d + " x " + d,
+          points.size() * per * (request.arrays() ? 3 : 2) + MemoryGuard.squareMatrices(4, d),
+          String.format(java.util.Locale.ROOT, "%d points x %d bytes of state and input"
+              + " Jacobians, %d copies", points.size(), per, request.arrays() ? 3 : 2),
+          "give fewer states (split the file), ask for the leading eigenvalues one point at a"
+              + " time (--leading K), or raise the heap: MRNN4J_JAVA_OPTS=-Xmx...");
       try (BatchLinearization batch = lin.batch(points)) {
         if (request.arrays()) {
           eigen.addAll(batch.eigendecompositions());

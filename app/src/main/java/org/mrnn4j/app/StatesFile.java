@@ -1,16 +1,18 @@
 package org.mrnn4j.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.mrnn4j.core.MemoryGuard;
+import org.mrnn4j.models.io.InputFiles;
+import org.mrnn4j.models.io.Json;
 import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.NumpyArrays;
 
@@ -58,17 +60,18 @@ public final class StatesFile {
    *     naming the file and the line, key or shape that is malformed
    */
   public static List<Entry> read(Path file, int n, int inputs) throws IOException {
-    if (!Files.exists(file)) {
-      throw new java.nio.file.NoSuchFileException(file.toString());
-    }
+    InputFiles.requireRegularFile(file, "a states file");
     String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".npy") || lower.endsWith(".npz")) {
       return readNumpy(file, n, inputs);
     }
-    String text = Files.readString(file);
+    // the bytes, the text (up to two bytes a character) and the values: a decimal number takes
+    // at least two bytes of text ("0,") and becomes 8 bytes, plus each row's array
+    byte[] bytes = InputFiles.readAllBytes(file, "the states file", 8);
+    String text = new String(bytes, StandardCharsets.UTF_8);
     String trimmed = text.stripLeading();
     List<Entry> out = trimmed.startsWith("[") || trimmed.startsWith("{")
-        ? readJson(file, text, n, inputs) : readText(file, text, n, inputs);
+        ? readJson(file, n, inputs) : readText(file, text, n, inputs);
     if (out.isEmpty()) {
       throw new ModelFormatException(file, null, "holds no state; expected rows of " + n
           + " numbers");
@@ -92,6 +95,11 @@ public final class StatesFile {
           + " [" + n + "], [T, " + n + "] or [B, T, " + n + "] (one value per recurrent unit last)");
     }
     int count = states.data().length / n;
+    MemoryGuard.requireHeap("holding the " + count + " states of " + file,
+        count * (ENTRY_BYTES + 8L * (n + (inputs > 0 ? inputs : 0))),
+        count + " states of " + n + " values, after the " + 8L * states.data().length
+            + " bytes read", "give fewer states per file, or a larger heap:"
+            + " MRNN4J_JAVA_OPTS=-Xmx...");
     NumpyArrays.NdArray u = npz ? arrays.get("inputs") : null;
     if (u != null) {
       int[] us = u.shape();
@@ -109,10 +117,51 @@ public final class StatesFile {
       double[] x = java.util.Arrays.copyOfRange(states.data(), k * n, (k + 1) * n);
       double[] in = u == null ? null : u.shape().length == 1 ? u.data()
           : java.util.Arrays.copyOfRange(u.data(), k * inputs, (k + 1) * inputs);
+      String at = "state " + k + (shape.length > 1 ? " (index "
+          + java.util.Arrays.toString(index(k, java.util.Arrays.copyOf(shape, shape.length - 1)))
+          + ")" : "");
+      requireFinite(file, at, "unit", x);
+      if (in != null && (k == 0 || u.shape().length > 1)) {
+        requireFinite(file, u.shape().length == 1 ? "inputs" : at, "input", in);
+      }
       out.add(new Entry(x, in));
     }
     return out;
   }
+
+  /** Heap per entry besides its values: the record, two array headers, the list's slot. */
+  private static final long ENTRY_BYTES = 16 + 2 * 16 + 8;
+
+  /** The multi-index of flat index {@code k} in C order over {@code shape}. */
+  private static int[] index(int k, int[] shape) {
+    int[] out = new int[shape.length];
+    int rest = k;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      out[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    return out;
+  }
+
+  /** Refuses a NaN or infinite value, naming the file, the state and the unit (from 0). */
+  private static void requireFinite(Path file, String where, String what, double[] values)
+      throws ModelFormatException {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new ModelFormatException(file, where, what + " " + i + " is " + values[i]
+            + "; states and inputs must be finite numbers");
+      }
+    }
+  }
+
+  /** A decimal number as NumPy's {@code loadtxt} reads it (no hex, no Java suffixes). */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
+  /** NaN and infinities as Python's {@code float} spells them (refused later, as not finite). */
+  private static final Pattern NON_FINITE =
+      Pattern.compile("[+-]?(?:nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+  /** The start of something meant as a number: a header has none. */
+  private static final Pattern NUMBER_START = Pattern.compile("[+-]?\\.?\\d.*");
 
   private static List<Entry> readText(Path file, String text, int n, int inputs)
       throws ModelFormatException {
@@ -126,31 +175,46 @@ public final class StatesFile {
       }
       String[] parts = line.split("[,;\\s]+");
       double[] values = new double[parts.length];
-      try {
-        for (int k = 0; k < parts.length; k++) {
+      int bad = -1;
+      for (int k = 0; k < parts.length && bad < 0; k++) {
+        if (DECIMAL.matcher(parts[k]).matches()) {
           values[k] = Double.parseDouble(parts[k]);
+        } else if (NON_FINITE.matcher(parts[k]).matches()) {
+          values[k] = parts[k].toLowerCase(Locale.ROOT).contains("nan") ? Double.NaN
+              : parts[k].startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        } else {
+          bad = k;
         }
-      } catch (NumberFormatException e) {
-        if (first) {
-          first = false;
-          continue; // a header line
-        }
-        throw new ModelFormatException(file, "line " + (i + 1), "not a number: " + e.getMessage());
+      }
+      if (bad >= 0 && first && java.util.Arrays.stream(parts).noneMatch(
+          p -> NUMBER_START.matcher(p).matches() || NON_FINITE.matcher(p).matches())) {
+        first = false;
+        continue; // a header line: names, no numbers
       }
       first = false;
-      out.add(entry(file, "line " + (i + 1), values, null, n, inputs));
+      if (bad >= 0) {
+        throw new ModelFormatException(file, "line " + (i + 1) + ", column " + (bad + 1),
+            "'" + abbreviate(parts[bad]) + "' is not a decimal number (expected digits with an"
+            + " optional sign, point and exponent, as NumPy's loadtxt reads them, such as -0.25"
+            + " or 1.5e-3)");
+      }
+      Entry e = entry(file, "line " + (i + 1), values, null, n, inputs);
+      String where = "line " + (i + 1) + " (state " + out.size() + ")";
+      requireFinite(file, where, "unit", e.state());
+      if (e.input() != null) {
+        requireFinite(file, where, "input", e.input());
+      }
+      out.add(e);
     }
     return out;
   }
 
-  private static List<Entry> readJson(Path file, String text, int n, int inputs)
-      throws ModelFormatException {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+  }
+
+  private static List<Entry> readJson(Path file, int n, int inputs) throws IOException {
+    JsonNode root = Json.read(file, "a states file");
     JsonNode states = root.isObject() ? root.get("states") : root;
     if (states == null || !states.isArray()) {
       throw new ModelFormatException(file, "states",
@@ -178,7 +242,12 @@ public final class StatesFile {
               + " values; the model has " + inputs + " inputs");
         }
       }
-      out.add(entry(file, "states[" + k + "]", s, u, n, inputs));
+      Entry e = entry(file, "states[" + k + "]", s, u, n, inputs);
+      requireFinite(file, "states[" + k + "] (state " + k + ")", "unit", e.state());
+      if (e.input() != null) {
+        requireFinite(file, "states[" + k + "] (state " + k + ")", "input", e.input());
+      }
+      out.add(e);
     }
     return out;
   }

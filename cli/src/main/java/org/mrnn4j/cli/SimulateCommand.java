@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mrnn4j.core.Backend;
+import org.mrnn4j.core.MemoryGuard;
 import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
 import org.mrnn4j.models.Layout;
@@ -171,6 +172,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
     int n = model.numUnits();
     int in = model.numInputs();
+    if (inputs == null) {
+      requireRoom(1, steps, n, in, 2);
+    }
     Tensor u;
     int batch;
     int length;
@@ -179,6 +183,7 @@ final class SimulateCommand implements Callable<Integer> {
       int[] s = a.shape();
       batch = a.batch();
       length = a.steps();
+      requireRoom(batch, length, n, in, 1);
       if (s.length == 3) {
         // a [4, 100, 2] array is 4 sequences of 100 steps or 100 of 4: say which was assumed
         err.printf(Locale.ROOT, "mrnn4j: reading %s %s as %d sequence%s of %d step%s (%s, from"
@@ -265,6 +270,21 @@ final class SimulateCommand implements Callable<Integer> {
     stdout.println("wrote " + json);
     stdout.flush();
     return 0;
+  }
+
+  /**
+   * Refuses a simulation whose arrays cannot fit the heap, before any is allocated: the input
+   * sequence ({@code inputCopies} of it still to be made) and the trajectories x and h, each held
+   * as a tensor and copied out once to be written.
+   */
+  private static void requireRoom(int batch, long length, int n, int in, int inputCopies) {
+    long cells = batch * length;
+    MemoryGuard.requireHeap(String.format(Locale.ROOT, "simulate: %d x %d steps of a %d-unit"
+        + " network", batch, length, n), cells * (4L * n + (long) inputCopies * in) * Double.BYTES,
+        String.format(Locale.ROOT, "x and h of %d x %d x %d float64, each twice, and the inputs",
+            batch, length, n),
+        "give fewer --steps (or a shorter --inputs sequence), or a larger heap:"
+            + " MRNN4J_JAVA_OPTS=-Xmx...");
   }
 
   /** The input array of {@code file}: a .npy, or the {@code inputs} array of an .npz. */

@@ -331,6 +331,17 @@ final class ModelCore implements AutoCloseable {
       throw new IllegalArgumentException("input has shape " + Shapes.format(input.shape())
           + ": it needs at least one batch row and one time step");
     }
+    long cells = (long) batch * steps;
+    if (cells * Math.max(n, i) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(batch + " x " + steps + " steps of " + n + " units are "
+          + "more than the 2^31 - 1 values a trajectory holds; simulate fewer steps at a time,"
+          + " carrying the final state over");
+    }
+    org.mrnn4j.core.MemoryGuard.requireHeap("simulating " + batch + " x " + steps + " steps of a "
+        + n + "-unit network", cells * (2L * n + i) * Double.BYTES, batch + " x " + steps + " x "
+        + n + " float64 pre-activations and activations, and the inputs read back",
+        "simulate fewer steps at a time (carrying the final state over), or raise the heap"
+            + " (-Xmx; MRNN4J_JAVA_OPTS=-Xmx... for the command line)");
     Tensor stim = sim.stim();
     if (stim != null) {
       requireOwned("stim", stim);

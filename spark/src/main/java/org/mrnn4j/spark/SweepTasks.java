@@ -43,7 +43,9 @@ public final class SweepTasks {
   public static List<SweepTask> read(Path file) throws IOException {
     Path base = file.toAbsolutePath().normalize().getParent();
     List<SweepTask> tasks = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    byte[] bytes = org.mrnn4j.models.io.InputFiles.readAllBytes(file, "a sweep task file", 4);
+    try (BufferedReader in = new BufferedReader(new java.io.StringReader(
+        new String(bytes, StandardCharsets.UTF_8)))) {
       String line;
       int number = 0;
       while ((line = in.readLine()) != null) {

@@ -187,7 +187,7 @@ public final class Json {
    * @throws IOException if it cannot be read
    */
   public static JsonNode read(Path file, String expected) throws IOException {
-    return parse(Files.readAllBytes(file), file, expected);
+    return parse(InputFiles.readAllBytes(file, "a JSON file", 1), file, expected);
   }
 
   private static JsonNode read(JsonParser parser, JsonNodeFactory nodes) throws IOException {

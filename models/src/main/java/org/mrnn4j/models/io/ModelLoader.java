@@ -349,11 +349,6 @@ public final class ModelLoader {
   }
 
   private static void requireFile(Path f) throws IOException {
-    if (!Files.exists(f)) {
-      throw new NoSuchFileException(f.toString());
-    }
-    if (!Files.isRegularFile(f)) {
-      throw new IllegalArgumentException(f + " is not a file");
-    }
+    InputFiles.requireRegularFile(f, "a model file");
   }
 }

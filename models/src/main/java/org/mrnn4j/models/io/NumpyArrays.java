@@ -78,12 +78,8 @@ public final class NumpyArrays {
    * @throws IOException if the file cannot be read
    */
   public static NdArray readNpy(Path file) throws IOException {
-    long size = Files.size(file);
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new ModelFormatException(file, null, "is " + size + " bytes: larger than the 2 GiB"
-          + " a .npy file may have here (an array holds at most 2^31 - 1 values)");
-    }
-    return parse(Files.readAllBytes(file), file, null);
+    // the bytes, the float64 values (twice the bytes for float32) and one copy of them
+    return parse(InputFiles.readAllBytes(file, "a .npy file", 5), file, null);
   }
 
   /**
@@ -98,6 +94,7 @@ public final class NumpyArrays {
    */
   public static Map<String, NdArray> readNpz(Path file) throws IOException {
     Map<String, NdArray> out = new LinkedHashMap<>();
+    InputFiles.requireRegularFile(file, "an .npz file");
     try (ByteSource source = ByteSource.open(file)) {
       ZipArchive zip = ZipArchive.open(source, file, CheckpointLimits.DEFAULT);
       for (ZipArchive.Entry e : zip.entries()) {
