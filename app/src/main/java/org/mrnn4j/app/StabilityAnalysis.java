@@ -139,6 +139,9 @@ public final class StabilityAnalysis {
     List<Eigendecomposition> eigen = new ArrayList<>();
     Jacobians jacobians = null;
     if (leadingOnly) {
+      if (request.arrays()) {
+        requireJacobiansFit(lin, points);
+      }
       for (int i = 0; i < points.size(); i++) {
         LeadingSpectrum l = lin.leadingStability(points.get(i), options);
         leadings.add(l);
@@ -214,6 +217,19 @@ public final class StabilityAnalysis {
   }
 
   /** The Jacobians of {@code lin} at each point, formed one point at a time. */
+  /**
+   * Refuses, before any work, Jacobians for NumPy output that cannot fit the heap: every point's
+   * state and input Jacobian held at once.
+   */
+  private static void requireJacobiansFit(Linearization lin, List<OperatingPoint> points) {
+    int p = points.size();
+    long d = lin.size();
+    int in = points.isEmpty() ? 0 : points.get(0).input().length;
+    MemoryGuard.requireHeap("the " + p + " Jacobians of " + d + " x " + d + " for NumPy output",
+        p * d * (d + in) * Double.BYTES, p + " points x " + d * (d + in) + " doubles",
+        "give fewer states, leave out --npy, or raise the heap: MRNN4J_JAVA_OPTS=-Xmx...");
+  }
+
   static Jacobians jacobians(Linearization lin, List<OperatingPoint> points) {
     int p = points.size();
     int d = lin.size();

@@ -64,6 +64,10 @@ class SmallHeapCommandTest {
     Files.writeString(csv, row.repeat(200_000));
     refused(run(dir, "analyze", pth.toString(), "--states", csv.toString(), "--no-plot", "-o", o),
         "the batch of 200000 Jacobians of 24 x 24 needs about", "--leading K");
+    // the leading path with --npy holds every point's Jacobians for the arrays: refused first
+    refused(run(dir, "analyze", pth.toString(), "--states", csv.toString(), "--leading", "3",
+        "--npy", "--no-plot", "-o", o),
+        "the 200000 Jacobians of 24 x 24 for NumPy output needs about", "leave out --npy");
     refused(run(dir, "flow-field", pth.toString(), "--grid", "5000", "--no-plot", "-o", o),
         "flow fields on a 5000 x 5000 grid needs about", "--grid");
   }
