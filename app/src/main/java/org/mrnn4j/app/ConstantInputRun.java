@@ -3,7 +3,6 @@ package org.mrnn4j.app;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.mrnn4j.analysis.OperatingPoint;
@@ -34,7 +33,7 @@ public record ConstantInputRun(double[] xs, double[] hs) {
    *     or {@code steps} is below 1
    */
   public static ConstantInputRun simulate(RecurrentModel model, double[] u, int steps) {
-    checkInput(model, u);
+    Inputs.requireFits(model, u);
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be 1 or more, got " + steps);
     }
@@ -64,7 +63,7 @@ public record ConstantInputRun(double[] xs, double[] hs) {
    */
   public static List<OperatingPoint> points(RecurrentModel model, double[] u,
       SortedSet<Integer> steps) {
-    checkInput(model, u);
+    Inputs.requireFits(model, u);
     if (steps.isEmpty()) {
       return List.of();
     }
@@ -107,21 +106,5 @@ public record ConstantInputRun(double[] xs, double[] hs) {
    */
   public static OperatingPoint pointAfter(RecurrentModel model, double[] u, int steps) {
     return points(model, u, new TreeSet<>(List.of(steps))).get(0);
-  }
-
-  /** Throws naming what was expected unless {@code u} has one finite value per input unit. */
-  private static void checkInput(RecurrentModel model, double[] u) {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(u, "u");
-    if (u.length != model.numInputs()) {
-      throw new IllegalArgumentException("the input has " + u.length + " values; the model has "
-          + model.numInputs() + " input units: give one value per input unit");
-    }
-    for (int i = 0; i < u.length; i++) {
-      if (!Double.isFinite(u[i])) {
-        throw new IllegalArgumentException("input value " + i + " is " + u[i]
-            + "; expected a finite number");
-      }
-    }
   }
 }

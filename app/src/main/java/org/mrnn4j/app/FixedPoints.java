@@ -46,14 +46,12 @@ public final class FixedPoints {
    * @param seed the seed of the starts
    * @param progress told as starts finish, or null
    * @return the search
-   * @throws IllegalArgumentException if {@code u} does not fit the model or a region is unknown
+   * @throws IllegalArgumentException if {@code u} does not have one finite value per input unit, or
+   *     a region is unknown
    */
   public static FixedPointSearch find(RecurrentModel model, double[] u, List<String> regions,
       long seed, FixedPointFinder.ProgressListener progress) {
-    if (u.length != model.numInputs()) {
-      throw new IllegalArgumentException("the input has " + u.length + " values; the model has "
-          + model.numInputs() + " input units: give one value per input unit");
-    }
+    Inputs.requireFits(model, u);
     return find(model, system(model, u, regions), seed, progress);
   }
 

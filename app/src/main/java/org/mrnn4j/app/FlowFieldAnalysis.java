@@ -104,19 +104,17 @@ public final class FlowFieldAnalysis {
      */
     public static States fromFile(RecurrentModel model, Path file, double[] u)
         throws IOException {
-      List<StatesFile.Entry> entries = StatesFile.read(file, model.numUnits(),
-          model.numInputs());
-      int count = entries.size();
+      // the states, their inputs and labels as every front end reads a states file
+      OperatingPoints read = OperatingPoints.fromFile(model, file, u, false);
+      int count = read.points().size();
       double[][] picked = new double[count][];
       double[][] inputs = new double[count][];
-      List<String> labels = new ArrayList<>();
+      List<String> labels = read.labels();
       List<String> fileLabels = new ArrayList<>();
-      String name = file.getFileName().toString();
       int width = String.valueOf(count).length();
       for (int i = 0; i < count; i++) {
-        picked[i] = entries.get(i).state();
-        inputs[i] = entries.get(i).input() != null ? entries.get(i).input() : u.clone();
-        labels.add("state " + (i + 1) + " of " + name);
+        picked[i] = read.points().get(i).state();
+        inputs[i] = read.points().get(i).input();
         fileLabels.add(String.format(Locale.ROOT, "state%0" + width + "d", i + 1));
       }
       return new States(picked, inputs, labels, fileLabels, picked);

@@ -2,8 +2,10 @@ package org.mrnn4j.app;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.mrnn4j.models.RecurrentModel;
 
 /** The constant input as the front ends take it: nothing, one value for all, or one per unit. */
 public final class Inputs {
@@ -80,4 +82,25 @@ public final class Inputs {
     }
     return String.format(Locale.ROOT, "%.4e", v);
   }
-}
+
+  /**
+   * Checks an input vector against a model: one finite value per input unit.
+   *
+   * @param model the model
+   * @param u the input
+   * @throws IllegalArgumentException naming the count or the value that does not fit
+   */
+  public static void requireFits(RecurrentModel model, double[] u) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(u, "u");
+    if (u.length != model.numInputs()) {
+      throw new IllegalArgumentException("the input has " + u.length + " values; the model has "
+          + model.numInputs() + " input units: give one value per input unit");
+    }
+    for (int i = 0; i < u.length; i++) {
+      if (!Double.isFinite(u[i])) {
+        throw new IllegalArgumentException("input value " + i + " is " + u[i]
+            + "; expected a finite number");
+      }
+    }
+  }}
