@@ -53,7 +53,9 @@ import picocli.CommandLine.Spec;
           + " from the Jacobian of the network's map (leaky: in x; Elman: in h); --dh adds"
           + " mRNNTorch's partial dh Jacobian, which is not stability.",
       "Prints a table, writes DIR/NAME-analysis.json and draws the spectra with the unit circle in"
-          + " DIR/NAME-spectrum.png.",
+          + " DIR/NAME-spectrum.png. More than 8 points (a trajectory from --states, or many"
+          + " --steps) are drawn as a sequence: coloured by step or state number, with a panel"
+          + " of the spectral radius and the unstable count against time.",
       "",
       "With no FILE it analyses the bundled example network (leaky, tanh, excitatory and"
           + " inhibitory regions, fixed seed)."
@@ -269,8 +271,27 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (!noPlot) {
       SpectrumPlot plot = new SpectrumPlot("Eigenvalues of the map's Jacobian: " + stem
           + (lin.excludedRegions().isEmpty() ? "" : " (" + String.join(", ", lin.regions()) + ")"));
+      // a long sequence is coloured by its time: the step of a simulation, a state's number in
+      // its file
+      List<Integer> stepList = states == null
+          ? new ArrayList<>(StepsOption.steps(steps, List.of(0, 200))) : null;
+      plot.timeAxis(states == null ? "step" : "state number in " + states.getFileName());
       for (int i = 0; i < points.size(); i++) {
-        plot.add(labels.get(i), summaries.get(i).eigenvalues());
+        double time = stepList != null && stepList.size() == points.size() ? stepList.get(i)
+            : i + 1;
+        StabilitySummary s = summaries.get(i);
+        if (partial) {
+          LeadingSpectrum l = leadings.get(i);
+          plot.add(labels.get(i), time, s.eigenvalues(), l.spectralRadius(), l.unstableModes(),
+              switch (l.unstableCertainty()) {
+                case EXACT -> SpectrumPlot.Count.EXACT;
+                case BULK_ESTIMATE -> SpectrumPlot.Count.ESTIMATE;
+                case LOWER_BOUND -> SpectrumPlot.Count.LOWER_BOUND;
+              });
+        } else {
+          plot.add(labels.get(i), time, s.eigenvalues(), s.spectralRadius(), s.unstableModes(),
+              SpectrumPlot.Count.EXACT);
+        }
       }
       Path png = output.file(stem, "-spectrum.png");
       plot.writePng(png);

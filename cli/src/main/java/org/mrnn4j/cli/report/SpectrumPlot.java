@@ -2,7 +2,10 @@ package org.mrnn4j.cli.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,12 +34,31 @@ public final class SpectrumPlot {
       new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189),
       new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
 
-  /** More points than this share one legend entry, so the legend stays readable. */
+  /**
+   * More points than this are a sequence over time: coloured by time with a colour bar instead
+   * of a legend entry per point, and a panel of the spectral radius and the unstable count
+   * against time below.
+   */
   private static final int MAX_LEGEND = 8;
+
+  /** How far a point's count of unstable modes can be trusted, as the time panel marks it. */
+  public enum Count {
+    /** Every eigenvalue is known, or the count is certain. */
+    EXACT,
+    /** An estimate resting on the Ritz values of an unconverged bulk (the table's {@code ~}). */
+    ESTIMATE,
+    /** A lower bound: the search stopped among unstable modes (the table's {@code >=}). */
+    LOWER_BOUND
+  }
 
   private final String title;
   private final List<String> labels = new ArrayList<>();
   private final List<Eigendecomposition> spectra = new ArrayList<>();
+  private final List<Double> times = new ArrayList<>();
+  private final List<Double> radii = new ArrayList<>();
+  private final List<Integer> unstable = new ArrayList<>();
+  private final List<Count> counts = new ArrayList<>();
+  private String timeTitle = "operating point (index)";
 
   /**
    * An empty plot.
@@ -55,9 +77,59 @@ public final class SpectrumPlot {
    * @return this plot
    */
   public SpectrumPlot add(String label, Eigendecomposition eigenvalues) {
+    int count = 0;
+    for (int k = 0; k < eigenvalues.size(); k++) {
+      count += Math.hypot(eigenvalues.real(k), eigenvalues.imag(k)) > 1 ? 1 : 0;
+    }
+    return add(label, spectra.size(), eigenvalues, eigenvalues.spectralRadius(), count,
+        Count.EXACT);
+  }
+
+  /**
+   * Adds the eigenvalues of one operating point of a sequence, with its time and its stability
+   * as computed (on a leading-eigenvalue path the eigenvalues are only the leading ones, so the
+   * radius and the count are given, not recomputed).
+   *
+   * @param label the point's name in the legend (with few points)
+   * @param time the point's place in the sequence (a step, a state's number), for the colour
+   *     by time and the time panel of a long sequence
+   * @param eigenvalues its eigenvalues, all or the leading ones
+   * @param spectralRadius its spectral radius; NaN where unknown (left out of the time panel)
+   * @param unstableModes its number of eigenvalues with {@code |lambda| > 1}
+   * @param count how far that number can be trusted
+   * @return this plot
+   */
+  public SpectrumPlot add(String label, double time, Eigendecomposition eigenvalues,
+      double spectralRadius, int unstableModes, Count count) {
     labels.add(label);
     spectra.add(eigenvalues);
+    times.add(time);
+    radii.add(spectralRadius);
+    unstable.add(unstableModes);
+    counts.add(count);
     return this;
+  }
+
+  /**
+   * Names the time of a long sequence of points (the colour bar's label and the time panel's
+   * axis), e.g. "step" or "state number in xs.npy".
+   *
+   * @param axisTitle what the times given to {@link #add(String, double, Eigendecomposition,
+   *     double, int, Count)} are
+   * @return this plot
+   */
+  public SpectrumPlot timeAxis(String axisTitle) {
+    this.timeTitle = axisTitle;
+    return this;
+  }
+
+  /**
+   * {@return whether the points are drawn as a sequence over time: more than {@value
+   * #MAX_LEGEND}, each coloured by its time with a colour bar, with a panel of the spectral
+   * radius and the unstable count against time below}
+   */
+  public boolean overTime() {
+    return spectra.size() > MAX_LEGEND;
   }
 
   /**
@@ -140,17 +212,26 @@ public final class SpectrumPlot {
     circle.setLineColor(Color.GRAY);
     circle.setLineStyle(new BasicStroke(1.2f));
 
-    boolean merge = spectra.size() > MAX_LEGEND;
-    if (merge) {
-      List<Double> re = new ArrayList<>();
-      List<Double> im = new ArrayList<>();
-      for (Eigendecomposition e : spectra) {
+    if (overTime()) {
+      // one series per point, coloured by its time (the colour bar beside says which); the
+      // legend keeps only the unit circle
+      double[] range = timeRange();
+      s.setMarkerSize(7);
+      for (int i = 0; i < spectra.size(); i++) {
+        Eigendecomposition e = spectra.get(i);
+        List<Double> re = new ArrayList<>();
+        List<Double> im = new ArrayList<>();
         for (int k = 0; k < e.size(); k++) {
           re.add(e.real(k));
           im.add(e.imag(k));
         }
+        XYSeries series = scatter(chart, "point " + i, re, im);
+        if (series != null) {
+          series.setMarker(SeriesMarkers.CIRCLE);
+          series.setMarkerColor(timeColor(times.get(i), range));
+          series.setShowInLegend(false);
+        }
       }
-      scatter(chart, "eigenvalues at " + spectra.size() + " points", re, im);
     } else {
       for (int i = 0; i < spectra.size(); i++) {
         Eigendecomposition e = spectra.get(i);
@@ -170,6 +251,113 @@ public final class SpectrumPlot {
       }
     }
     return chart;
+  }
+
+  /** {@return the first and last time, a unit apart at least} */
+  private double[] timeRange() {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double t : times) {
+      lo = Math.min(lo, t);
+      hi = Math.max(hi, t);
+    }
+    return hi > lo ? new double[] {lo, hi} : new double[] {lo, lo + 1};
+  }
+
+  /** Viridis, from dark purple (early) to yellow-green (late); its palest yellow left out. */
+  private static final int[][] VIRIDIS = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140},
+      {94, 201, 98}, {190, 222, 38}};
+
+  /**
+   * {@return the colour of a time on the colour bar}
+   *
+   * @param t the time
+   * @param range the first and last time
+   */
+  static Color timeColor(double t, double[] range) {
+    double f = Math.max(0, Math.min(1, (t - range[0]) / (range[1] - range[0])));
+    double x = f * (VIRIDIS.length - 1);
+    int i = Math.min((int) Math.floor(x), VIRIDIS.length - 2);
+    double w = x - i;
+    int[] a = VIRIDIS[i];
+    int[] b = VIRIDIS[i + 1];
+    return new Color((int) Math.round(a[0] + w * (b[0] - a[0])),
+        (int) Math.round(a[1] + w * (b[1] - a[1])), (int) Math.round(a[2] + w * (b[2] - a[2])));
+  }
+
+  /** The width of the colour bar strip beside the planes of a long sequence. */
+  static final int BAR_STRIP = 120;
+
+
+  /** The colour bar of the times, a strip {@value #BAR_STRIP} wide. */
+  private BufferedImage colorBar(int height) {
+    BufferedImage bar = new BufferedImage(BAR_STRIP, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = bar.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, BAR_STRIP, height);
+    double[] range = timeRange();
+    int top = 80;
+    int barHeight = height - 2 * top;
+    int x = 10;
+    int w = 20;
+    for (int y = 0; y < barHeight; y++) {
+      double t = range[1] - (range[1] - range[0]) * (y + 0.5) / barHeight;
+      g.setColor(timeColor(t, range));
+      g.drawLine(x, top + y, x + w - 1, top + y);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.drawRect(x, top, w, barHeight);
+    Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    g.setFont(tickFont);
+    FontMetrics fm = g.getFontMetrics();
+    double[] round = RegionHeatmap.ticksBetween(range[0], range[1]);
+    // the first and last time are labelled too, unless a round tick is close to them
+    List<Double> shown = new ArrayList<>();
+    double step = round.length > 1 ? round[1] - round[0] : range[1] - range[0];
+    if (round.length == 0 || round[0] - range[0] > 0.3 * step) {
+      shown.add(range[0]);
+    }
+    for (double t : round) {
+      shown.add(t);
+    }
+    if (round.length == 0 || range[1] - round[round.length - 1] > 0.3 * step) {
+      shown.add(range[1]);
+    }
+    double[] ticks = round;
+    int widest = 0;
+    for (double t : shown) {
+      int y = top + (int) Math.round((range[1] - t) / (range[1] - range[0]) * barHeight);
+      g.drawLine(x + w, y, x + w + 4, y);
+      String label = RegionHeatmap.tickLabel(t, ticks);
+      g.drawString(label, x + w + 6, y + (fm.getAscent() - fm.getDescent()) / 2);
+      widest = Math.max(widest, fm.stringWidth(label));
+    }
+    Font axisFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    g.setFont(axisFont);
+    FontMetrics am = g.getFontMetrics();
+    String label = timeTitle;
+    // the label runs along the bar, shortened if it would not fit
+    while (am.stringWidth(label) > height - 20 && label.length() > 4) {
+      label = label.substring(0, label.length() - 4) + "...";
+    }
+    java.awt.geom.AffineTransform saved = g.getTransform();
+    g.translate(Math.min(x + w + 6 + widest + 8 + am.getAscent(), BAR_STRIP - am.getDescent()
+        - 2), top + (barHeight + am.stringWidth(label)) / 2.0);
+    g.rotate(-Math.PI / 2);
+    g.drawString(label, 0, 0);
+    g.setTransform(saved);
+    g.dispose();
+    return bar;
+  }
+
+  /**
+   * {@return the panels under the planes of a long sequence: the spectral radius and the
+   * unstable count against time}
+   */
+  TimePanels timePanels() {
+    return new TimePanels(timeTitle, times, radii, unstable, counts);
   }
 
   private static XYSeries scatter(XYChart chart, String name, List<Double> re,
@@ -203,6 +391,35 @@ public final class SpectrumPlot {
       Files.createDirectories(parent);
     }
     double[] box = nearOne();
+    if (overTime()) {
+      // the plane (and its magnified part) with a colour bar of the times beside, and the
+      // spectral radius and unstable count against time below
+      List<BufferedImage> planes = new ArrayList<>();
+      planes.add(BitmapEncoder.getBufferedImage(chart()));
+      if (box != null) {
+        planes.add(BitmapEncoder.getBufferedImage(chart("Near lambda = 1 (magnified)", box[0],
+            box[1], box[2], box[3])));
+      }
+      int planesWidth = planes.stream().mapToInt(BufferedImage::getWidth).sum();
+      int planesHeight = planes.stream().mapToInt(BufferedImage::getHeight).max().orElse(0);
+      BufferedImage bar = colorBar(planesHeight);
+      BufferedImage time = timePanels().image(planesWidth + BAR_STRIP);
+      BufferedImage all = new BufferedImage(planesWidth + BAR_STRIP,
+          planesHeight + time.getHeight(), BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = all.createGraphics();
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, all.getWidth(), all.getHeight());
+      int x = 0;
+      for (BufferedImage plane : planes) {
+        g.drawImage(plane, x, 0, null);
+        x += plane.getWidth();
+      }
+      g.drawImage(bar, x, 0, null);
+      g.drawImage(time, 0, planesHeight, null);
+      g.dispose();
+      ImageIO.write(all, "png", file.toFile());
+      return;
+    }
     if (box == null) {
       try (OutputStream out = Files.newOutputStream(file)) {
         BitmapEncoder.saveBitmap(chart(), out, BitmapEncoder.BitmapFormat.PNG);
