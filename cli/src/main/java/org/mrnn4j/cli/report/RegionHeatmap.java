@@ -69,6 +69,15 @@ public final class RegionHeatmap {
     /**
      * Checks the shape and the scale's sign rule, and copies the matrix.
      *
+     * @param title the panel's title
+     * @param rowLabels one label per row
+     * @param columnLabels one label per column
+     * @param values the matrix, {@code values[row][column]}
+     * @param scale how values map to colours
+     * @param limit the value of the darkest colour; NaN to take it from the values
+     * @param colorBarLabel the colour bar's label
+     * @param rowAxisTitle the title beside the row labels
+     * @param columnAxisTitle the title under the column labels
      * @throws IllegalArgumentException if the labels do not match the matrix, the limit is not
      *     positive and finite (or NaN), or a SEQUENTIAL panel holds a negative value
      */
