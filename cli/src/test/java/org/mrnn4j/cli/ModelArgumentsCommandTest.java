@@ -65,7 +65,7 @@ class ModelArgumentsCommandTest {
     }
     assertEquals("config", a.at("/model/arguments_from/activation").asText());
     assertEquals("option", b.at("/model/arguments_from/activation").asText());
-    assertEquals("[\"readout.weight\",\"readout.bias\"]",
+    assertEquals("[\"head.weight\",\"head.bias\"]",
         b.at("/model/unused_checkpoint_keys").toString());
   }
 
