@@ -54,6 +54,18 @@ public record Readout(double[][] weight, double[] bias, String source) {
     bias = bias == null ? null : bias.clone();
   }
 
+  /** {@return the weights, {@code [O, N]} (a copy)} */
+  @Override
+  public double[][] weight() {
+    return java.util.Arrays.stream(weight).map(double[]::clone).toArray(double[][]::new);
+  }
+
+  /** {@return the bias, {@code [O]} (a copy), or null} */
+  @Override
+  public double[] bias() {
+    return bias == null ? null : bias.clone();
+  }
+
   /** {@return O, the number of outputs} */
   public int outputs() {
     return weight.length;
@@ -264,7 +276,7 @@ public record Readout(double[][] weight, double[] bias, String source) {
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.deepHashCode(weight) + Arrays.hashCode(bias);
+    return (31 * Arrays.deepHashCode(weight) + Arrays.hashCode(bias)) * 31 + source.hashCode();
   }
 
   @Override
