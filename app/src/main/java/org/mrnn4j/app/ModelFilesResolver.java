@@ -61,7 +61,8 @@ public final class ModelFilesResolver {
       throws IOException {
     Example e = Example.read();
     return ModelLoader.initialised(e.config(), "bundled example", "example",
-        new ModelLoader.Request(request.arguments(), request.mrnntorchDefaults(), null, e.seed()),
+        new ModelLoader.Request(request.arguments(), request.mrnntorchDefaults(), null, e.seed(),
+            request.readout()),
         backend);
   }
 

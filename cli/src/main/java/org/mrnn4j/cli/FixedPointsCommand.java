@@ -1,6 +1,8 @@
 package org.mrnn4j.cli;
 
 import org.mrnn4j.models.io.ModelLoader;
+import org.mrnn4j.models.io.NumpyArrays;
+import org.mrnn4j.models.io.Readout;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -137,7 +139,11 @@ final class FixedPointsCommand implements Callable<Integer> {
     }
 
     printHeader(stdout, b, loaded, model, system, u);
-    printTable(stdout, search, starts.states().size());
+    Readout readout = loaded.readout();
+    boolean pre = system.coordinates() == Coordinates.PRE_ACTIVATION;
+    java.util.function.Function<FixedPoint, double[]> out = readout == null ? null
+        : p -> readout.at(model, p.fullState(), pre);
+    printTable(stdout, search, starts.states().size(), out);
 
     String stem = output.stem(loaded);
     ObjectNode report = FixedPointReport.fill(
@@ -147,6 +153,11 @@ final class FixedPointsCommand implements Callable<Integer> {
     ArrayNode rs = report.putArray("regions");
     regions.forEach(rs::add);
     start.writeTo(report.putObject("sampling"));
+    if (out != null) {
+      addOutputs((ArrayNode) report.get("fixed_points"), search.fixedPoints(), out);
+      addOutputs((ArrayNode) report.get("slow_points"), search.slowPoints(), out);
+      addOutputs((ArrayNode) report.get("outliers"), search.outliers(), out);
+    }
     Path json = output.file(stem, "-fixed-points.json");
     Reports.write(report, json);
     stdout.println();
@@ -155,6 +166,17 @@ final class FixedPointsCommand implements Callable<Integer> {
       for (Path f : NumpyReports.writeFixedPoints(output, stem, search.fixedPoints(),
           model.numUnits(), system.units().length)) {
         stdout.println("wrote " + f);
+      }
+      if (out != null) {
+        int f = search.fixedPoints().size();
+        int o = readout.outputs();
+        double[] ys = new double[f * o];
+        for (int k = 0; k < f; k++) {
+          System.arraycopy(out.apply(search.fixedPoints().get(k)), 0, ys, k * o, o);
+        }
+        Path file = output.file(stem, "-fixed-point-outputs.npy");
+        NumpyArrays.writeNpy(file, new int[] {f, o}, ys);
+        stdout.println("wrote " + file);
       }
     }
     if (!noPlot) {
@@ -200,6 +222,10 @@ final class FixedPointsCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "             %s mRNN, %s, %d units, %d inputs%n",
         model.kind().label(), model.activation().label(), model.numUnits(), model.numInputs());
     o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
+    if (loaded.readout() != null) {
+      o.printf(Locale.ROOT, "readout      %d outputs from %s, of h = act(x)%n",
+          loaded.readout().outputs(), loaded.readout().source());
+    }
     o.printf(Locale.ROOT, "backend      %s%n", b.name());
     o.printf(Locale.ROOT, "searched     %s, in %s%n",
         regions.isEmpty() ? "all units (" + system.dimension() + ")"
@@ -213,7 +239,17 @@ final class FixedPointsCommand implements Callable<Integer> {
     o.println();
   }
 
-  private static void printTable(PrintWriter o, FixedPointSearch search, int given) {
+  /** Adds each point's readout value, {@code output}, to its JSON object (same order). */
+  private static void addOutputs(ArrayNode nodes, List<FixedPoint> points,
+      java.util.function.Function<FixedPoint, double[]> out) {
+    for (int k = 0; k < points.size(); k++) {
+      ArrayNode a = ((ObjectNode) nodes.get(k)).putArray("output");
+      Arrays.stream(out.apply(points.get(k))).forEach(a::add);
+    }
+  }
+
+  private static void printTable(PrintWriter o, FixedPointSearch search, int given,
+      java.util.function.Function<FixedPoint, double[]> out) {
     int midpoints = search.starts().size() - given;
     o.printf(Locale.ROOT, "starts       %d%s, searched in %.2f s%n", search.starts().size(),
         midpoints == 0 ? "" : " (" + given + " + " + midpoints + " midway between stable points)",
@@ -226,13 +262,15 @@ final class FixedPointsCommand implements Callable<Integer> {
     // the TYPE column as wide as its longest label ("saddle focus (12 unstable)")
     int typeWidth = Math.max(22, search.fixedPoints().stream()
         .mapToInt(p -> p.describe().length()).max().orElse(0));
-    String row = "%4s  %-" + typeWidth + "s  %8s  %15s  %10s  %6s%n";
-    o.printf(Locale.ROOT, row, "#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS");
+    String row = "%4s  %-" + typeWidth + "s  %8s  %15s  %10s  %6s%s%n";
+    o.printf(Locale.ROOT, row, "#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS",
+        out == null ? "" : "  OUTPUT");
     int k = 1;
     for (FixedPoint p : search.fixedPoints()) {
       o.printf(Locale.ROOT, row, k++, p.describe(), p.unstableModesLabel(),
           Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()),
-          String.format(Locale.ROOT, "%.2e", p.q()), p.starts());
+          String.format(Locale.ROOT, "%.2e", p.q()), p.starts(),
+          out == null ? "" : "  " + Readout.format(out.apply(p)));
     }
     if (!search.slowPoints().isEmpty()) {
       o.println();
@@ -240,7 +278,8 @@ final class FixedPointsCommand implements Callable<Integer> {
       for (FixedPoint p : search.slowPoints()) {
         o.printf(Locale.ROOT, row, k++, "slow point", p.unstableModesLabel(),
             Double.isNaN(p.spectralRadius()) ? "?" : AnalyzeCommand.num(p.spectralRadius()),
-            String.format(Locale.ROOT, "%.2e", p.q()), p.starts());
+            String.format(Locale.ROOT, "%.2e", p.q()), p.starts(),
+            out == null ? "" : "  " + Readout.format(out.apply(p)));
       }
     }
     o.println();

@@ -290,20 +290,32 @@ final class FlowFieldCommand implements Callable<Integer> {
     List<FlowField> linear = result.linear();
     double seconds = result.seconds();
     double tolerance = result.tolerance();
+    // the readout's value at each fixed point (numbered from 1), or none without a readout
+    org.mrnn4j.models.io.Readout readout = loaded.readout();
+    boolean pre = model.naturalCoordinates() == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION;
+    List<double[]> outputs = readout == null ? null
+        : points.stream().map(p -> readout.at(model, p.fullState(), pre)).toList();
     List<List<FlowFieldPlot.MarkedPoint>> marked = result.marked().stream()
         .map(atState -> atState.stream().map(m -> new FlowFieldPlot.MarkedPoint(m.number(),
-            m.x(), m.y(), m.stable(), m.offPlane(), tolerance)).toList())
+            m.x(), m.y(), m.stable(), m.offPlane(), tolerance, outputs == null ? null
+                : org.mrnn4j.models.io.Readout.format(outputs.get(m.number() - 1)))).toList())
         .toList();
     double[] explained = result.explained();
     printHeader(stdout, b, loaded, model, finder, u, explained, choice, eigenPlane, tolerance);
     printTable(stdout, picked, nonlinear, linear, seconds);
     if (findPoints) {
-      printFixedPoints(stdout, points, marked);
+      printFixedPoints(stdout, points, marked, outputs);
     }
 
     String stem = output.stem(loaded);
     ObjectNode report = report(loaded, model, b, u, finder, explained, picked, path, nonlinear,
         linear, points, marked, choice, eigenPlane, tolerance, findPoints);
+    if (findPoints && outputs != null) {
+      ArrayNode fps = (ArrayNode) report.get("fixed_points");
+      for (int k = 0; k < outputs.size(); k++) {
+        putArray(((ObjectNode) fps.get(k)).putArray("output"), outputs.get(k));
+      }
+    }
     Path json = output.file(stem, "-flow-field.json");
     Reports.write(report, json);
     stdout.println();
@@ -451,15 +463,15 @@ final class FlowFieldCommand implements Callable<Integer> {
   }
 
   private static void printFixedPoints(PrintWriter o, List<FixedPoint> points,
-      List<List<FlowFieldPlot.MarkedPoint>> marked) {
+      List<List<FlowFieldPlot.MarkedPoint>> marked, List<double[]> outputs) {
     o.println();
     if (points.isEmpty()) {
       o.println("no fixed point found at this input");
       return;
     }
-    String row = "%4s  %-22s  %8s  %11s  %11s  %s%n";
+    String row = "%4s  %-22s  %8s  %11s  %11s  %s%s%n";
     o.printf(Locale.ROOT, row, "#", "FIXED POINT", "UNSTABLE", "AXIS 1", "AXIS 2",
-        "OFF PLANE (at each state)");
+        "OFF PLANE (at each state)", outputs == null ? "" : "  OUTPUT");
     for (int k = 0; k < points.size(); k++) {
       List<String> off = new ArrayList<>();
       for (List<FlowFieldPlot.MarkedPoint> atState : marked) {
@@ -467,7 +479,8 @@ final class FlowFieldCommand implements Callable<Integer> {
       }
       FlowFieldPlot.MarkedPoint m = marked.get(0).get(k);
       o.printf(Locale.ROOT, row, k + 1, points.get(k).describe(), points.get(k).unstableModes(),
-          AnalyzeCommand.num(m.x()), AnalyzeCommand.num(m.y()), String.join(", ", off));
+          AnalyzeCommand.num(m.x()), AnalyzeCommand.num(m.y()), String.join(", ", off),
+          outputs == null ? "" : "  " + org.mrnn4j.models.io.Readout.format(outputs.get(k)));
     }
   }
 

@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
       FixedPointsCommand.class,
       FlowFieldCommand.class,
       SimulateCommand.class,
+      CurrentsCommand.class,
       SweepCommand.class,
       BackendsCommand.class,
       ConformanceCommand.class,

@@ -14,6 +14,7 @@ import org.mrnn4j.models.ModelKind;
 import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.MrnnConfig;
+import org.mrnn4j.models.io.Readout;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +62,15 @@ final class ModelOptions {
   @Option(names = "--prefix", paramLabel = "KEY",
       description = "Key prefix of the weights in the checkpoint, e.g. 'rnn.' (default: detected).")
   String prefix;
+
+  @Option(names = "--readout", paramLabel = "KEY|FILE",
+      description = "A linear readout y = W h + b beside the mRNN, applied to the activations h"
+          + " of all N units: the key prefix of a Linear in the checkpoint (out_layer takes"
+          + " out_layer.weight [O, N] and, if present, out_layer.bias [O]), or a .npy of the"
+          + " weights [O, N], or an .npz with 'weight' and optionally 'bias'. Default:"
+          + " readout.weight and readout.bias when the checkpoint holds them; none otherwise."
+          + " Fixed points, simulations and flow-field markers then carry the output.")
+  String readout;
 
   @Option(names = "--kind", paramLabel = "leaky|elman",
       description = "The model: leaky (mRNNTorch's mRNN) or elman (ElmanmRNN). Overrides the"
@@ -146,7 +156,7 @@ final class ModelOptions {
    */
   ModelLoader.Loaded load(long seed, Backend on) throws IOException {
     ModelLoader.Request request =
-        new ModelLoader.Request(arguments(), mrnntorchDefaults, prefix, seed);
+        new ModelLoader.Request(arguments(), mrnntorchDefaults, prefix, seed, readout);
     ModelLoader.Loaded loaded;
     try {
       loaded = ModelFilesResolver.load(config, files, checkpoint, request, on);
@@ -165,9 +175,27 @@ final class ModelOptions {
         err.println("mrnn4j: note: checkpoint keys the model does not use: "
             + String.join(", ", loaded.unusedKeys()));
       }
+      if (loaded.readoutHint() != null) {
+        err.println("mrnn4j: note: " + readoutHint(loaded.readoutHint()));
+      }
+      if (loaded.readout() != null) {
+        err.println("mrnn4j: readout: " + loaded.readout().outputs() + " outputs from "
+            + loaded.readout().source() + ", applied to " + Readout.APPLIED_TO);
+      }
       err.flush();
     }
     return loaded;
+  }
+
+  /**
+   * {@return the note on unused keys that look like a readout}
+   *
+   * @param prefix the Linear's key prefix
+   */
+  static String readoutHint(String prefix) {
+    return prefix + ".weight and " + prefix + ".bias look like a linear readout (a Linear"
+        + " reading all units); it is not applied unasked: pass --readout " + prefix
+        + " to see the outputs";
   }
 
   /** The refusal, naming each missing argument with the option that gives it. */

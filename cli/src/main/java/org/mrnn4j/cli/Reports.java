@@ -61,6 +61,16 @@ final class Reports {
     loaded.arguments().assumed().forEach(assumed::add);
     var unused = m.putArray("unused_checkpoint_keys");
     loaded.unusedKeys().forEach(unused::add);
+    // the readout's keys only where there is one (or one is suggested): without, nothing changes
+    if (loaded.readout() != null) {
+      ObjectNode r = m.putObject("readout");
+      r.put("source", loaded.readout().source());
+      r.put("outputs", loaded.readout().outputs());
+      r.put("bias", loaded.readout().bias() != null);
+      r.put("applied_to", org.mrnn4j.models.io.Readout.APPLIED_TO);
+    } else if (loaded.readoutHint() != null) {
+      m.put("readout_hint", ModelOptions.readoutHint(loaded.readoutHint()));
+    }
     root.put("backend", backend.name());
     return root;
   }

@@ -24,6 +24,7 @@ import org.mrnn4j.app.InputSequence;
 import org.mrnn4j.models.io.ModelArguments;
 import org.mrnn4j.models.io.ModelFormatException;
 import org.mrnn4j.models.io.NumpyArrays;
+import org.mrnn4j.models.io.Readout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -231,9 +232,25 @@ final class SimulateCommand implements Callable<Integer> {
     Path xsFile = output.file(stem, "-xs.npy");
     Path hsFile = output.file(stem, "-hs.npy");
     int[] shape = timeFirst ? new int[] {length, batch, n} : new int[] {batch, length, n};
+    Readout readout = loaded.readout();
+    Path ysFile = readout == null ? null : output.file(stem, "-ys.npy");
+    int[] yShape = readout == null ? null : new int[] {shape[0], shape[1], readout.outputs()};
     try (Trajectory t = model.simulate(sim)) {
       NumpyArrays.writeNpy(xsFile, shape, t.xs().toArray());
-      NumpyArrays.writeNpy(hsFile, shape, t.hs().toArray());
+      double[] hs = t.hs().toArray();
+      NumpyArrays.writeNpy(hsFile, shape, hs);
+      if (readout != null) {
+        // the readout of each row's activations, in the states' layout
+        int o = readout.outputs();
+        int rows = hs.length / n;
+        double[] ys = new double[rows * o];
+        double[] h = new double[n];
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(hs, r * n, h, 0, n);
+          System.arraycopy(readout.apply(h), 0, ys, r * o, o);
+        }
+        NumpyArrays.writeNpy(ysFile, yShape, ys);
+      }
     }
 
     ObjectNode report = Reports.header(FORMAT, loaded, model, b);
@@ -258,6 +275,11 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectNode written = report.putObject("files");
     written.put("xs", xsFile.getFileName().toString());
     written.put("hs", hsFile.getFileName().toString());
+    if (ysFile != null) {
+      written.put("ys", ysFile.getFileName().toString());
+      report.set("ys_shape", Reports.MAPPER.valueToTree(yShape));
+      report.put("ys", "the readout's outputs W h + b at each step's activations h");
+    }
     report.set("shape", Reports.MAPPER.valueToTree(shape));
     Path json = output.file(stem, "-simulation.json");
     Reports.write(report, json);
@@ -267,6 +289,9 @@ final class SimulateCommand implements Callable<Integer> {
         noise || noiseLevels != null ? ", with noise (seed " + seed + ")" : "");
     stdout.println("wrote " + xsFile + "  " + shapeText(shape) + " pre-activations x");
     stdout.println("wrote " + hsFile + "  " + shapeText(shape) + " activations h");
+    if (ysFile != null) {
+      stdout.println("wrote " + ysFile + "  " + shapeText(yShape) + " readout outputs y = W h + b");
+    }
     stdout.println("wrote " + json);
     stdout.flush();
     return 0;

@@ -65,7 +65,7 @@ class ModelArgumentsCommandTest {
     }
     assertEquals("config", a.at("/model/arguments_from/activation").asText());
     assertEquals("option", b.at("/model/arguments_from/activation").asText());
-    assertEquals("[\"readout.weight\",\"readout.bias\"]",
+    assertEquals("[\"head.weight\",\"head.bias\"]",
         b.at("/model/unused_checkpoint_keys").toString());
   }
 
@@ -89,8 +89,8 @@ class ModelArgumentsCommandTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.err().contains("mrnn4j: --mrnntorch-defaults: assumed type = leaky, dt = 10,"
         + " tau = 100, rec_constrained = true, inp_constrained = true"), r.err());
-    assertTrue(r.err().contains("checkpoint keys the model does not use: readout.weight,"
-        + " readout.bias"), r.err());
+    assertTrue(r.err().contains("checkpoint keys the model does not use: head.weight,"
+        + " head.bias"), r.err());
     JsonNode report = new ObjectMapper().readTree(out.resolve("twoarea-analysis.json").toFile());
     assertEquals("[\"type\",\"dt\",\"tau\",\"rec_constrained\",\"inp_constrained\"]",
         report.at("/model/assumed_defaults").toString());

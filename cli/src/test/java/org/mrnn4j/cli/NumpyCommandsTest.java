@@ -81,9 +81,11 @@ class NumpyCommandsTest {
     MainTest.Run bad = MainTest.run("simulate", flipFlop().toString(), "--inputs",
         wrong.toString(), "-o", dir.toString());
     assertEquals(2, bad.status());
-    // the checkpoint's readout is noted first (keys the model does not use), then the error
+    // the checkpoint's readout is noted first (keys the model does not use, and that they look
+    // like a readout), then the error
     assertEquals("mrnn4j: note: checkpoint keys the model does not use: out_layer.weight,"
-        + " out_layer.bias\nmrnn4j: " + wrong + ": shape: is (25, 4); expected [T, 3] or"
+        + " out_layer.bias\nmrnn4j: note: " + ModelOptions.readoutHint("out_layer")
+        + "\nmrnn4j: " + wrong + ": shape: is (25, 4); expected [T, 3] or"
         + " [B, T, 3]\n", bad.err());
     MainTest.Run badX0 = MainTest.run("simulate", flipFlop().toString(), "--x0",
         wrong.toString(), "-o", dir.toString());

@@ -56,8 +56,8 @@ final class TestNetwork {
       mi[i][1] = 1;
     }
     Map<String, double[][]> readout = new LinkedHashMap<>();
-    readout.put("readout.weight", new double[2][n]);
-    readout.put("readout.bias", new double[][] {{0, 0}});
+    readout.put("head.weight", new double[2][n]);
+    readout.put("head.bias", new double[][] {{0, 0}});
     return Seeds.stateDict(ModelParameters.of(w, mask, sign, wi, mi, mi, DType.FLOAT64), "rnn.",
         true, readout);
   }

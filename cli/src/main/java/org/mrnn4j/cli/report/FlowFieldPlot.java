@@ -67,9 +67,26 @@ public final class FlowFieldPlot {
    * @param offPlane its distance in state space from the slice the field is drawn on
    * @param tolerance the largest {@code offPlane} drawn as on the plane; farther, it is drawn
    *     grey and labelled with the distance
+   * @param output the readout's value there, formatted ({@code (+1.00, -1.00)}), or null
+   *     without a readout
    */
   public record MarkedPoint(int number, double x, double y, boolean stable, double offPlane,
-      double tolerance) {
+      double tolerance, String output) {
+
+    /**
+     * A marked point without a readout value.
+     *
+     * @param number its number
+     * @param x first plane coordinate
+     * @param y second plane coordinate
+     * @param stable whether it has no unstable mode
+     * @param offPlane its distance from the slice
+     * @param tolerance the largest distance drawn as on the plane
+     */
+    public MarkedPoint(int number, double x, double y, boolean stable, double offPlane,
+        double tolerance) {
+      this(number, x, y, stable, offPlane, tolerance, null);
+    }
 
     /** {@return whether it lies on the field's slice, within the tolerance} */
     public boolean onPlane() {
@@ -194,8 +211,9 @@ public final class FlowFieldPlot {
     state.setMarker(SeriesMarkers.DIAMOND);
     state.setMarkerColor(STATE);
     for (MarkedPoint f : shown) {
-      String label = f.onPlane() ? " " + f.number() : String.format(Locale.ROOT,
-          " %d (off plane by %.2g)", f.number(), f.offPlane());
+      String label = (f.onPlane() ? " " + f.number() : String.format(Locale.ROOT,
+          " %d (off plane by %.2g)", f.number(), f.offPlane()))
+          + (f.output() == null ? "" : ": output " + f.output());
       chart.addAnnotation(new AnnotationText(label, f.x() + 0.35 * dx, f.y() + 0.35 * dy,
           false));
     }

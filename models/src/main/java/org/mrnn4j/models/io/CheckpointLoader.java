@@ -134,7 +134,12 @@ public final class CheckpointLoader {
     return all;
   }
 
-  private static boolean isMrnnKey(String key) {
+  /**
+   * {@return whether {@code key} is one of an mRNN's six tensors, under any prefix}
+   *
+   * @param key a checkpoint key
+   */
+  public static boolean isMrnnKey(String key) {
     for (String name : KEYS) {
       if (key.equals(name) || key.endsWith("." + name)) {
         return true;

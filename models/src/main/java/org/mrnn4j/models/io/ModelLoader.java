@@ -36,12 +36,17 @@ public final class ModelLoader {
    * @param weights how the weights were obtained, for reports
    * @param baseName the stem of output files named after it
    * @param arguments its constructor arguments and where each came from
-   * @param unusedKeys the checkpoint's keys the model does not use (a readout, optimiser state),
-   *     as {@code load_state_dict} reports unexpected keys; empty without a checkpoint
+   * @param unusedKeys the checkpoint's keys the model does not use (an optimiser's state, a
+   *     readout not asked for), as {@code load_state_dict} reports unexpected keys; empty without
+   *     a checkpoint. The keys of a readout taken are not among them.
+   * @param readout the readout beside the model ({@link Readout}), or null
+   * @param readoutHint when no readout was taken but the unused keys are exactly a
+   *     {@code Linear}-shaped pair: its key prefix ({@code out_layer}), to suggest
+   *     {@code --readout out_layer}; otherwise null
    */
   public record Loaded(RecurrentModel model, String description, String checkpoint,
       String weights, String baseName, ModelArguments.Resolved arguments,
-      List<String> unusedKeys) {
+      List<String> unusedKeys, Readout readout, String readoutHint) {
     /**
      * @param model the model
      * @param description where it came from
@@ -50,9 +55,38 @@ public final class ModelLoader {
      * @param baseName the stem of output files
      * @param arguments its constructor arguments and their sources
      * @param unusedKeys the checkpoint's unused keys
+     * @param readout the readout, or null
+     * @param readoutHint the prefix of a Linear pair that looks like a readout, or null
      */
     public Loaded {
       unusedKeys = List.copyOf(unusedKeys);
+    }
+
+    /**
+     * A loaded model without a readout.
+     *
+     * @param model the model
+     * @param description where it came from
+     * @param checkpoint the checkpoint, or null
+     * @param weights how the weights were obtained
+     * @param baseName the stem of output files
+     * @param arguments its constructor arguments and their sources
+     * @param unusedKeys the checkpoint's unused keys
+     */
+    public Loaded(RecurrentModel model, String description, String checkpoint, String weights,
+        String baseName, ModelArguments.Resolved arguments, List<String> unusedKeys) {
+      this(model, description, checkpoint, weights, baseName, arguments, unusedKeys, null, null);
+    }
+
+    /**
+     * {@return this with {@code readout} (read from a file after loading), or this unchanged
+     *     when it is null}
+     *
+     * @param r the readout
+     */
+    public Loaded withReadout(Readout r) {
+      return r == null ? this : new Loaded(model, description, checkpoint, weights, baseName,
+          arguments, unusedKeys, r, null);
     }
   }
 
@@ -65,17 +99,38 @@ public final class ModelLoader {
    * @param mrnntorchDefaults whether missing constructor arguments take mRNNTorch's defaults
    * @param prefix the key prefix of the weights in the checkpoint, or null to detect it
    * @param seed the seed of the random initialisation when there is no checkpoint
+   * @param readout the readout: a checkpoint key prefix of a {@code Linear} ({@code out_layer}),
+   *     or a {@code .npy}/{@code .npz} file; null to take {@code readout.weight} and
+   *     {@code readout.bias} when the checkpoint holds them
    */
   public record Request(ModelOptions arguments, boolean mrnntorchDefaults, String prefix,
-      long seed) {
+      long seed, String readout) {
     /**
      * @param arguments the arguments given (null: none)
      * @param mrnntorchDefaults whether defaults may fill missing ones
      * @param prefix the checkpoint key prefix, or null
      * @param seed the initialisation seed
+     * @param readout the readout's key prefix or file, or null
      */
     public Request {
       arguments = arguments == null ? ModelOptions.NONE : arguments;
+    }
+
+    /**
+     * A request without a named readout ({@code readout.*} still taken when present).
+     *
+     * @param arguments the arguments given (null: none)
+     * @param mrnntorchDefaults whether defaults may fill missing ones
+     * @param prefix the checkpoint key prefix, or null
+     * @param seed the initialisation seed
+     */
+    public Request(ModelOptions arguments, boolean mrnntorchDefaults, String prefix, long seed) {
+      this(arguments, mrnntorchDefaults, prefix, seed, null);
+    }
+
+    /** {@return whether {@link #readout} names a NumPy file rather than a checkpoint key} */
+    public boolean readoutIsFile() {
+      return readout != null && (readout.endsWith(".npy") || readout.endsWith(".npz"));
     }
 
     /**
@@ -195,9 +250,10 @@ public final class ModelLoader {
       RecurrentModel model = ModelFiles.fromJson(root, json, backend);
       Map<String, ModelArguments.Source> sources = new LinkedHashMap<>();
       ModelArguments.KEYS.forEach(k -> sources.put(k, ModelArguments.Source.SAVED_MODEL));
-      return new Loaded(model, json.toString(), null, "saved in " + json.getFileName(), base,
+      return withFileReadout(new Loaded(model, json.toString(), null, "saved in "
+          + json.getFileName(), base,
           new ModelArguments.Resolved(ModelOptions.of(model.spec()), sources, List.of()),
-          List.of());
+          List.of()), request);
     }
     MrnnConfig config = MrnnConfig.fromJson(root, json);
     if (checkpoint == null) {
@@ -206,7 +262,13 @@ public final class ModelLoader {
     ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
         request.arguments(), request.mrnntorchDefaults(), json);
     ModelBuilder<RecurrentModel> builder = builder(config, arguments, json);
-    TorchCheckpoint ckpt = CheckpointLoader.readMrnnKeys(checkpoint);
+    String readoutKey = request.readoutIsFile() || request.readout() == null
+        ? null : stripDot(request.readout());
+    String wantedReadout = readoutKey != null ? readoutKey
+        : request.readout() == null ? Readout.DEFAULT_PREFIX : null;
+    TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint, key -> CheckpointLoader.isMrnnKey(key)
+        || wantedReadout != null && (key.equals(wantedReadout + ".weight")
+            || key.equals(wantedReadout + ".bias")));
     String keyPrefix = prefix != null ? prefix : CheckpointLoader.detectPrefix(ckpt);
     var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), keyPrefix);
     RecurrentModel model;
@@ -217,9 +279,52 @@ public final class ModelLoader {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
     }
+    List<String> unused = new ArrayList<>(CheckpointLoader.unusedKeys(ckpt, keyPrefix));
+    Readout readout = null;
+    String hint = null;
+    try {
+      if (readoutKey != null
+          || ckpt.find(Readout.DEFAULT_PREFIX + ".weight").isPresent() && wantedReadout != null) {
+        readout = Readout.fromCheckpoint(ckpt, wantedReadout, model.numUnits());
+        unused.remove(wantedReadout + ".weight");
+        unused.remove(wantedReadout + ".bias");
+      } else if (request.readoutIsFile()) {
+        readout = Readout.fromNumpy(Path.of(request.readout()), model.numUnits());
+      } else {
+        hint = Readout.looksLikeReadout(ckpt, unused, model.numUnits()).orElse(null);
+      }
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
     return new Loaded(model, json.toString(), checkpoint.toString(),
         "from checkpoint " + checkpoint.getFileName(), stem(checkpoint), arguments,
-        CheckpointLoader.unusedKeys(ckpt, keyPrefix));
+        unused, readout, hint);
+  }
+
+  /** A readout file of the request, read for a model without a checkpoint. */
+  private static Loaded withFileReadout(Loaded loaded, Request request) throws IOException {
+    if (request.readout() == null) {
+      return loaded;
+    }
+    if (!request.readoutIsFile()) {
+      loaded.model().close();
+      throw new IllegalArgumentException("--readout " + request.readout() + " names a checkpoint"
+          + " key, but no checkpoint is given (" + loaded.description() + " holds no readout);"
+          + " give the checkpoint, or the readout as a .npy (weights [O, N]) or .npz (weight,"
+          + " bias)");
+    }
+    try {
+      return loaded.withReadout(Readout.fromNumpy(Path.of(request.readout()),
+          loaded.model().numUnits()));
+    } catch (IOException | RuntimeException e) {
+      loaded.model().close();
+      throw e;
+    }
+  }
+
+  private static String stripDot(String key) {
+    return key.endsWith(".") ? key.substring(0, key.length() - 1) : key;
   }
 
   /**
@@ -237,9 +342,10 @@ public final class ModelLoader {
    * @return the model and where it came from
    * @throws ModelFormatException naming {@code source} if a constructor argument is missing, the
    *     network is incomplete or its spectral radius cannot be reached
+   * @throws IOException if the request's readout file cannot be read or does not fit
    */
   public static Loaded initialised(MrnnConfig config, Object source, String baseName,
-      Request request, Backend backend) throws ModelFormatException {
+      Request request, Backend backend) throws IOException {
     ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
         request.arguments(), request.mrnntorchDefaults(), source);
     ModelBuilder<RecurrentModel> builder = builder(config, arguments, source);
@@ -252,8 +358,9 @@ public final class ModelLoader {
       // a spectral radius the weights cannot reach
       throw new ModelFormatException(source, "model.spectral_radius", e.getMessage(), e);
     }
-    return new Loaded(model, source.toString(), null, "random initialisation, seed "
-        + request.seed() + " (no checkpoint given)", baseName, arguments, List.of());
+    return withFileReadout(new Loaded(model, source.toString(), null,
+        "random initialisation, seed " + request.seed() + " (no checkpoint given)", baseName,
+        arguments, List.of()), request);
   }
 
   /** The builder of a config with resolved arguments, checked now so errors name the file. */

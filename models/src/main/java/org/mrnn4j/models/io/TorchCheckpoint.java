@@ -60,11 +60,14 @@ public final class TorchCheckpoint {
   private final String source;
   private final Map<String, StoredTensor> tensors;
   private final Set<String> skipped;
+  private final Map<String, int[]> skippedShapes;
 
-  private TorchCheckpoint(String source, Map<String, StoredTensor> tensors, Set<String> skipped) {
+  private TorchCheckpoint(String source, Map<String, StoredTensor> tensors,
+      Map<String, int[]> skippedShapes) {
     this.source = source;
     this.tensors = tensors;
-    this.skipped = skipped;
+    this.skippedShapes = skippedShapes;
+    this.skipped = Collections.unmodifiableSet(skippedShapes.keySet());
   }
 
   /**
@@ -140,7 +143,7 @@ public final class TorchCheckpoint {
     // Validate every tensor against the central directory before reading any storage.
     Map<String, Layout> layouts = new LinkedHashMap<>();
     Map<String, List<String>> byStorage = new LinkedHashMap<>();
-    Set<String> skipped = new java.util.LinkedHashSet<>();
+    Map<String, int[]> skipped = new LinkedHashMap<>();
     long elements = 0;
     for (Map.Entry<Object, Object> item : dict.items.entrySet()) {
       if (!(item.getKey() instanceof String key)) {
@@ -154,7 +157,7 @@ public final class TorchCheckpoint {
       }
       Layout layout = layout(zip, prefix, file, key, ref);
       if (!wanted.test(key)) {
-        skipped.add(key);
+        skipped.put(key, layout.shape.clone());
         continue;
       }
       elements += layout.numel;
@@ -184,7 +187,7 @@ public final class TorchCheckpoint {
       tensors.put(key, read.get(key));
     }
     return new TorchCheckpoint(String.valueOf(file), Collections.unmodifiableMap(tensors),
-        Collections.unmodifiableSet(skipped));
+        Collections.unmodifiableMap(skipped));
   }
 
   /** {@return the keys whose tensors were read, in file order} */
@@ -200,6 +203,21 @@ public final class TorchCheckpoint {
    */
   public Set<String> skippedKeys() {
     return skipped;
+  }
+
+  /**
+   * {@return the shape of the tensor stored under {@code key}, read or skipped (the pickle gives
+   *     every tensor's shape; a skipped one's storage is never read), if the key is present}
+   *
+   * @param key the key, for example {@code out_layer.weight}
+   */
+  public Optional<int[]> shape(String key) {
+    StoredTensor t = tensors.get(key);
+    if (t != null) {
+      return Optional.of(t.shape());
+    }
+    int[] s = skippedShapes.get(key);
+    return s == null ? Optional.empty() : Optional.of(s.clone());
   }
 
   /**

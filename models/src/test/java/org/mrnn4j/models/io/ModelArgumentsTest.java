@@ -29,7 +29,8 @@ import org.mrnn4j.models.io.MrnnConfig.ModelOptions;
 
 /**
  * A config as mRNNTorch writes it (regions and connections only) with a checkpoint saved from a
- * wrapper module ({@code rnn.*} and a {@code readout.*}): the constructor arguments are never
+ * wrapper module ({@code rnn.*} and a {@code head.*}, which is not a {@code readout.*} and so is
+ * not taken as one; see {@link ReadoutTest}): the constructor arguments are never
  * guessed, each comes from the config's model block, an option or (only when allowed)
  * mRNNTorch's defaults, and the checkpoint's unused keys are reported.
  */
@@ -95,8 +96,8 @@ class ModelArgumentsTest {
     Files.writeString(json, config);
     Path pth = dir.resolve("twoarea.pth");
     Map<String, double[][]> readout = new LinkedHashMap<>();
-    readout.put("readout.weight", new double[][] {{1, 0, 0, 0, 0, 0}});
-    readout.put("readout.bias", new double[][] {{0.5}});
+    readout.put("head.weight", new double[][] {{1, 0, 0, 0, 0, 0}});
+    readout.put("head.bias", new double[][] {{0.5}});
     Files.write(pth, Seeds.stateDict(weights(), "rnn.", true, readout));
     return new Path[] {json, pth};
   }
@@ -136,7 +137,7 @@ class ModelArgumentsTest {
       assertEquals(Source.OPTION, loaded.arguments().source("activation"));
       assertEquals(Source.MRNNTORCH_DEFAULT, loaded.arguments().source("noise_level_act"));
       assertEquals(List.of(), loaded.arguments().assumed());
-      assertEquals(List.of("readout.weight", "readout.bias"), loaded.unusedKeys());
+      assertEquals(List.of("head.weight", "head.bias"), loaded.unusedKeys());
     }
   }
 
