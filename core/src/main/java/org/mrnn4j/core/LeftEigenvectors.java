@@ -2,6 +2,7 @@ package org.mrnn4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The host default of {@link Backend#eigWithLeftVectors}: the left eigenvectors of a
@@ -13,8 +14,14 @@ import java.util.List;
  * comes from the inverse of the real basis {@code Q} (columns {@code Re v}, {@code Im v}): of the
  * pair's rows {@code x}, {@code y} of {@code Q^-1}, the row of {@code V^-1} belonging to {@code v}
  * is {@code (x - i y) / 2}. Otherwise a complex LU of {@code V}, with partial pivoting. Both cost
- * O(n^3); the real one about a quarter of the complex one. Where {@code V} is singular (a
- * defective eigenvalue), the left vectors hold non-finite entries.
+ * O(n^3); the real one about a quarter of the complex one.
+ *
+ * <p>Where {@code V} is (nearly) singular, as at a defective eigenvalue (relu's dead units give
+ * Jordan blocks), its inverse says nothing, not even about the isolated eigenvalues: when the LU's
+ * pivots span more than {@link #MAX_PIVOT_RATIO}, the left vectors come instead from the
+ * eigenvectors {@code z} of {@code A^T} ({@code u = conj(z)}), each paired with the nearest
+ * unpaired eigenvalue of {@code A} (about the cost of a second decomposition). The left vectors of
+ * a defective cluster are then arbitrary among the cluster, as its right vectors are.
  */
 final class LeftEigenvectors {
   private LeftEigenvectors() {}
@@ -28,7 +35,22 @@ final class LeftEigenvectors {
    * @param right a decomposition with right eigenvectors
    */
   static Eigendecomposition attach(Eigendecomposition right) {
-    return attach(right, false);
+    return attach(right, false, null);
+  }
+
+  /** Above this ratio of the largest to the smallest LU pivot, {@code V} counts as singular. */
+  static final double MAX_PIVOT_RATIO = 1e10;
+
+  /**
+   * {@return {@code right} with the left eigenvectors added, from {@code transposed} (the
+   * decomposition of {@code A^T} with vectors) where {@code V} is nearly singular}
+   *
+   * @param right a decomposition with right eigenvectors
+   * @param transposed computes the decomposition of {@code A^T} with vectors, on demand
+   */
+  static Eigendecomposition attach(Eigendecomposition right,
+      Supplier<Eigendecomposition> transposed) {
+    return attach(right, false, transposed);
   }
 
   /**
@@ -36,8 +58,11 @@ final class LeftEigenvectors {
    *
    * @param right a decomposition with right eigenvectors
    * @param complexOnly skip the real-basis path (for tests of the complex one)
+   * @param transposed the decomposition of {@code A^T}, for a nearly singular {@code V}; or null
+   *     (then non-finite or huge entries)
    */
-  static Eigendecomposition attach(Eigendecomposition right, boolean complexOnly) {
+  static Eigendecomposition attach(Eigendecomposition right, boolean complexOnly,
+      Supplier<Eigendecomposition> transposed) {
     if (!right.hasVectors()) {
       throw new IllegalArgumentException(
           "left eigenvectors need the right ones: the decomposition holds eigenvalues only");
@@ -51,19 +76,74 @@ final class LeftEigenvectors {
     }
     double[][] lr = new double[n][n];
     double[][] li = new double[n][n];
-    if (complexOnly || !realBasis(right, vr, vi, lr, li)) {
-      complexInverse(vr, vi, lr, li);
+    double ratio = complexOnly ? Double.NaN : realBasis(right, vr, vi, lr, li);
+    if (Double.isNaN(ratio)) {
+      ratio = complexInverse(vr, vi, lr, li);
+    }
+    if (transposed != null && !(ratio <= MAX_PIVOT_RATIO)) {
+      fromTransposed(right, transposed.get(), lr, li);
     }
     return Eigendecomposition.of(right.realParts(), right.imagParts(), vr, vi, lr, li);
   }
 
-  /** {@link #attach} for each decomposition of a batch. */
-  static List<Eigendecomposition> attachAll(List<Eigendecomposition> batch) {
+  /**
+   * {@link #attach} for each decomposition of a batch.
+   *
+   * @param batch the decompositions with right vectors
+   * @param transposed computes the decomposition of the transpose of matrix {@code i}, on demand
+   */
+  static List<Eigendecomposition> attachAll(List<Eigendecomposition> batch,
+      java.util.function.IntFunction<Eigendecomposition> transposed) {
     List<Eigendecomposition> out = new ArrayList<>(batch.size());
-    for (Eigendecomposition e : batch) {
-      out.add(attach(e));
+    for (int i = 0; i < batch.size(); i++) {
+      int at = i;
+      out.add(attach(batch.get(i), () -> transposed.apply(at)));
     }
     return out;
+  }
+
+  /**
+   * Left vectors {@code u = conj(z)} from the eigenvectors {@code z} of {@code A^T}, paired with
+   * the eigenvalues of {@code A} nearest first.
+   */
+  private static void fromTransposed(Eigendecomposition right, Eigendecomposition t,
+      double[][] lr, double[][] li) {
+    int n = right.size();
+    if (t.size() != n || !t.hasVectors()) {
+      throw new IllegalStateException("the decomposition of A^T has " + t.size()
+          + " eigenvalues" + (t.hasVectors() ? "" : " and no vectors") + ", expected " + n);
+    }
+    // all pairs by distance, then greedily
+    double[] dist = new double[n * n];
+    for (int k = 0; k < n; k++) {
+      for (int s = 0; s < n; s++) {
+        dist[k * n + s] = Math.hypot(right.real(k) - t.real(s), right.imag(k) - t.imag(s));
+      }
+    }
+    Integer[] order = new Integer[n * n];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> dist[i]));
+    boolean[] usedK = new boolean[n];
+    boolean[] usedS = new boolean[n];
+    int done = 0;
+    for (int i = 0; i < order.length && done < n; i++) {
+      int k = order[i] / n;
+      int s = order[i] % n;
+      if (usedK[k] || usedS[s]) {
+        continue;
+      }
+      usedK[k] = true;
+      usedS[s] = true;
+      done++;
+      double[] zr = t.vectorReal(s);
+      double[] zi = t.vectorImag(s);
+      for (int j = 0; j < n; j++) {
+        lr[k][j] = zr[j];
+        li[k][j] = -zi[j];
+      }
+    }
   }
 
   private static double norm2(double[] a) {
@@ -74,8 +154,11 @@ final class LeftEigenvectors {
     return s;
   }
 
-  /** The real-basis path; false (nothing written) when the vectors do not pair up. */
-  private static boolean realBasis(
+  /**
+   * The real-basis path: the LU's pivot ratio, or NaN (nothing written) when the vectors do not
+   * pair up.
+   */
+  private static double realBasis(
       Eigendecomposition e, double[][] vr, double[][] vi, double[][] lr, double[][] li) {
     int n = e.size();
     double[] q = new double[n * n];
@@ -85,7 +168,7 @@ final class LeftEigenvectors {
       double scale = Math.max(e.modulus(k), Double.MIN_NORMAL);
       if (im == 0) {
         if (norm2(vi[k]) > PAIRING * PAIRING * norm2(vr[k])) {
-          return false;
+          return Double.NaN;
         }
         for (int i = 0; i < n; i++) {
           q[i * n + k] = vr[k][i];
@@ -96,7 +179,7 @@ final class LeftEigenvectors {
       if (im < 0 || k + 1 >= n
           || Math.abs(e.imag(k + 1) + im) > PAIRING * scale
           || Math.abs(e.real(k + 1) - e.real(k)) > PAIRING * scale) {
-        return false;
+        return Double.NaN;
       }
       double diff = 0;
       for (int i = 0; i < n; i++) {
@@ -105,7 +188,7 @@ final class LeftEigenvectors {
         diff += dr * dr + di * di;
       }
       if (diff > PAIRING * PAIRING) {
-        return false;
+        return Double.NaN;
       }
       for (int i = 0; i < n; i++) {
         q[i * n + k] = vr[k][i];
@@ -113,7 +196,8 @@ final class LeftEigenvectors {
       }
       k += 2;
     }
-    double[] inv = realInverse(q, n);
+    double[] ratio = new double[1];
+    double[] inv = realInverse(q, n, ratio);
     k = 0;
     while (k < n) {
       if (e.imag(k) == 0) {
@@ -132,11 +216,16 @@ final class LeftEigenvectors {
       }
       k += 2;
     }
-    return true;
+    return ratio[0];
   }
 
-  /** The inverse of the row-major {@code n x n} matrix {@code a} (overwritten), by LU. */
-  private static double[] realInverse(double[] a, int n) {
+  /**
+   * The inverse of the row-major {@code n x n} matrix {@code a} (overwritten), by LU; {@code
+   * ratio[0]} receives the ratio of the largest to the smallest pivot's modulus.
+   */
+  private static double[] realInverse(double[] a, int n, double[] ratio) {
+    double maxPivot = 0;
+    double minPivot = Double.POSITIVE_INFINITY;
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
@@ -155,6 +244,8 @@ final class LeftEigenvectors {
         perm[c] = t;
       }
       double pivot = a[c * n + c];
+      maxPivot = Math.max(maxPivot, Math.abs(pivot));
+      minPivot = Math.min(minPivot, Math.abs(pivot));
       for (int i = c + 1; i < n; i++) {
         double f = a[i * n + c] / pivot;
         a[i * n + c] = f;
@@ -167,6 +258,7 @@ final class LeftEigenvectors {
         }
       }
     }
+    ratio[0] = n == 0 ? 1.0 : maxPivot / minPivot;
     // solve L U X = P I, row by row of X
     double[] x = new double[n * n];
     for (int i = 0; i < n; i++) {
@@ -209,8 +301,11 @@ final class LeftEigenvectors {
     }
   }
 
-  /** The complex path: rows of {@code V^-1}, conjugated, into {@code lr + i li}. */
-  private static void complexInverse(double[][] vr, double[][] vi, double[][] lr, double[][] li) {
+  /**
+   * The complex path: rows of {@code V^-1}, conjugated, into {@code lr + i li}; returns the ratio
+   * of the largest to the smallest pivot's modulus.
+   */
+  private static double complexInverse(double[][] vr, double[][] vi, double[][] lr, double[][] li) {
     int n = vr.length;
     // ar + i ai = V, row-major: V[i][k] = component i of vector k
     double[] ar = new double[n * n];
@@ -225,6 +320,8 @@ final class LeftEigenvectors {
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
+    double maxPivot = 0;
+    double minPivot = Double.POSITIVE_INFINITY;
     for (int c = 0; c < n; c++) {
       int p = c;
       double best = -1;
@@ -245,6 +342,8 @@ final class LeftEigenvectors {
       double pr = ar[c * n + c];
       double pi = ai[c * n + c];
       double den = pr * pr + pi * pi;
+      maxPivot = Math.max(maxPivot, Math.sqrt(den));
+      minPivot = Math.min(minPivot, Math.sqrt(den));
       for (int i = c + 1; i < n; i++) {
         double xr = ar[i * n + c];
         double xi = ai[i * n + c];
@@ -292,6 +391,7 @@ final class LeftEigenvectors {
         li[k][j] = -xi[k * n + j];
       }
     }
+    return n == 0 ? 1.0 : maxPivot / minPivot;
   }
 
   /** Row {@code yo} of {@code x} += {@code (fr + i fi)} times row {@code xo}. */

@@ -53,7 +53,7 @@ class LeftEigenvectorsTest {
   @Test
   void realBasisAndComplexPathsGiveBiorthogonalLeftVectors() {
     Eigendecomposition real = LeftEigenvectors.attach(sample());
-    Eigendecomposition complex = LeftEigenvectors.attach(sample(), true);
+    Eigendecomposition complex = LeftEigenvectors.attach(sample(), true, null);
     assertBiorthogonal(real);
     assertBiorthogonal(complex);
     for (int k = 0; k < 3; k++) {

@@ -667,4 +667,37 @@ public abstract class EigenContract extends ContractSupport {
     checkLeftVectors(a0, list.get(0));
     checkLeftVectors(a1, list.get(1));
   }
+
+  @Test
+  void leftEigenvectorOfAnIsolatedEigenvalueBesideAJordanBlock() {
+    assumeTrue(vectors(), "the backend computes no eigenvectors");
+    // S J S^-1 with J: a Jordan block of size 3 at 0.5 and an isolated 0.1 (V is singular)
+    double[][] j = {{0.5, 1, 0, 0}, {0, 0.5, 1, 0}, {0, 0, 0.5, 0}, {0, 0, 0, 0.1}};
+    Random random = new Random(7);
+    double[][] s = new double[4][4];
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        s[r][c] = (r == c ? 1 : 0) + 0.3 * random.nextGaussian();
+      }
+    }
+    double[][] a = naiveProduct(naiveProduct(s, j), inverse(s));
+    Eigendecomposition e = backend.eigWithLeftVectors(m(a));
+    int k = e.size() - 1;
+    assertEquals(0.1, e.real(k), 1e-10);
+    double[] wr = e.leftVectorReal(k);
+    double[] wi = e.leftVectorImag(k);
+    double[] negWi = new double[4];
+    for (int i = 0; i < 4; i++) {
+      negWi[i] = -wi[i];
+    }
+    double r = EigenChecks.residual(transposed(a), e.real(k), e.imag(k), wr, negWi);
+    assertTrue(r <= 1e-9 * EigenChecks.norm(a), "left residual of the isolated eigenvalue: " + r);
+    double[] vr = e.vectorReal(k);
+    double[] vi = e.vectorImag(k);
+    double p = 0;
+    for (int i = 0; i < 4; i++) {
+      p += wr[i] * vr[i] + wi[i] * vi[i];
+    }
+    assertTrue(p > 1e-3, "w^H v of the isolated eigenvalue: " + p);
+  }
 }
