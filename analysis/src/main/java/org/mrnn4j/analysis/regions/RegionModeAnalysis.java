@@ -100,7 +100,7 @@ public final class RegionModeAnalysis {
           Math.sqrt(res), maxLeft(normJ)));
     }
     return new RegionModes(regions.names(), a, RegionModes.Method.DENSE, modes,
-        BlockGains.jacobianFrobenius(spec, regions));
+        BlockGains.jacobianFrobenius(spec, regions), e);
   }
 
   private static double maxLeft(double normJ) {
@@ -211,7 +211,7 @@ public final class RegionModeAnalysis {
     }
     RegionModes.Method method = right.method() == LeadingSpectrum.Method.KRYLOV
         ? RegionModes.Method.KRYLOV : RegionModes.Method.DENSE;
-    return new RegionModes(regions.names(), a, method, modes, jf);
+    return new RegionModes(regions.names(), a, method, modes, jf, er);
   }
 
   /** The spec of {@code J^T} over the gathered block: {@code W^T}, {@code r} and {@code c} swapped. */

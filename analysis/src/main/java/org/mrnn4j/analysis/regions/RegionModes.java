@@ -226,6 +226,7 @@ public final class RegionModes {
   private final Method method;
   private final List<Mode> modes;
   private final double[][] jacobianBlocks;
+  private final org.mrnn4j.core.Eigendecomposition spectrum;
 
   /**
    * The result at one point.
@@ -235,9 +236,12 @@ public final class RegionModes {
    * @param method how the modes were found
    * @param modes the modes, leading first
    * @param jacobianBlockFrobenius {@code |b diag(r_A) W_AB diag(c_B)|_F}, rows destination
+   * @param spectrum the eigendecomposition the modes were taken from: every eigenvalue on the
+   *     dense path, the converged leading ones on the Krylov path
    */
   public RegionModes(List<String> regions, double identity, Method method, List<Mode> modes,
-      double[][] jacobianBlockFrobenius) {
+      double[][] jacobianBlockFrobenius, org.mrnn4j.core.Eigendecomposition spectrum) {
+    this.spectrum = java.util.Objects.requireNonNull(spectrum, "spectrum");
     this.regions = List.copyOf(regions);
     this.identity = identity;
     this.method = method;
@@ -263,6 +267,14 @@ public final class RegionModes {
   /** {@return the modes, leading (largest modulus) first} */
   public List<Mode> modes() {
     return modes;
+  }
+
+  /**
+   * {@return the eigendecomposition the modes were taken from: every eigenvalue (with right and
+   * left vectors) on the dense path, the converged leading ones on the Krylov path}
+   */
+  public org.mrnn4j.core.Eigendecomposition spectrum() {
+    return spectrum;
   }
 
   /** {@return the Frobenius norms of the Jacobian's connection blocks, rows destination} */
