@@ -254,6 +254,19 @@ public interface Linearization {
   RegionModes leadingRegionModes(OperatingPoint point, LeadingOptions options);
 
   /**
+   * {@link #leadingStability} of this linearization's Jacobian with eigenvectors, and the first
+   * {@code count} of its converged modes resolved by region (left vectors from a Krylov-Schur run
+   * on {@code J^T}): one run on {@code J} serves both; {@link RegionModes#leading()} holds the
+   * stability answer. On a linearization that is not the map's this is its own Jacobian's.
+   *
+   * @param point the operating point
+   * @param options the starting count and the iteration's settings
+   * @param count the most modes to resolve
+   * @return the modes, with the stability answer
+   */
+  RegionModes stabilityRegionModes(OperatingPoint point, LeadingOptions options, int count);
+
+  /**
    * {@return the Frobenius norms {@code |W_AB|_F} of the effective recurrent weights between the
    * linearized regions ({@link #regions()}; rows destination, columns source), independent of any
    * point}

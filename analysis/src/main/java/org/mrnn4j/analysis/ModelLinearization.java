@@ -200,6 +200,18 @@ final class ModelLinearization implements Linearization {
   }
 
   @Override
+  public RegionModes stabilityRegionModes(OperatingPoint point, LeadingOptions options,
+      int count) {
+    return guarded("stabilityRegionModes", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return RegionModeAnalysis.stability(
+            stateSpec(pointFactors(scope, point, false), units, units), RegionPartition.of(this),
+            options, count);
+      }
+    });
+  }
+
+  @Override
   public double[][] weightBlockFrobenius() {
     return guarded("weightBlockFrobenius", () -> BlockGains.weightFrobenius(
         model.recurrentWeights(), units, RegionPartition.of(this)));

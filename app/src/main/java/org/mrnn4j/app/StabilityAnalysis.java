@@ -194,12 +194,17 @@ public final class StabilityAnalysis {
         requireJacobiansFit(lin, points);
       }
       for (int i = 0; i < points.size(); i++) {
-        LeadingSpectrum l = lin.leadingStability(points.get(i), options);
+        LeadingSpectrum l;
+        if (k > 0) {
+          // one run on J, with eigenvectors, serves the stability and the modes
+          RegionModes m = lin.stabilityRegionModes(points.get(i), options, k);
+          modes.add(m);
+          l = m.leading();
+        } else {
+          l = lin.leadingStability(points.get(i), options);
+        }
         leadings.add(l);
         summaries.add(summary(l.eigenvalues(), dt));
-        if (k > 0) {
-          modes.add(lin.leadingRegionModes(points.get(i), options.withCount(k)));
-        }
         progress.accept(i + 1);
       }
       if (request.arrays()) {

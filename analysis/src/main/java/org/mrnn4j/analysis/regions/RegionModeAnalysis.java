@@ -34,6 +34,13 @@ import org.mrnn4j.core.TensorScope;
 public final class RegionModeAnalysis {
   private RegionModeAnalysis() {}
 
+  /**
+   * The largest block for which the Krylov path falls back to the dense one when the iteration
+   * stops unconverged (whatever the options say): above it that fallback would decompose the whole
+   * Jacobian with right and left vectors, and the unconverged modes are left out instead.
+   */
+  public static final int DENSE_FALLBACK_LIMIT = LeadingOptions.LEADING_FROM - 1;
+
   /** Relative distance within which an eigenvalue of {@code J^T} is paired with one of {@code J}. */
   public static final double PAIRING = 1e-7;
 
@@ -109,7 +116,8 @@ public final class RegionModeAnalysis {
 
   /**
    * The leading modes by modulus from Krylov-Schur runs on {@code J} and {@code J^T} (the dense
-   * path where {@link Spectra#leading} takes it: small blocks, or as its fallback).
+   * path where {@link Spectra#leading} takes it: small blocks, or as its fallback up to
+   * {@link #DENSE_FALLBACK_LIMIT} units); only converged modes are reported.
    *
    * @param spec the square Jacobian block at one point (rows equal to columns)
    * @param regions the regions, as positions among the block's units
@@ -119,17 +127,52 @@ public final class RegionModeAnalysis {
    */
   public static RegionModes krylov(JacobianSpec spec, RegionPartition regions,
       LeadingOptions options) {
-    int d = check(spec, regions, 1);
-    LeadingOptions o = options.withOrder(LeadingOptions.Order.MODULUS).withVectors(true);
-    Backend backend = spec.weights().backend();
-    LeadingSpectrum right = Spectra.leading(spec, o);
-    LeadingSpectrum left;
-    double[][] jf = BlockGains.jacobianFrobenius(spec, regions);
-    try (TensorScope scope = new TensorScope()) {
-      left = Spectra.leading(transposed(scope, spec), o);
+    check(spec, regions, 1);
+    LeadingOptions o = options.withOrder(LeadingOptions.Order.MODULUS).withVectors(true)
+        .withDenseLimit(Math.min(options.denseLimit(), DENSE_FALLBACK_LIMIT));
+    return fromRight(spec, regions, Spectra.leading(spec, o), Integer.MAX_VALUE, o);
+  }
+
+  /**
+   * The stability's leading eigenvalues ({@link Spectra#stability}, with eigenvectors) and the
+   * first {@code count} of its converged modes resolved by region, the left vectors from a
+   * Krylov-Schur run on {@code J^T}: one run on {@code J} serves both (what {@code analyze
+   * --modes} does on the Krylov path). {@link RegionModes#leading()} holds the stability answer.
+   *
+   * @param spec the square Jacobian block at one point (rows equal to columns)
+   * @param regions the regions, as positions among the block's units
+   * @param options the starting count and the iteration's settings, as for
+   *     {@link Spectra#stability}
+   * @param count the most modes to resolve, at least 1
+   * @return the modes (at most {@code count}, converged only), with the stability answer
+   */
+  public static RegionModes stability(JacobianSpec spec, RegionPartition regions,
+      LeadingOptions options, int count) {
+    check(spec, regions, 1);
+    if (count < 1) {
+      throw new IllegalArgumentException("the number of modes must be 1 or more, got " + count);
     }
-    Eigendecomposition er = right.eigenvalues();
-    Eigendecomposition el = left.eigenvalues();
+    LeadingSpectrum right = Spectra.stability(spec, options.withVectors(true));
+    return fromRight(spec, regions, right, count, options.withOrder(LeadingOptions.Order.MODULUS)
+        .withVectors(true).withDenseLimit(Math.min(options.denseLimit(), DENSE_FALLBACK_LIMIT)));
+  }
+
+  /** The modes from the right answer {@code right} (its first {@code count}), left from J^T. */
+  private static RegionModes fromRight(JacobianSpec spec, RegionPartition regions,
+      LeadingSpectrum right, int count, LeadingOptions o) {
+    int d = regions.units();
+    Backend backend = spec.weights().backend();
+    Eigendecomposition er = first(right.eigenvalues(), count);
+    double[][] jf = BlockGains.jacobianFrobenius(spec, regions);
+    // J^T has the same eigenvalues: as many wanted as converged on J (a bulk that did not
+    // converge there is not searched twice)
+    LeadingSpectrum left = null;
+    if (er.size() > 0) {
+      try (TensorScope scope = new TensorScope()) {
+        left = Spectra.leading(transposed(scope, spec), o.withCount(er.size()));
+      }
+    }
+    Eigendecomposition el = left == null ? er : left.eigenvalues();
     int[] regionOf = regions.regionOf();
     int nr = regions.size();
     double a = spec.identity();
@@ -211,7 +254,23 @@ public final class RegionModeAnalysis {
     }
     RegionModes.Method method = right.method() == LeadingSpectrum.Method.KRYLOV
         ? RegionModes.Method.KRYLOV : RegionModes.Method.DENSE;
-    return new RegionModes(regions.names(), a, method, modes, jf, er);
+    return new RegionModes(regions.names(), a, method, modes, jf, er, right);
+  }
+
+  /** The first {@code count} pairs of {@code e} (with vectors), or {@code e} itself. */
+  private static Eigendecomposition first(Eigendecomposition e, int count) {
+    if (count >= e.size()) {
+      return e;
+    }
+    double[] re = java.util.Arrays.copyOf(e.realParts(), count);
+    double[] im = java.util.Arrays.copyOf(e.imagParts(), count);
+    double[][] vr = new double[count][];
+    double[][] vi = new double[count][];
+    for (int k = 0; k < count; k++) {
+      vr[k] = e.vectorReal(k);
+      vi[k] = e.vectorImag(k);
+    }
+    return Eigendecomposition.of(re, im, vr, vi);
   }
 
   /** The spec of {@code J^T} over the gathered block: {@code W^T}, {@code r} and {@code c} swapped. */

@@ -227,6 +227,7 @@ public final class RegionModes {
   private final List<Mode> modes;
   private final double[][] jacobianBlocks;
   private final org.mrnn4j.core.Eigendecomposition spectrum;
+  private final org.mrnn4j.analysis.LeadingSpectrum leading;
 
   /**
    * The result at one point.
@@ -241,6 +242,25 @@ public final class RegionModes {
    */
   public RegionModes(List<String> regions, double identity, Method method, List<Mode> modes,
       double[][] jacobianBlockFrobenius, org.mrnn4j.core.Eigendecomposition spectrum) {
+    this(regions, identity, method, modes, jacobianBlockFrobenius, spectrum, null);
+  }
+
+  /**
+   * The result at one point, with the leading answer the modes came from.
+   *
+   * @param regions the region names, in order (the index of every per-region array)
+   * @param identity {@code a}, the coefficient of the identity (leak) term
+   * @param method how the modes were found
+   * @param modes the modes, leading first
+   * @param jacobianBlockFrobenius {@code |b diag(r_A) W_AB diag(c_B)|_F}, rows destination
+   * @param spectrum the eigendecomposition the modes were taken from
+   * @param leading the leading answer ({@code Spectra.leading} or {@code Spectra.stability}) the
+   *     right vectors came from, or null on the dense path
+   */
+  public RegionModes(List<String> regions, double identity, Method method, List<Mode> modes,
+      double[][] jacobianBlockFrobenius, org.mrnn4j.core.Eigendecomposition spectrum,
+      org.mrnn4j.analysis.LeadingSpectrum leading) {
+    this.leading = leading;
     this.spectrum = java.util.Objects.requireNonNull(spectrum, "spectrum");
     this.regions = List.copyOf(regions);
     this.identity = identity;
@@ -275,6 +295,15 @@ public final class RegionModes {
    */
   public org.mrnn4j.core.Eigendecomposition spectrum() {
     return spectrum;
+  }
+
+  /**
+   * {@return the leading answer the right vectors came from (converged counts, residuals, and
+   * for {@code RegionModeAnalysis.stability} the count of unstable modes), or null on the dense
+   * path}
+   */
+  public org.mrnn4j.analysis.LeadingSpectrum leading() {
+    return leading;
   }
 
   /** {@return the Frobenius norms of the Jacobian's connection blocks, rows destination} */

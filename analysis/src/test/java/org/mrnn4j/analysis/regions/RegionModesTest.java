@@ -335,6 +335,22 @@ class RegionModesTest {
       }
       assertEquals(d.conditionNumber(), q.conditionNumber(), 1e-6 * d.conditionNumber());
     }
+    // the stability run with vectors serves the modes too: same modes, and its answer kept
+    RegionModes both = lin.stabilityRegionModes(p,
+        LeadingOptions.largestModulus(3).withTolerance(1e-13), 2);
+    assertEquals(2, both.modes().size());
+    assertNotNull(both.leading());
+    assertTrue(both.leading().unstableModes() >= 2, "two unstable outliers by construction");
+    for (int k = 0; k < 2; k++) {
+      for (int r = 0; r < 3; r++) {
+        assertEquals(dense.modes().get(k).leftParticipation()[r],
+            both.modes().get(k).leftParticipation()[r], 1e-8);
+        for (int c = 0; c < 3; c++) {
+          assertEquals(dense.modes().get(k).sensitivityReal()[r][c],
+              both.modes().get(k).sensitivityReal()[r][c], 1e-8);
+        }
+      }
+    }
     double[][] a = dense.jacobianBlockFrobenius();
     double[][] b = krylov.jacobianBlockFrobenius();
     for (int r = 0; r < 3; r++) {
