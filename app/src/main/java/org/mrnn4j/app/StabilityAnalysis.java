@@ -259,6 +259,43 @@ public final class StabilityAnalysis {
         partialEigen, partialJacobians, modes, k > 0 ? lin.weightBlockFrobenius() : null);
   }
 
+  /**
+   * The {@code count} leading modes of the map's Jacobian (natural coordinates) at each point,
+   * resolved by region over {@code regions} ({@link RegionModes}), by the path {@link #run} takes:
+   * dense below {@link LeadingOptions#LEADING_FROM} linearized units, else Krylov-Schur on
+   * {@code J} and {@code J^T}. For front ends that have their own points (fixed points).
+   *
+   * @param model the model
+   * @param points the operating points, in the model's natural coordinates
+   * @param regions the regions to linearize over (empty: all)
+   * @param count the number of modes, at least 1 and at most the linearized units
+   * @return one per point, and the weight blocks' Frobenius norms
+   * @throws IllegalArgumentException if {@code count} is out of range or a region is unknown
+   */
+  public static ModesByPoint regionModes(RecurrentModel model, List<OperatingPoint> points,
+      List<String> regions, int count) {
+    Linearization lin = Linearization.of(model, model.naturalCoordinates(),
+        regions == null ? List.of() : regions);
+    if (count < 1 || count > lin.size()) {
+      throw new IllegalArgumentException("the number of modes to resolve by region must be"
+          + " between 1 and the " + lin.size() + " linearized units, got " + count);
+    }
+    List<RegionModes> out = new ArrayList<>();
+    for (OperatingPoint p : points) {
+      out.add(lin.size() < LeadingOptions.LEADING_FROM ? lin.regionModes(p, count)
+          : lin.leadingRegionModes(p, LeadingOptions.largestModulus(count)));
+    }
+    return new ModesByPoint(out, lin.weightBlockFrobenius());
+  }
+
+  /**
+   * Modes resolved by region at a list of points.
+   *
+   * @param modes one per point
+   * @param weightBlockFrobenius {@code |W_AB|_F} between the linearized regions
+   */
+  public record ModesByPoint(List<RegionModes> modes, double[][] weightBlockFrobenius) {}
+
   private static StabilitySummary summary(Eigendecomposition e, double dt) {
     return Double.isNaN(dt) ? StabilitySummary.of(e) : StabilitySummary.of(e, dt);
   }

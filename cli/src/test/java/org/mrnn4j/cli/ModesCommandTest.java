@@ -98,4 +98,29 @@ class ModesCommandTest {
     assertEquals(2, zero.status());
     assertTrue(zero.err().contains("--modes must be 1 or more"), zero.err());
   }
+
+  @Test
+  void fixedPointsModesPerFixedPoint(@TempDir Path dir) throws Exception {
+    MainTest.Run r = MainTest.run("fixed-points", "-b", "ejml", "-n", "32", "--seed", "0",
+        "--modes", "2", "--npy", "--no-plot", "-o", dir.toString(), "--name", "f");
+    assertEquals(0, r.status(), r.err());
+    JsonNode report = JSON.readTree(dir.resolve("f-fixed-points.json").toFile());
+    int found = report.get("fixed_points").size();
+    assertTrue(found >= 1, r.out());
+    assertTrue(r.out().contains("fixed point 1  mode 1"), r.out());
+    JsonNode block = report.get("region_modes");
+    assertEquals(found, block.get("points").size());
+    assertEquals("fixed point 1", block.get("points").get(0).get("point").asText());
+    JsonNode m = block.get("points").get(0).get("modes").get(0);
+    // the first mode is the fixed point's leading eigenvalue, as its own report lists it
+    assertEquals(report.get("fixed_points").get(0).get("eigenvalues").get("real").get(0)
+        .asDouble(), m.get("eigenvalue").get("real").asDouble(), 1e-9);
+    int nr = block.get("regions").size();
+    assertArrayEquals(new int[] {found, 2, nr},
+        NumpyArrays.readNpy(dir.resolve("f-fixed-point-participation-right.npy")).shape());
+    MainTest.Run dh = MainTest.run("fixed-points", "--modes", "--dh", "--no-plot", "-o",
+        dir.toString());
+    assertEquals(2, dh.status());
+    assertTrue(dh.err().contains("leave out --dh"), dh.err());
+  }
 }
