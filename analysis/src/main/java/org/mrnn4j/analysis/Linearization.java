@@ -2,6 +2,7 @@ package org.mrnn4j.analysis;
 
 import java.util.Collection;
 import java.util.List;
+import org.mrnn4j.analysis.regions.RegionModes;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.IndexRanges;
 import org.mrnn4j.core.Tensor;
@@ -226,6 +227,51 @@ public interface Linearization {
    * @return the leading eigenvalues, with the count of unstable modes and its certainty
    */
   LeadingSpectrum leadingStability(OperatingPoint point, LeadingOptions options);
+
+  /**
+   * The {@code count} leading modes (by modulus) of the state Jacobian at {@code point} resolved
+   * by region, from the dense eigendecomposition with right and left eigenvectors: participation
+   * of each leaf region in the right and left eigenvectors, and the sensitivity of each eigenvalue
+   * to the gain of each connection between regions (see {@link RegionModes} for the definitions).
+   * The regions are {@link #regions()}, over the linearized units.
+   *
+   * @param point the operating point
+   * @param count how many modes, from 1 to {@link #size()}
+   * @return the modes, leading first
+   * @throws IllegalArgumentException if {@code count} is out of range or the point does not fit
+   */
+  RegionModes regionModes(OperatingPoint point, int count);
+
+  /**
+   * {@link #regionModes(OperatingPoint, int)} without forming the Jacobian: the right vectors from
+   * a Krylov-Schur run on {@code J}, the left ones from a second run on {@code J^T}, paired by
+   * eigenvalue; the dense path for small Jacobians, as {@link #leading}.
+   *
+   * @param point the operating point
+   * @param options the number of modes and the iteration's settings (always by modulus)
+   * @return the converged modes, leading first
+   */
+  RegionModes leadingRegionModes(OperatingPoint point, LeadingOptions options);
+
+  /**
+   * {@link #leadingStability} of this linearization's Jacobian with eigenvectors, and the first
+   * {@code count} of its converged modes resolved by region (left vectors from a Krylov-Schur run
+   * on {@code J^T}): one run on {@code J} serves both; {@link RegionModes#leading()} holds the
+   * stability answer. On a linearization that is not the map's this is its own Jacobian's.
+   *
+   * @param point the operating point
+   * @param options the starting count and the iteration's settings
+   * @param count the most modes to resolve
+   * @return the modes, with the stability answer
+   */
+  RegionModes stabilityRegionModes(OperatingPoint point, LeadingOptions options, int count);
+
+  /**
+   * {@return the Frobenius norms {@code |W_AB|_F} of the effective recurrent weights between the
+   * linearized regions ({@link #regions()}; rows destination, columns source), independent of any
+   * point}
+   */
+  double[][] weightBlockFrobenius();
 
   /**
    * The eigenvalues alone (no eigenvectors computed), in the canonical order.

@@ -4,6 +4,10 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.mrnn4j.analysis.regions.BlockGains;
+import org.mrnn4j.analysis.regions.RegionModeAnalysis;
+import org.mrnn4j.analysis.regions.RegionModes;
+import org.mrnn4j.analysis.regions.RegionPartition;
 import org.mrnn4j.core.Backend;
 import org.mrnn4j.core.DType;
 import org.mrnn4j.core.IndexRanges;
@@ -172,6 +176,45 @@ final class ModelLinearization implements Linearization {
             options);
       }
     });
+  }
+
+  @Override
+  public RegionModes regionModes(OperatingPoint point, int count) {
+    return guarded("regionModes", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return RegionModeAnalysis.dense(stateSpec(pointFactors(scope, point, false), units, units),
+            RegionPartition.of(this), count);
+      }
+    });
+  }
+
+  @Override
+  public RegionModes leadingRegionModes(OperatingPoint point, LeadingOptions options) {
+    return guarded("leadingRegionModes", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return RegionModeAnalysis.krylov(
+            stateSpec(pointFactors(scope, point, false), units, units), RegionPartition.of(this),
+            options);
+      }
+    });
+  }
+
+  @Override
+  public RegionModes stabilityRegionModes(OperatingPoint point, LeadingOptions options,
+      int count) {
+    return guarded("stabilityRegionModes", () -> {
+      try (TensorScope scope = new TensorScope()) {
+        return RegionModeAnalysis.stability(
+            stateSpec(pointFactors(scope, point, false), units, units), RegionPartition.of(this),
+            options, count);
+      }
+    });
+  }
+
+  @Override
+  public double[][] weightBlockFrobenius() {
+    return guarded("weightBlockFrobenius", () -> BlockGains.weightFrobenius(
+        model.recurrentWeights(), units, RegionPartition.of(this)));
   }
 
   @Override

@@ -51,6 +51,22 @@ public final class Spectra {
   }
 
   /**
+   * The eigendecomposition of the square matrix {@code j} with right and left eigenvectors
+   * ({@link Backend#eigWithLeftVectors}), refined as {@link #eig} refines (a collapsed defective
+   * cluster keeps its vectors as computed: near-parallel right and left vectors, a huge condition
+   * number).
+   *
+   * @param j a square matrix {@code [d, d]}
+   * @return the eigenvalues with right and left eigenvectors, in the canonical order
+   * @throws MemoryGuard.TooLargeException if its working copies cannot fit the heap
+   * @throws UnsupportedOperationException if the backend computes no eigenvectors
+   */
+  public static Eigendecomposition eigWithLeftVectors(Tensor j) {
+    requireDenseRoom(j.dim(0), 1);
+    return refineClusters(j.backend().eigWithLeftVectors(j), norm(j.toArray(), 0, (int) j.size()));
+  }
+
+  /**
    * Refuses a dense eigendecomposition whose host copies (the matrix read back, LAPACK's
    * column-major input and workspace, the eigenvectors: about 4 of order {@code n}) cannot fit.
    */
@@ -421,11 +437,17 @@ public final class Spectra {
     }
     double[][] vr = new double[n][];
     double[][] vi = new double[n][];
+    double[][] lr = e.hasLeftVectors() ? new double[n][] : null;
+    double[][] li = e.hasLeftVectors() ? new double[n][] : null;
     for (int k = 0; k < n; k++) {
       vr[k] = e.vectorReal(k);
       vi[k] = e.vectorImag(k);
+      if (lr != null) {
+        lr[k] = e.leftVectorReal(k);
+        li[k] = e.leftVectorImag(k);
+      }
     }
-    return Eigendecomposition.of(re, im, vr, vi);
+    return Eigendecomposition.of(re, im, vr, vi, lr, li);
   }
 
   /** The indices of {@code re} in increasing order of value. */

@@ -11,6 +11,7 @@ import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.LinearizationResult;
 import org.mrnn4j.analysis.OperatingPoint;
 import org.mrnn4j.analysis.StabilitySummary;
+import org.mrnn4j.analysis.regions.RegionModes;
 import org.mrnn4j.core.Eigendecomposition;
 import org.mrnn4j.core.dynamics.Coordinates;
 import org.mrnn4j.models.RecurrentModel;
@@ -49,16 +50,22 @@ public final class StabilityAnalysis {
    *     eigenvectors on the dense path) for NumPy output
    * @param partialDh mRNNTorch's partial {@code dh} Jacobian beside the stability, or
    *     {@link PartialDh#NONE}
+   * @param modes the number of leading modes (by modulus) to resolve by region
+   *     ({@link RegionModes}: participation and connection sensitivities) at each point; 0 for
+   *     none. At most the eigenvalues computed: the linearized units on the dense path, the
+   *     leading count on the Krylov path
    */
   public record Request(List<String> regions, Integer leading, boolean full, boolean arrays,
-      PartialDh partialDh) {
+      PartialDh partialDh, int modes) {
     /**
      * @param regions the regions (null: all)
      * @param leading the leading count, or null
      * @param full whether to decompose whole Jacobians
      * @param arrays whether to keep the arrays
      * @param partialDh the partial dh Jacobian, or NONE (null: NONE)
-     * @throws IllegalArgumentException if {@code leading} is below 1, or given with {@code full}
+     * @param modes the modes to resolve by region, 0 for none
+     * @throws IllegalArgumentException if {@code leading} is below 1, or given with {@code full},
+     *     or {@code modes} is negative or above {@code leading}
      */
     public Request {
       regions = regions == null ? List.of() : List.copyOf(regions);
@@ -70,11 +77,42 @@ public final class StabilityAnalysis {
         throw new IllegalArgumentException("give either a leading count or the full spectrum,"
             + " not both");
       }
+      if (modes < 0) {
+        throw new IllegalArgumentException("the number of modes to resolve by region must be 0"
+            + " (none) or more, got " + modes);
+      }
+      if (leading != null && modes > leading) {
+        throw new IllegalArgumentException("the number of modes to resolve by region (" + modes
+            + ") exceeds the leading eigenvalues computed (" + leading + ")");
+      }
+    }
+
+    /**
+     * A request without modes resolved by region.
+     *
+     * @param regions the regions (null: all)
+     * @param leading the leading count, or null
+     * @param full whether to decompose whole Jacobians
+     * @param arrays whether to keep the arrays
+     * @param partialDh the partial dh Jacobian, or NONE (null: NONE)
+     */
+    public Request(List<String> regions, Integer leading, boolean full, boolean arrays,
+        PartialDh partialDh) {
+      this(regions, leading, full, arrays, partialDh, 0);
+    }
+
+    /**
+     * {@return this request with {@code count} modes resolved by region}
+     *
+     * @param count the number of modes, 0 for none
+     */
+    public Request withModes(int count) {
+      return new Request(regions, leading, full, arrays, partialDh, count);
     }
 
     /** {@return the default request: all regions, the size-aware path, no arrays} */
     public static Request defaults() {
-      return new Request(List.of(), null, false, false, PartialDh.NONE);
+      return new Request(List.of(), null, false, false, PartialDh.NONE, 0);
     }
   }
 
@@ -106,12 +144,18 @@ public final class StabilityAnalysis {
    * @param partialDhEigenvalues its eigenvalues at each point (leading part on the Krylov path), or
    *     empty
    * @param partialDhJacobians its Jacobians when arrays were asked for, else null
+   * @param regionModes one per point when modes were asked for ({@link Request#modes()}), else
+   *     empty
+   * @param weightBlockFrobenius {@code |W_AB|_F} of the effective recurrent weights between the
+   *     linearized regions (rows destination, columns source) when modes were asked for, else
+   *     null
    */
   public record Result(Linearization linearization, boolean leadingOnly, int leadingCount,
       List<StabilitySummary> summaries, List<LeadingSpectrum> leadings,
       List<Eigendecomposition> eigendecompositions, Jacobians jacobians,
       Linearization partialDh, List<Eigendecomposition> partialDhEigenvalues,
-      Jacobians partialDhJacobians) {}
+      Jacobians partialDhJacobians, List<RegionModes> regionModes,
+      double[][] weightBlockFrobenius) {}
 
   /**
    * Computes the stability at each point.
@@ -138,12 +182,27 @@ public final class StabilityAnalysis {
     List<LeadingSpectrum> leadings = new ArrayList<>();
     List<Eigendecomposition> eigen = new ArrayList<>();
     Jacobians jacobians = null;
+    List<RegionModes> modes = new ArrayList<>();
+    int k = request.modes();
+    if (k > 0 && (leadingOnly ? k > count : k > lin.size())) {
+      throw new IllegalArgumentException("the number of modes to resolve by region (" + k
+          + ") exceeds the " + (leadingOnly ? count + " leading eigenvalues computed"
+          : lin.size() + " eigenvalues of the " + lin.size() + " linearized units"));
+    }
     if (leadingOnly) {
       if (request.arrays()) {
         requireJacobiansFit(lin, points);
       }
       for (int i = 0; i < points.size(); i++) {
-        LeadingSpectrum l = lin.leadingStability(points.get(i), options);
+        LeadingSpectrum l;
+        if (k > 0) {
+          // one run on J, with eigenvectors, serves the stability and the modes
+          RegionModes m = lin.stabilityRegionModes(points.get(i), options, k);
+          modes.add(m);
+          l = m.leading();
+        } else {
+          l = lin.leadingStability(points.get(i), options);
+        }
         leadings.add(l);
         summaries.add(summary(l.eigenvalues(), dt));
         progress.accept(i + 1);
@@ -161,14 +220,27 @@ public final class StabilityAnalysis {
               + " Jacobians, %d copies", points.size(), per, request.arrays() ? 3 : 2),
           "give fewer states (split the file), ask for the leading eigenvalues one point at a"
               + " time (--leading K), or raise the heap: MRNN4J_JAVA_OPTS=-Xmx...");
-      try (BatchLinearization batch = lin.batch(points)) {
-        if (request.arrays()) {
-          eigen.addAll(batch.eigendecompositions());
-          eigen.forEach(e -> summaries.add(summary(e, dt)));
-          jacobians = new Jacobians(batch.jacobians().toArray(), batch.inputJacobians().toArray(),
-              batch.size(), batch.dimension(), batch.inputJacobians().dim(2));
-        } else {
-          summaries.addAll(batch.stability());
+      if (k > 0 && !request.arrays()) {
+        // one decomposition per point serves both the stability and the modes
+        for (OperatingPoint p : points) {
+          RegionModes m = lin.regionModes(p, k);
+          modes.add(m);
+          summaries.add(summary(m.spectrum(), dt));
+        }
+      } else {
+        try (BatchLinearization batch = lin.batch(points)) {
+          if (request.arrays()) {
+            eigen.addAll(batch.eigendecompositions());
+            eigen.forEach(e -> summaries.add(summary(e, dt)));
+            jacobians = new Jacobians(batch.jacobians().toArray(),
+                batch.inputJacobians().toArray(), batch.size(), batch.dimension(),
+                batch.inputJacobians().dim(2));
+          } else {
+            summaries.addAll(batch.stability());
+          }
+        }
+        for (int i = 0; k > 0 && i < points.size(); i++) {
+          modes.add(lin.regionModes(points.get(i), k));
         }
       }
     }
@@ -184,8 +256,45 @@ public final class StabilityAnalysis {
       }
     }
     return new Result(lin, leadingOnly, count, summaries, leadings, eigen, jacobians, partialDh,
-        partialEigen, partialJacobians);
+        partialEigen, partialJacobians, modes, k > 0 ? lin.weightBlockFrobenius() : null);
   }
+
+  /**
+   * The {@code count} leading modes of the map's Jacobian (natural coordinates) at each point,
+   * resolved by region over {@code regions} ({@link RegionModes}), by the path {@link #run} takes:
+   * dense below {@link LeadingOptions#LEADING_FROM} linearized units, else Krylov-Schur on
+   * {@code J} and {@code J^T}. For front ends that have their own points (fixed points).
+   *
+   * @param model the model
+   * @param points the operating points, in the model's natural coordinates
+   * @param regions the regions to linearize over (empty: all)
+   * @param count the number of modes, at least 1 and at most the linearized units
+   * @return one per point, and the weight blocks' Frobenius norms
+   * @throws IllegalArgumentException if {@code count} is out of range or a region is unknown
+   */
+  public static ModesByPoint regionModes(RecurrentModel model, List<OperatingPoint> points,
+      List<String> regions, int count) {
+    Linearization lin = Linearization.of(model, model.naturalCoordinates(),
+        regions == null ? List.of() : regions);
+    if (count < 1 || count > lin.size()) {
+      throw new IllegalArgumentException("the number of modes to resolve by region must be"
+          + " between 1 and the " + lin.size() + " linearized units, got " + count);
+    }
+    List<RegionModes> out = new ArrayList<>();
+    for (OperatingPoint p : points) {
+      out.add(lin.size() < LeadingOptions.LEADING_FROM ? lin.regionModes(p, count)
+          : lin.leadingRegionModes(p, LeadingOptions.largestModulus(count)));
+    }
+    return new ModesByPoint(out, lin.weightBlockFrobenius());
+  }
+
+  /**
+   * Modes resolved by region at a list of points.
+   *
+   * @param modes one per point
+   * @param weightBlockFrobenius {@code |W_AB|_F} between the linearized regions
+   */
+  public record ModesByPoint(List<RegionModes> modes, double[][] weightBlockFrobenius) {}
 
   private static StabilitySummary summary(Eigendecomposition e, double dt) {
     return Double.isNaN(dt) ? StabilitySummary.of(e) : StabilitySummary.of(e, dt);

@@ -141,6 +141,23 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Decompose the whole Jacobian (dense path) whatever its size.")
   boolean full;
 
+  /** The number of modes {@code --modes} resolves when given without a value. */
+  static final int DEFAULT_MODES = 3;
+
+  @Option(names = "--modes", arity = "0..1", fallbackValue = "" + DEFAULT_MODES,
+      paramLabel = "K",
+      description = "Resolve the K leading modes (by modulus; default K: " + DEFAULT_MODES
+          + ") of each point by region: the right and left participation of each region (its"
+          + " share of |v|^2 and |w|^2), the sensitivity of each eigenvalue to the gain of each"
+          + " connection between regions (d lambda/d gain, d|lambda|/d gain and its share), the"
+          + " condition number, and the Frobenius norms of the weight and Jacobian blocks."
+          + " Printed after the table, in the JSON's region_modes block, and with --npy as"
+          + " STEM-participation-right.npy, -participation-left.npy, -sensitivity.npy,"
+          + " -modulus-sensitivity.npy, -jacobian-block-frobenius.npy,"
+          + " -weight-block-frobenius.npy, -mode-eigenvalues.npy. K is at most the eigenvalues"
+          + " computed (--leading K on the Krylov path).")
+  Integer modes;
+
   @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the spectrum PNG.")
@@ -161,6 +178,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     if (leading != null && full) {
       throw new UserException("give either --leading or --full, not both");
+    }
+    if (modes != null && modes < 1) {
+      throw new UserException("--modes must be 1 or more, got " + modes);
+    }
+    if (modes != null && leading != null && modes > leading) {
+      throw new UserException("--modes " + modes + " exceeds the " + leading + " leading"
+          + " eigenvalues computed (--leading " + leading + "): ask for at most " + leading
+          + " modes, or more leading eigenvalues");
     }
     output.requireWritable();
     PrintWriter stdout = spec.commandLine().getOut();
@@ -190,6 +215,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     int size = regions == null || regions.isEmpty() ? model.numUnits()
         : model.layout().recurrentIndices(regions).size();
     boolean krylov = leading != null || !full && size >= LEADING_FROM;
+    if (modes != null) {
+      int most = krylov ? (leading != null ? leading : DEFAULT_LEADING) : size;
+      if (modes > most) {
+        throw new UserException("--modes " + modes + " exceeds the " + most + " eigenvalues"
+            + " computed (" + (krylov ? "the leading ones; raise --leading" : "the linearized"
+            + " units") + ")");
+      }
+      request = request.withModes(modes);
+    }
     try (TerminalProgress progress = TerminalProgress.start("leading eigenvalues",
         krylov ? points.size() : 0)) {
       result = StabilityAnalysis.run(model, points, request, progress::update);
@@ -214,6 +248,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         npyFiles.addAll(NumpyReports.writeAnalysis(output, stem + "-partial-dh",
             result.partialDhJacobians(), partialEigen, false));
       }
+      if (!result.regionModes().isEmpty()) {
+        npyFiles.addAll(RegionModesReport.npy(output, stem, result.regionModes(),
+            result.weightBlockFrobenius()));
+      }
     }
 
     printHeader(stdout, b, loaded, model, lin, op.inputs());
@@ -226,6 +264,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (partialDh != null) {
       printPartialDh(stdout, labels, partialRadius, partialEigen);
     }
+    RegionModesReport.print(stdout, labels, result.regionModes());
     if (op.simulated()) {
       printUnmoved(stdout, labels, points);
     }
@@ -261,6 +300,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     report.set("regions", Reports.MAPPER.valueToTree(lin.regions()));
     report.set("excluded_regions", Reports.MAPPER.valueToTree(lin.excludedRegions()));
     report.set("points", Reports.MAPPER.valueToTree(reports));
+    if (!result.regionModes().isEmpty()) {
+      RegionModesReport.json(report, labels, result.regionModes(),
+          result.weightBlockFrobenius());
+    }
     Path json = output.file(stem, "-analysis.json");
     Reports.write(report, json);
     stdout.println();

@@ -1,5 +1,9 @@
 package org.mrnn4j.cli;
 
+import org.mrnn4j.analysis.OperatingPoint;
+
+import org.mrnn4j.app.StabilityAnalysis;
+
 import org.mrnn4j.models.io.ModelLoader;
 import org.mrnn4j.models.io.NumpyArrays;
 import org.mrnn4j.models.io.Readout;
@@ -100,6 +104,16 @@ final class FixedPointsCommand implements Callable<Integer> {
           + " [F, d, d] and STEM-fixed-point-eigenvalues.npy (complex) [F, k].")
   boolean npy;
 
+  @Option(names = "--modes", arity = "0..1", fallbackValue = "" + AnalyzeCommand.DEFAULT_MODES,
+      paramLabel = "K",
+      description = "Resolve the K leading modes (default K: " + AnalyzeCommand.DEFAULT_MODES
+          + ") of each fixed point by region, as 'analyze --modes' does: participation,"
+          + " connection sensitivities, condition number, block Frobenius norms; printed after"
+          + " the table, in the JSON's region_modes block and with --npy as"
+          + " STEM-fixed-point-participation-right.npy etc. Not with --dh (the modes are those of"
+          + " the map's Jacobian in the model's natural coordinates).")
+  Integer modes;
+
   @Mixin OutputOptions output;
 
   @Option(names = "--no-plot", description = "Do not draw the PNG.")
@@ -144,6 +158,21 @@ final class FixedPointsCommand implements Callable<Integer> {
     java.util.function.Function<FixedPoint, double[]> out = readout == null ? null
         : p -> readout.at(model, p.fullState(), pre);
     printTable(stdout, search, starts.states().size(), out);
+    StabilityAnalysis.ModesByPoint byRegion = null;
+    List<String> fpLabels = new ArrayList<>();
+    if (modes != null && !search.fixedPoints().isEmpty()) {
+      List<OperatingPoint> points = new ArrayList<>();
+      for (int i = 0; i < search.fixedPoints().size(); i++) {
+        points.add(OperatingPoint.of(search.fixedPoints().get(i).fullState(), u));
+        fpLabels.add("fixed point " + (i + 1));
+      }
+      try {
+        byRegion = StabilityAnalysis.regionModes(model, points, regions, modes);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--modes: " + e.getMessage());
+      }
+      RegionModesReport.print(stdout, fpLabels, byRegion.modes());
+    }
 
     String stem = output.stem(loaded);
     ObjectNode report = FixedPointReport.fill(
@@ -157,6 +186,9 @@ final class FixedPointsCommand implements Callable<Integer> {
       addOutputs((ArrayNode) report.get("fixed_points"), search.fixedPoints(), out);
       addOutputs((ArrayNode) report.get("slow_points"), search.slowPoints(), out);
       addOutputs((ArrayNode) report.get("outliers"), search.outliers(), out);
+    }
+    if (byRegion != null) {
+      RegionModesReport.json(report, fpLabels, byRegion.modes(), byRegion.weightBlockFrobenius());
     }
     Path json = output.file(stem, "-fixed-points.json");
     Reports.write(report, json);
@@ -178,6 +210,12 @@ final class FixedPointsCommand implements Callable<Integer> {
         NumpyArrays.writeNpy(file, new int[] {f, o}, ys);
         stdout.println("wrote " + file);
       }
+      if (byRegion != null) {
+        for (Path f : RegionModesReport.npy(output, stem + "-fixed-point", byRegion.modes(),
+            byRegion.weightBlockFrobenius())) {
+          stdout.println("wrote " + f);
+        }
+      }
     }
     if (!noPlot) {
       Path png = output.file(stem, "-fixed-points.png");
@@ -194,6 +232,13 @@ final class FixedPointsCommand implements Callable<Integer> {
   private void validate() {
     start.validate();
     solver.validate();
+    if (modes != null && modes < 1) {
+      throw new UserException("--modes must be 1 or more, got " + modes);
+    }
+    if (modes != null && dh) {
+      throw new UserException("--modes resolves the modes of the map's Jacobian in the model's"
+          + " natural coordinates; leave out --dh");
+    }
     if (held != null && !held.isEmpty() && regions.isEmpty()) {
       throw new UserException("--held needs --regions: it gives the values of the units left out"
           + " of the search");

@@ -411,6 +411,51 @@ public interface Backend extends AutoCloseable {
   List<Eigendecomposition> eigBatch(Tensor a, boolean vectors);
 
   /**
+   * {@link #eig} with right and left eigenvectors: the left vector {@code w} of eigenvalue
+   * {@code lambda} meets {@code w^H A = lambda w^H} (LAPACK's convention), normalised as
+   * {@link Eigendecomposition} says (unit norm, {@code w^H v} real and positive, so that the
+   * eigenvalue's condition number is {@code 1 / (w^H v)}).
+   *
+   * <p>The default takes {@code eig(a, true)} and computes the left vectors on the host as the
+   * rows of {@code V^-1}, conjugated (O(n^3) on the heap); where {@code V} is nearly singular (a
+   * defective eigenvalue, whose near-parallel vectors spoil the inverse for every eigenvalue) from
+   * {@code eig(transpose(a), true)} instead, paired by eigenvalue. A backend with a native solver (LAPACK's
+   * {@code dgeev} with {@code JOBVL = 'V'}) may override it. For a defective eigenvalue there is
+   * no left vector in this sense: its entries are then huge or non-finite, and {@code |w^H v|}
+   * near zero.
+   *
+   * @param a a real square matrix
+   * @return the eigenvalues in canonical order with right and left eigenvectors
+   * @throws UnsupportedOperationException without {@link Capability#EIGENVECTORS}
+   * @throws IllegalArgumentException if {@code a} is not square
+   * @throws ArithmeticException as for {@link #eig}
+   */
+  default Eigendecomposition eigWithLeftVectors(Tensor a) {
+    return LeftEigenvectors.attach(eig(a, true), () -> {
+      try (Tensor t = transpose(a)) {
+        return eig(t, true);
+      }
+    });
+  }
+
+  /**
+   * {@link #eigWithLeftVectors} for every matrix of a batch of shape {@code [B, n, n]}, in batch
+   * order; the default takes {@code eigBatch(a, true)} and adds the left vectors as
+   * {@link #eigWithLeftVectors} does.
+   *
+   * @param a the matrices
+   * @return one decomposition with right and left eigenvectors per matrix, in batch order
+   * @throws UnsupportedOperationException without {@link Capability#EIGENVECTORS}
+   */
+  default List<Eigendecomposition> eigBatchWithLeftVectors(Tensor a) {
+    return LeftEigenvectors.attachAll(eigBatch(a, true), i -> {
+      try (Tensor m = at(a, i); Tensor t = transpose(m)) {
+        return eig(t, true);
+      }
+    });
+  }
+
+  /**
    * Frees what the backend holds (device contexts, thread pools), after the operations running in
    * other threads have finished. Later operations throw {@link IllegalStateException} naming the
    * backend; the tensors it made are closed with it ({@link Tensor#isClosed()} answers true,

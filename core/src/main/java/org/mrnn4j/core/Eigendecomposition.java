@@ -16,6 +16,11 @@ import java.util.stream.IntStream;
  *       component of largest modulus is real and positive; of components whose moduli agree to
  *       rounding (relative 1e-12 in the squared modulus), the first. Eigenvector {@code k}
  *       belongs to eigenvalue {@code k}.
+ *   <li><b>Left eigenvectors</b> (optional, {@link #hasLeftVectors()}): {@code w} with
+ *       {@code w^H A = lambda w^H} (LAPACK's convention), sorted with their eigenvalue, of unit
+ *       Euclidean norm, with the phase that makes {@code w^H v} (v the right eigenvector of the
+ *       same eigenvalue) real and positive. Then {@code |w| |v| / |w^H v| = 1 / (w^H v)} is the
+ *       eigenvalue's condition number.
  * </ul>
  *
  * Instances are immutable; the accessors return copies.
@@ -25,12 +30,17 @@ public final class Eigendecomposition {
   private final double[] imag;
   private final double[][] vectorsReal;
   private final double[][] vectorsImag;
+  private final double[][] leftReal;
+  private final double[][] leftImag;
 
-  private Eigendecomposition(double[] real, double[] imag, double[][] vr, double[][] vi) {
+  private Eigendecomposition(
+      double[] real, double[] imag, double[][] vr, double[][] vi, double[][] lr, double[][] li) {
     this.real = real;
     this.imag = imag;
     this.vectorsReal = vr;
     this.vectorsImag = vi;
+    this.leftReal = lr;
+    this.leftImag = li;
   }
 
   /**
@@ -45,7 +55,43 @@ public final class Eigendecomposition {
    */
   public static Eigendecomposition of(
       double[] real, double[] imag, double[][] vectorsReal, double[][] vectorsImag) {
+    return of(real, imag, vectorsReal, vectorsImag, null, null);
+  }
+
+  /**
+   * Builds the canonical form from eigenpairs in any order with right and left eigenvectors of
+   * any scale and phase.
+   *
+   * @param real real parts of the eigenvalues
+   * @param imag imaginary parts of the eigenvalues
+   * @param vectorsReal {@code vectorsReal[k]} is the real part of the right eigenvector of
+   *     eigenvalue {@code k}; required when left vectors are given
+   * @param vectorsImag the imaginary parts of the right eigenvectors, or {@code null}
+   * @param leftReal {@code leftReal[k]} is the real part of the left eigenvector {@code u} of
+   *     eigenvalue {@code k} in LAPACK's convention {@code u^H A = lambda u^H}, in the same input
+   *     order as the eigenvalues; or {@code null} (with {@code leftImag}) for none
+   * @param leftImag the imaginary parts of the left eigenvectors, or {@code null}
+   * @return the decomposition, sorted and normalised (left vectors: unit norm, {@code w^H v} real
+   *     and positive)
+   * @throws IllegalArgumentException if left vectors are given without right vectors, or lengths
+   *     differ
+   */
+  public static Eigendecomposition of(
+      double[] real,
+      double[] imag,
+      double[][] vectorsReal,
+      double[][] vectorsImag,
+      double[][] leftReal,
+      double[][] leftImag) {
     int n = real.length;
+    if (leftReal != null && vectorsReal == null) {
+      throw new IllegalArgumentException(
+          "left eigenvectors were given without right eigenvectors; their phase is fixed by w^H v");
+    }
+    if (leftReal != null && leftReal.length != n) {
+      throw new IllegalArgumentException(
+          "leftReal holds " + leftReal.length + " vectors for " + n + " eigenvalues");
+    }
     if (imag.length != n) {
       throw new IllegalArgumentException(
           "real and imaginary parts differ in length: " + n + " and " + imag.length);
@@ -62,6 +108,8 @@ public final class Eigendecomposition {
     double[] im = new double[n];
     double[][] vr = vectorsReal == null ? null : new double[n][];
     double[][] vi = vectorsReal == null ? null : new double[n][];
+    double[][] lr = leftReal == null ? null : new double[n][];
+    double[][] li = leftReal == null ? null : new double[n][];
     for (int k = 0; k < n; k++) {
       int src = order[k];
       re[k] = real[src];
@@ -73,9 +121,51 @@ public final class Eigendecomposition {
         normalize(a, b);
         vr[k] = a;
         vi[k] = b;
+        if (lr != null) {
+          double[] c = leftReal[src].clone();
+          double[] d = leftImag == null || leftImag[src] == null
+              ? new double[c.length] : leftImag[src].clone();
+          normalizeLeft(c, d, a, b);
+          lr[k] = c;
+          li[k] = d;
+        }
       }
     }
-    return new Eigendecomposition(re, im, vr, vi);
+    return new Eigendecomposition(re, im, vr, vi, lr, li);
+  }
+
+  /**
+   * Scales {@code w = c + i d} to unit norm with {@code w^H v} real and positive ({@code v = a + i
+   * b}); where {@code w^H v = 0} (a defective eigenvalue) only to unit norm.
+   */
+  private static void normalizeLeft(double[] c, double[] d, double[] a, double[] b) {
+    if (c.length != a.length) {
+      throw new IllegalArgumentException(
+          "a left eigenvector has " + c.length + " components, its right one " + a.length);
+    }
+    double norm2 = 0;
+    double pr = 0;
+    double pi = 0;
+    for (int i = 0; i < c.length; i++) {
+      norm2 += c[i] * c[i] + d[i] * d[i];
+      // conj(w_i) v_i
+      pr += c[i] * a[i] + d[i] * b[i];
+      pi += c[i] * b[i] - d[i] * a[i];
+    }
+    if (norm2 == 0 || !Double.isFinite(norm2)) {
+      return;
+    }
+    double p = Math.hypot(pr, pi);
+    double norm = Math.sqrt(norm2);
+    // w <- w * (w^H v) / |w^H v| / |w|: then w^H v becomes |w^H v| / |w|
+    double cr = p == 0 ? 1 / norm : pr / (p * norm);
+    double ci = p == 0 ? 0 : pi / (p * norm);
+    for (int i = 0; i < c.length; i++) {
+      double x = c[i] * cr - d[i] * ci;
+      double y = c[i] * ci + d[i] * cr;
+      c[i] = x;
+      d[i] = y;
+    }
   }
 
   /**
@@ -185,6 +275,43 @@ public final class Eigendecomposition {
     return vectorsImag[k].clone();
   }
 
+  /** {@return whether left eigenvectors were computed} */
+  public boolean hasLeftVectors() {
+    return leftReal != null;
+  }
+
+  /**
+   * Real part of left eigenvector {@code k} ({@code w^H A = lambda_k w^H}).
+   *
+   * @param k the eigenvalue's index, in canonical order
+   * @return the real parts of left eigenvector {@code k}, unit norm, {@code w^H v} real positive
+   * @throws IllegalStateException if left eigenvectors were not computed
+   */
+  public double[] leftVectorReal(int k) {
+    requireLeftVectors();
+    return leftReal[k].clone();
+  }
+
+  /**
+   * Imaginary part of left eigenvector {@code k}.
+   *
+   * @param k the eigenvalue's index, in canonical order
+   * @return the imaginary parts of left eigenvector {@code k}
+   * @throws IllegalStateException if left eigenvectors were not computed
+   */
+  public double[] leftVectorImag(int k) {
+    requireLeftVectors();
+    return leftImag[k].clone();
+  }
+
+  private void requireLeftVectors() {
+    if (leftReal == null) {
+      throw new IllegalStateException(
+          "this eigendecomposition holds no left eigenvectors; compute it with"
+              + " Backend.eigWithLeftVectors");
+    }
+  }
+
   private void requireVectors() {
     if (vectorsReal == null) {
       throw new IllegalStateException(
@@ -212,6 +339,8 @@ public final class Eigendecomposition {
     if (real.length > 6) {
       sb.append(", ... (").append(real.length).append(" in all)");
     }
-    return sb.append(hasVectors() ? "; with vectors]" : "]").toString();
+    return sb.append(
+            hasLeftVectors() ? "; with right and left vectors]" : hasVectors() ? "; with vectors]" : "]")
+        .toString();
   }
 }

@@ -596,4 +596,108 @@ public abstract class EigenContract extends ContractSupport {
     batch[6] = Double.POSITIVE_INFINITY;
     assertRejects(ArithmeticException.class, () -> backend.eigBatch(t(batch, 2, 2, 2), false), "inf");
   }
+
+  /** Checks left vectors: residual of w^H A = lambda w^H, unit norm, w^H v real positive, biorthogonality. */
+  private void checkLeftVectors(double[][] a, Eigendecomposition e) {
+    int n = a.length;
+    assertTrue(e.hasLeftVectors(), "eigWithLeftVectors must return left vectors");
+    EigenChecks.assertCanonical(e);
+    EigenChecks.assertEigenpairs(a, e, EIG_TOL);
+    double[][] at = transposed(a);
+    double normA = EigenChecks.norm(a);
+    for (int k = 0; k < n; k++) {
+      double[] wr = e.leftVectorReal(k);
+      double[] wi = e.leftVectorImag(k);
+      assertEquals(1.0, EigenChecks.norm(wr, wi), 1e-12, "norm of left vector " + k);
+      // w^H A = lambda w^H  <=>  A^T conj(w) = lambda conj(w)
+      double[] negWi = new double[n];
+      for (int i = 0; i < n; i++) {
+        negWi[i] = -wi[i];
+      }
+      double r = EigenChecks.residual(at, e.real(k), e.imag(k), wr, negWi);
+      assertTrue(r <= 1e-9 * normA, "left residual of eigenvalue " + k + ": " + r);
+      for (int j = 0; j < n; j++) {
+        double[] vr = e.vectorReal(j);
+        double[] vi = e.vectorImag(j);
+        double pr = 0;
+        double pi = 0;
+        for (int i = 0; i < n; i++) {
+          pr += wr[i] * vr[i] + wi[i] * vi[i];
+          pi += wr[i] * vi[i] - wi[i] * vr[i];
+        }
+        if (j == k) {
+          assertTrue(pr > 1e-3, "w^H v of eigenvalue " + k + " must be real positive: " + pr);
+          assertEquals(0.0, pi, 1e-12, "imaginary part of w^H v of eigenvalue " + k);
+        } else if (Math.hypot(e.real(j) - e.real(k), e.imag(j) - e.imag(k)) > 1e-3) {
+          assertEquals(0.0, Math.hypot(pr, pi), 1e-9, "w_" + k + "^H v_" + j + " (distinct eigenvalues)");
+        }
+      }
+    }
+  }
+
+  @Test
+  void leftEigenvectorsOfANonsymmetricMatrixWithComplexPairs() {
+    assumeTrue(vectors(), "the backend computes no eigenvectors");
+    Random random = new Random(29);
+    double[][] a = randomMatrix(random, 17, 17);
+    Eigendecomposition e = backend.eigWithLeftVectors(m(a));
+    int complex = 0;
+    for (int k = 0; k < e.size(); k++) {
+      complex += e.imag(k) != 0 ? 1 : 0;
+    }
+    assertTrue(complex >= 2, "the test matrix must have a complex pair");
+    checkLeftVectors(a, e);
+    // the eigenvalues are eig's
+    Eigendecomposition plain = backend.eig(m(a), false);
+    assertArrayEquals(plain.realParts(), e.realParts(), 1e-12 * EigenChecks.norm(a));
+    assertArrayEquals(plain.imagParts(), e.imagParts(), 1e-12 * EigenChecks.norm(a));
+  }
+
+  @Test
+  void leftEigenvectorsOfABatch() {
+    assumeTrue(vectors(), "the backend computes no eigenvectors");
+    Random random = new Random(31);
+    double[][] a0 = randomMatrix(random, 6, 6);
+    double[][] a1 = randomMatrix(random, 6, 6);
+    double[] flat = new double[72];
+    System.arraycopy(flatten(a0), 0, flat, 0, 36);
+    System.arraycopy(flatten(a1), 0, flat, 36, 36);
+    List<Eigendecomposition> list = backend.eigBatchWithLeftVectors(t(flat, 2, 6, 6));
+    assertEquals(2, list.size());
+    checkLeftVectors(a0, list.get(0));
+    checkLeftVectors(a1, list.get(1));
+  }
+
+  @Test
+  void leftEigenvectorOfAnIsolatedEigenvalueBesideAJordanBlock() {
+    assumeTrue(vectors(), "the backend computes no eigenvectors");
+    // S J S^-1 with J: a Jordan block of size 3 at 0.5 and an isolated 0.1 (V is singular)
+    double[][] j = {{0.5, 1, 0, 0}, {0, 0.5, 1, 0}, {0, 0, 0.5, 0}, {0, 0, 0, 0.1}};
+    Random random = new Random(7);
+    double[][] s = new double[4][4];
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        s[r][c] = (r == c ? 1 : 0) + 0.3 * random.nextGaussian();
+      }
+    }
+    double[][] a = naiveProduct(naiveProduct(s, j), inverse(s));
+    Eigendecomposition e = backend.eigWithLeftVectors(m(a));
+    int k = e.size() - 1;
+    assertEquals(0.1, e.real(k), 1e-10);
+    double[] wr = e.leftVectorReal(k);
+    double[] wi = e.leftVectorImag(k);
+    double[] negWi = new double[4];
+    for (int i = 0; i < 4; i++) {
+      negWi[i] = -wi[i];
+    }
+    double r = EigenChecks.residual(transposed(a), e.real(k), e.imag(k), wr, negWi);
+    assertTrue(r <= 1e-9 * EigenChecks.norm(a), "left residual of the isolated eigenvalue: " + r);
+    double[] vr = e.vectorReal(k);
+    double[] vi = e.vectorImag(k);
+    double p = 0;
+    for (int i = 0; i < 4; i++) {
+      p += wr[i] * vr[i] + wi[i] * vi[i];
+    }
+    assertTrue(p > 1e-3, "w^H v of the isolated eigenvalue: " + p);
+  }
 }
