@@ -16,6 +16,9 @@ import org.mrnn4j.core.Eigendecomposition;
  * if one misses {@link #RESIDUAL_BOUND}, the eigenvectors are computed again with permutation
  * alone (job 'P', backward stable for the matrix itself) and each is given to the nearest of the
  * original eigenvalues. The eigenvalues are never changed.
+ *
+ * <p>Left eigenvectors ({@link #decomposeWithLeft}) come from the same call ({@code JOBVL =
+ * 'V'}), packed as the right ones, and take part in the same check and fallback.
  */
 final class LapackEigen {
   private LapackEigen() {}
@@ -33,6 +36,26 @@ final class LapackEigen {
    *     does not converge, or no eigenvector meets the residual bound
    */
   static Eigendecomposition decompose(double[] a, int n, boolean vectors) {
+    return decompose(a, n, vectors, false);
+  }
+
+  /**
+   * Decomposes the {@code n x n} matrix held column-major in {@code a} (not modified) with right
+   * and left eigenvectors from one {@code dgeevx} call ({@code JOBVL = JOBVR = 'V'}): the left
+   * vector {@code u} of {@code lambda} meets {@code u^H A = lambda u^H}. Balancing and its
+   * fallback are those of {@link #decompose(double[], int, boolean)}, with the residual check
+   * applied to the left vectors too ({@code |A^T conj(u) - lambda conj(u)| <= }{@link
+   * #RESIDUAL_BOUND}{@code |A|_F |u|}): if a right or a left vector misses it, both sets are
+   * computed again with permutation alone, from one call, so they stay pairs.
+   *
+   * @throws ArithmeticException as {@link #decompose(double[], int, boolean)}, or if a left
+   *     vector misses the bound with and without scaling
+   */
+  static Eigendecomposition decomposeWithLeft(double[] a, int n) {
+    return decompose(a, n, true, true);
+  }
+
+  private static Eigendecomposition decompose(double[] a, int n, boolean vectors, boolean left) {
     for (double v : a) {
       if (!Double.isFinite(v)) {
         throw new ArithmeticException(
@@ -42,46 +65,69 @@ final class LapackEigen {
     double[] wr = new double[n];
     double[] wi = new double[n];
     if (n == 0) {
-      return Eigendecomposition.of(wr, wi, vectors ? new double[0][] : null, null);
+      double[][] none = vectors ? new double[0][] : null;
+      return Eigendecomposition.of(wr, wi, none, null, left ? new double[0][] : null, null);
     }
     double[] scale = new double[n];
-    double[] vr = geevx('B', a, n, vectors, wr, wi, scale);
+    double[][] packed = geevx('B', a, n, vectors, left, wr, wi, scale);
     if (!vectors) {
       return Eigendecomposition.of(wr, wi, null, null);
     }
-    double[][][] v = complexVectors(vr, wr, wi, n);
-    if (scaled(scale) && worstResidual(a, n, wr, wi, v) > RESIDUAL_BOUND) {
+    double[][][] v = complexVectors(packed[0], wr, wi, n);
+    double[][][] u = left ? complexVectors(packed[1], wr, wi, n) : null;
+    if (scaled(scale) && worstResidual(a, n, wr, wi, v, u) > RESIDUAL_BOUND) {
       double[] pr = new double[n];
       double[] pi = new double[n];
-      double[] unscaled = geevx('P', a, n, true, pr, pi, new double[n]);
-      v = pairedWith(wr, wi, pr, pi, complexVectors(unscaled, pr, pi, n), n);
-      double worst = worstResidual(a, n, wr, wi, v);
+      double[][] unscaled = geevx('P', a, n, true, left, pr, pi, new double[n]);
+      int[] from = pairing(wr, wi, pr, pi, n);
+      v = taken(complexVectors(unscaled[0], pr, pi, n), from);
+      u = left ? taken(complexVectors(unscaled[1], pr, pi, n), from) : null;
+      double worst = worstResidual(a, n, wr, wi, v, false);
       if (!(worst <= RESIDUAL_BOUND)) {
         throw new ArithmeticException("eig: an eigenvector of the " + n + " x " + n
             + " matrix misses |A v - lambda v| <= " + RESIDUAL_BOUND + " |A|_F |v| (reached "
             + worst + "), with and without balancing's scaling");
       }
+      double worstLeft = left ? worstResidual(a, n, wr, wi, u, true) : 0;
+      if (!(worstLeft <= RESIDUAL_BOUND)) {
+        throw new ArithmeticException("eig: a left eigenvector of the " + n + " x " + n
+            + " matrix misses |u^H A - lambda u^H| <= " + RESIDUAL_BOUND + " |A|_F |u| (reached "
+            + worstLeft + "), with and without balancing's scaling");
+      }
     }
-    return Eigendecomposition.of(wr, wi, v[0], v[1]);
+    return left
+        ? Eigendecomposition.of(wr, wi, v[0], v[1], u[0], u[1])
+        : Eigendecomposition.of(wr, wi, v[0], v[1]);
+  }
+
+  /** The worse of the right vectors' and (if {@code u} is not null) the left vectors' residual. */
+  private static double worstResidual(double[] a, int n, double[] wr, double[] wi,
+      double[][][] v, double[][][] u) {
+    double worst = worstResidual(a, n, wr, wi, v, false);
+    if (u != null && worst <= RESIDUAL_BOUND) {
+      worst = Math.max(worst, worstResidual(a, n, wr, wi, u, true));
+    }
+    return worst;
   }
 
   /**
    * {@code dgeevx} with balancing job {@code balanc} on a copy of {@code a}: eigenvalues into
    * {@code wr, wi}, the balancing's scale factors (or permutation indices outside the scaled
-   * block) into {@code scale}; returns the right eigenvectors (column-major, LAPACK's packed
-   * real form) or null.
+   * block) into {@code scale}; returns {@code {right, left}} eigenvectors (column-major, LAPACK's
+   * packed real form), each null where not asked for.
    */
-  private static double[] geevx(char balanc, double[] a, int n, boolean vectors, double[] wr,
-      double[] wi, double[] scale) {
+  private static double[][] geevx(char balanc, double[] a, int n, boolean vectors, boolean left,
+      double[] wr, double[] wi, double[] scale) {
     // Column-major: LAPACK's own layout, so LAPACKE neither transposes nor checks ldvl against n.
     double[] work = a.clone();
-    double[] vl = new double[1];
+    double[] vl = new double[left ? n * n : 1];
     double[] vr = new double[vectors ? n * n : 1];
     int[] ilo = new int[1];
     int[] ihi = new int[1];
-    int info = openblas.LAPACKE_dgeevx(openblas.LAPACK_COL_MAJOR, (byte) balanc, (byte) 'N',
-        (byte) (vectors ? 'V' : 'N'), (byte) 'N', n, work, n, wr, wi, vl, 1, vr,
-        vectors ? n : 1, ilo, ihi, scale, new double[1], new double[n], new double[n]);
+    int info = openblas.LAPACKE_dgeevx(openblas.LAPACK_COL_MAJOR, (byte) balanc,
+        (byte) (left ? 'V' : 'N'), (byte) (vectors ? 'V' : 'N'), (byte) 'N', n, work, n, wr, wi,
+        vl, left ? n : 1, vr, vectors ? n : 1, ilo, ihi, scale, new double[1], new double[n],
+        new double[n]);
     if (info > 0) {
       throw new ArithmeticException(
           "eig: LAPACK dgeevx's QR iteration did not converge for the " + n + " x " + n
@@ -96,7 +142,7 @@ final class LapackEigen {
         scale[i] = 1.0;
       }
     }
-    return vectors ? vr : null;
+    return new double[][] {vectors ? vr : null, left ? vl : null};
   }
 
   private static boolean scaled(double[] scale) {
@@ -109,17 +155,14 @@ final class LapackEigen {
   }
 
   /**
-   * The eigenvectors {@code from} (of eigenvalues {@code pr, pi}) given to {@code wr, wi}: each
-   * eigenvalue, in order, takes the vector of the nearest unused one. The two eigenvalue sets
-   * agree up to rounding; within a cluster any assignment spans the same invariant subspace, and
-   * members of a conjugate pair may take two real vectors where the other solve found two real
-   * eigenvalues.
+   * Which of the eigenvalues {@code pr, pi} gives its vectors to each of {@code wr, wi}: each
+   * eigenvalue, in order, takes the nearest unused one. The two eigenvalue sets agree up to
+   * rounding; within a cluster any assignment spans the same invariant subspace, and members of a
+   * conjugate pair may take two real vectors where the other solve found two real eigenvalues.
    */
-  private static double[][][] pairedWith(double[] wr, double[] wi, double[] pr, double[] pi,
-      double[][][] from, int n) {
+  private static int[] pairing(double[] wr, double[] wi, double[] pr, double[] pi, int n) {
     boolean[] used = new boolean[n];
-    double[][] re = new double[n][];
-    double[][] im = new double[n][];
+    int[] from = new int[n];
     for (int k = 0; k < n; k++) {
       int best = -1;
       double distance = Double.POSITIVE_INFINITY;
@@ -131,8 +174,19 @@ final class LapackEigen {
         }
       }
       used[best] = true;
-      re[k] = from[0][best];
-      im[k] = from[1][best];
+      from[k] = best;
+    }
+    return from;
+  }
+
+  /** The vectors {@code vectors} reordered: entry {@code k} is {@code vectors[from[k]]}. */
+  private static double[][][] taken(double[][][] vectors, int[] from) {
+    int n = from.length;
+    double[][] re = new double[n][];
+    double[][] im = new double[n][];
+    for (int k = 0; k < n; k++) {
+      re[k] = vectors[0][from[k]];
+      im[k] = vectors[1][from[k]];
     }
     return new double[][][] {re, im};
   }
@@ -168,18 +222,28 @@ final class LapackEigen {
 
   /**
    * The largest {@code |A v_k - lambda_k v_k| / (|A|_F |v_k|)} over all eigenpairs: one
-   * {@code dgemm} of {@code A} with the {@code n x 2n} matrix of real and imaginary parts.
+   * {@code dgemm} of {@code A} with the {@code n x 2n} matrix of real and imaginary parts. With
+   * {@code left}, {@code v} holds left vectors {@code u} and the residual is that of {@code u^H A
+   * = lambda u^H}, i.e. {@code |A^T conj(u) - lambda conj(u)|}.
    */
   private static double worstResidual(double[] a, int n, double[] wr, double[] wi,
-      double[][][] v) {
+      double[][][] v, boolean left) {
     double[] x = new double[2 * n * n];
     for (int k = 0; k < n; k++) {
       System.arraycopy(v[0][k], 0, x, 2 * k * n, n);
-      System.arraycopy(v[1][k], 0, x, (2 * k + 1) * n, n);
+      if (left) {
+        double[] im = v[1][k];
+        int at = (2 * k + 1) * n;
+        for (int i = 0; i < n; i++) {
+          x[at + i] = -im[i];
+        }
+      } else {
+        System.arraycopy(v[1][k], 0, x, (2 * k + 1) * n, n);
+      }
     }
     double[] ax = new double[2 * n * n];
-    openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans,
-        n, 2 * n, n, 1.0, a, n, x, n, 0.0, ax, n);
+    openblas.cblas_dgemm(openblas.CblasColMajor, left ? openblas.CblasTrans : openblas.CblasNoTrans,
+        openblas.CblasNoTrans, n, 2 * n, n, 1.0, a, n, x, n, 0.0, ax, n);
     double normA = 0;
     for (double e : a) {
       normA += e * e;

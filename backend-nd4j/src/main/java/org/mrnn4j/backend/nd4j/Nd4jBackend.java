@@ -17,6 +17,7 @@ import org.mrnn4j.core.JacobianProducts;
 import org.mrnn4j.core.JacobianSpec;
 import org.mrnn4j.core.RecurrenceSpec;
 import org.mrnn4j.core.RecurrenceStates;
+import org.mrnn4j.core.Shapes;
 import org.mrnn4j.core.Tensor;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -774,6 +775,82 @@ public final class Nd4jBackend extends AbstractBackend {
     return indices
         .mapToObj(k -> LapackEigen.decompose(columnMajor(all, k * n * n, n), n, vectors))
         .toList();
+  }
+
+  /**
+   * Right and left eigenvectors from one LAPACK {@code dgeevx} call ({@code JOBVL = JOBVR =
+   * 'V'}) instead of the host default's {@code V^-1} (or second decomposition of {@code A^T}):
+   * the eigenvalues and right vectors are those of {@link #eig}, with its balancing, fallback to
+   * permutation alone and residual check, which here covers the left vectors too.
+   *
+   * @throws IllegalArgumentException if {@code a} is not a square matrix of this backend
+   * @throws IllegalStateException if it or the backend is closed
+   * @throws ArithmeticException if {@code a} holds a NaN or infinite entry, the QR iteration
+   *     does not converge, or a right or left vector misses the residual bound
+   */
+  @Override
+  public Eigendecomposition eigWithLeftVectors(Tensor a) {
+    String op = "eigWithLeftVectors";
+    own(op, a);
+    if (a.rank() != 2 || a.dim(0) != a.dim(1)) {
+      throw new IllegalArgumentException(
+          op + ": needs a square matrix, got shape " + Shapes.format(a.shape()));
+    }
+    int n = a.dim(0);
+    try (Hold h = hold(op, a)) {
+      double[] data = finite(op, a);
+      return LapackEigen.decomposeWithLeft(columnMajor(data, 0, n), n);
+    }
+  }
+
+  /**
+   * {@link #eigWithLeftVectors} for each matrix of a batch {@code [B, n, n]}, concurrently on the
+   * common fork-join pool as {@link #eigBatch} does; results in batch order.
+   *
+   * @throws IllegalArgumentException if {@code a} is not a batch of square matrices of this
+   *     backend
+   * @throws IllegalStateException if it or the backend is closed
+   * @throws ArithmeticException as {@link #eigWithLeftVectors}, for any matrix of the batch
+   */
+  @Override
+  public List<Eigendecomposition> eigBatchWithLeftVectors(Tensor a) {
+    String op = "eigBatchWithLeftVectors";
+    own(op, a);
+    if (a.rank() != 3 || a.dim(1) != a.dim(2)) {
+      throw new IllegalArgumentException(op + ": needs a batch of square matrices [B, n, n], got "
+          + Shapes.format(a.shape()));
+    }
+    int batch = a.dim(0);
+    int n = a.dim(1);
+    try (Hold h = hold(op, a)) {
+      double[] all = finite(op, a);
+      IntStream indices = IntStream.range(0, batch);
+      if (batch > 1) {
+        indices = indices.parallel();
+      }
+      return indices
+          .mapToObj(k -> LapackEigen.decomposeWithLeft(columnMajor(all, k * n * n, n), n))
+          .toList();
+    }
+  }
+
+  /**
+   * The entries of the matrix or batch {@code a}, refused with the first NaN or infinite one
+   * named (LAPACK would loop or return garbage).
+   */
+  private static double[] finite(String op, Tensor a) {
+    double[] v = a.toArray();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        int n = a.dim(a.rank() - 1);
+        int at = i % (n * n);
+        String which = a.rank() == 3 ? "matrix " + i / (n * n) + " of the batch " : "the matrix ";
+        throw new ArithmeticException(op + ": " + which + Shapes.format(a.shape())
+            + " holds a NaN or infinite entry (" + v[i] + " at [" + at / n + ", " + at % n
+            + "]); an eigendecomposition needs finite entries");
+      }
+    }
+    return v;
   }
 
   /** The {@code n x n} matrix at {@code offset} of row-major {@code data}, in column-major order. */

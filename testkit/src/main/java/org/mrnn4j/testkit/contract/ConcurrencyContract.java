@@ -185,6 +185,12 @@ public abstract class ConcurrencyContract extends ContractSupport {
           parts.add(e.vectorImag(k));
         }
       }
+      if (e.hasLeftVectors()) {
+        for (int k = 0; k < e.size(); k++) {
+          parts.add(e.leftVectorReal(k));
+          parts.add(e.leftVectorImag(k));
+        }
+      }
     }
     return parts.stream().flatMapToDouble(Arrays::stream).toArray();
   }
@@ -238,6 +244,12 @@ public abstract class ConcurrencyContract extends ContractSupport {
     });
     ops.put("eig", in -> eigenvalues(List.of(backend.eig(in.eigenInput, vectors()))));
     ops.put("eigBatch", in -> eigenvalues(backend.eigBatch(in.eigenBatch, vectors())));
+    if (vectors()) {
+      ops.put("eigWithLeftVectors",
+          in -> eigenvalues(List.of(backend.eigWithLeftVectors(in.eigenInput))));
+      ops.put("eigBatchWithLeftVectors",
+          in -> eigenvalues(backend.eigBatchWithLeftVectors(in.eigenBatch)));
+    }
     return ops;
   }
 

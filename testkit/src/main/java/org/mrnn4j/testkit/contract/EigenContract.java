@@ -597,6 +597,25 @@ public abstract class EigenContract extends ContractSupport {
     assertRejects(ArithmeticException.class, () -> backend.eigBatch(t(batch, 2, 2, 2), false), "inf");
   }
 
+  @Test
+  void eigWithLeftVectorsRejectsBadInput() {
+    assumeTrue(vectors(), "the backend computes no eigenvectors");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.eigWithLeftVectors(t(new double[6], 2, 3)), "square", "[2, 3]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.eigWithLeftVectors(t(new double[8], 2, 2, 2)), "[2, 2, 2]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.eigBatchWithLeftVectors(t(new double[4], 2, 2)), "[B, n, n]", "[2, 2]");
+    assertRejects(IllegalArgumentException.class,
+        () -> backend.eigBatchWithLeftVectors(t(new double[12], 2, 2, 3)), "[2, 2, 3]");
+    double[][] nan = {{1, Double.NaN}, {0, 1}};
+    assertRejects(ArithmeticException.class, () -> backend.eigWithLeftVectors(m(nan)), "NaN");
+    double[] batch = new double[8];
+    batch[6] = Double.POSITIVE_INFINITY;
+    assertRejects(ArithmeticException.class,
+        () -> backend.eigBatchWithLeftVectors(t(batch, 2, 2, 2)), "inf");
+  }
+
   /** Checks left vectors: residual of w^H A = lambda w^H, unit norm, w^H v real positive, biorthogonality. */
   private void checkLeftVectors(double[][] a, Eigendecomposition e) {
     int n = a.length;
