@@ -278,6 +278,15 @@ final class LesionCommand implements Callable<Integer> {
     };
   }
 
+  /** Non-finite numbers are written as null (README, "Reports"). */
+  private static void finite(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
+  }
+
   private static ObjectNode network(LesionAnalysis.Network n) {
     ObjectNode out = Reports.MAPPER.createObjectNode();
     out.put("lesion", n.lesion() == null ? null : n.lesion().toString());
@@ -305,7 +314,7 @@ final class LesionCommand implements Callable<Integer> {
       ObjectNode f = fps.addObject();
       f.put("type", p.describe());
       f.put("unstable_modes", p.unstableModes());
-      f.put("spectral_radius", p.spectralRadius());
+      finite(f, "spectral_radius", p.spectralRadius());
       f.put("q", p.q());
       f.put("from_intact_only", i >= n.fixedPoints().size() - n.fromIntactOnly());
       ArrayNode s = f.putArray("state");
@@ -314,7 +323,7 @@ final class LesionCommand implements Callable<Integer> {
     ArrayNode op = out.putArray("operating_points");
     for (StabilitySummary s : n.operating()) {
       ObjectNode e = op.addObject();
-      e.put("spectral_radius", s.spectralRadius());
+      finite(e, "spectral_radius", s.spectralRadius());
       e.put("unstable_modes", s.unstableModes());
     }
     if (n.lesion() != null) {
@@ -323,7 +332,7 @@ final class LesionCommand implements Callable<Integer> {
         ObjectNode e = ms.addObject();
         e.put("intact", m.intact());
         e.put("start_ended", m.status().name().toLowerCase(Locale.ROOT));
-        e.put("q", m.q());
+        finite(e, "q", m.q());
         if (m.found()) {
           e.put("lesioned", m.lesioned());
           e.put("distance", m.distance());
