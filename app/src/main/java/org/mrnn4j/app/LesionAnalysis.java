@@ -12,6 +12,7 @@ import org.mrnn4j.analysis.fixedpoints.FixedPointOptions;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSearch;
 import org.mrnn4j.analysis.fixedpoints.FixedPointSystem;
 import org.mrnn4j.analysis.fixedpoints.StartRecord;
+import org.mrnn4j.analysis.fixedpoints.StartSampler;
 import org.mrnn4j.analysis.fixedpoints.StartStatus;
 import org.mrnn4j.models.Lesion;
 import org.mrnn4j.models.RecurrentModel;
@@ -161,20 +162,47 @@ public final class LesionAnalysis {
    */
   public static Result run(RecurrentModel model, double[] u, List<Lesion> lesions, long seed,
       Function<RecurrentModel, OperatingPoints> operatingPoints, IntConsumer progress) {
+    return run(model, u, lesions, seed, StartSampler.DEFAULT_STARTS, operatingPoints, progress);
+  }
+
+  /**
+   * {@link #run(RecurrentModel, double[], List, long, Function, IntConsumer)} with another number
+   * of default starts per network (sampled as {@link StartSampler#draw(FixedPointSystem, long)}
+   * samples them, from the same trajectories): fewer starts make a sweep over many lesions
+   * quicker and may miss fixed points that more starts would find.
+   *
+   * @param model the intact network (left unchanged)
+   * @param u the constant input of the fixed-point searches
+   * @param lesions the lesions, each analysed on its own
+   * @param seed the seed of the searches' starts
+   * @param starts the number of sampled starts per network, at least 1
+   * @param operatingPoints the operating points of a network, or null for none
+   * @param progress told the number of networks done, or null
+   * @return the analyses
+   * @throws IllegalArgumentException if {@code starts < 1}, or as the other {@code run}
+   */
+  public static Result run(RecurrentModel model, double[] u, List<Lesion> lesions, long seed,
+      int starts, Function<RecurrentModel, OperatingPoints> operatingPoints,
+      IntConsumer progress) {
     Objects.requireNonNull(model, "model");
+    if (starts < 1) {
+      throw new IllegalArgumentException("the number of starts must be at least 1, got "
+          + starts);
+    }
     Inputs.requireFits(model, u);
     for (Lesion l : lesions) {
       l.validate(model); // every lesion checked before any work
     }
     List<String> labels = new ArrayList<>();
-    Network intact = analyse(model, null, u, seed, operatingPoints, labels, null);
+    Network intact = analyse(model, null, u, seed, starts, operatingPoints, labels, null);
     if (progress != null) {
       progress.accept(1);
     }
     List<Network> out = new ArrayList<>();
     for (Lesion l : lesions) {
       try (RecurrentModel lesioned = l.apply(model)) {
-        out.add(analyse(lesioned, l, u, seed, operatingPoints, new ArrayList<>(), intact));
+        out.add(analyse(lesioned, l, u, seed, starts, operatingPoints, new ArrayList<>(),
+            intact));
       }
       if (progress != null) {
         progress.accept(out.size() + 1);
@@ -188,10 +216,15 @@ public final class LesionAnalysis {
    * comparison with them.
    */
   private static Network analyse(RecurrentModel m, Lesion lesion, double[] u, long seed,
-      Function<RecurrentModel, OperatingPoints> operatingPoints, List<String> labels,
+      int starts, Function<RecurrentModel, OperatingPoints> operatingPoints, List<String> labels,
       Network intact) {
     FixedPointSystem system = FixedPoints.system(m, u, List.of());
-    FixedPointSearch search = FixedPoints.find(m, system, seed, null);
+    FixedPointSearch search = starts == StartSampler.DEFAULT_STARTS
+        ? FixedPoints.find(m, system, seed, null)
+        : new FixedPointFinder(m.backend(), FixedPointOptions.defaults()).find(system,
+            StartSampler.draw(system, starts, StartSampler.DEFAULT_TRAJECTORIES,
+                StartSampler.DEFAULT_STEPS, StartSampler.DEFAULT_INIT_SCALE,
+                StartSampler.DEFAULT_NOISE, seed).states(), null);
     List<StabilitySummary> operating = List.of();
     if (operatingPoints != null) {
       OperatingPoints op = operatingPoints.apply(m);
@@ -206,16 +239,16 @@ public final class LesionAnalysis {
     }
     FixedPointFinder finder = new FixedPointFinder(m.backend(),
         FixedPointOptions.defaults().withMidpoints(false));
-    List<double[]> starts = new ArrayList<>();
+    List<double[]> fromIntact = new ArrayList<>();
     for (FixedPoint p : intact.fixedPoints()) {
-      starts.add(system.restrict(p.fullState()));
+      fromIntact.add(system.restrict(p.fullState()));
     }
     // the records of the starts at the intact points: where each one ended
-    List<StartRecord> records = finder.find(system, starts).starts();
+    List<StartRecord> records = finder.find(system, fromIntact).starts();
     int searched = points.size();
     boolean[] reached = new boolean[searched];
     List<Match> matches = new ArrayList<>();
-    for (int i = 0; i < starts.size(); i++) {
+    for (int i = 0; i < fromIntact.size(); i++) {
       StartRecord rec = records.get(i);
       FixedPoint before = intact.fixedPoints().get(i);
       if (!rec.converged()) {

@@ -95,10 +95,20 @@ final class LesionCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = {"-n", "--starts"}, paramLabel = "N",
+      defaultValue = "" + org.mrnn4j.analysis.fixedpoints.StartSampler.DEFAULT_STARTS,
+      description = "Starts sampled per network, as 'fixed-points --starts' (default:"
+          + " ${DEFAULT-VALUE}); fewer make a sweep over many lesions quicker and may miss fixed"
+          + " points.")
+  int starts;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws IOException {
+    if (starts < 1) {
+      throw new UserException("--starts must be at least 1, got " + starts);
+    }
     if (states != null && steps != null && !steps.isEmpty()) {
       throw new UserException("give either --steps or --states, not both");
     }
@@ -158,7 +168,7 @@ final class LesionCommand implements Callable<Integer> {
     }
     LesionAnalysis.Result r;
     try (TerminalProgress progress = TerminalProgress.start("networks", lesions.size() + 1)) {
-      r = LesionAnalysis.run(model, u, lesions, seed, points, progress::update);
+      r = LesionAnalysis.run(model, u, lesions, seed, starts, points, progress::update);
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
@@ -169,8 +179,8 @@ final class LesionCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "weights      %s%n", loaded.weights());
     o.printf(Locale.ROOT, "backend      %s%n", b.name());
     o.printf(Locale.ROOT, "input        %s%n", ConstantInput.describe(u));
-    o.printf(Locale.ROOT, "fixed points all units, in %s, starts from seed %d%n",
-        coordinates(model), seed);
+    o.printf(Locale.ROOT, "fixed points all units, in %s, %d starts from seed %d%n",
+        coordinates(model), starts, seed);
     o.printf(Locale.ROOT, "op. points   %s%n", pointsText);
     o.printf(Locale.ROOT, "lesions      %d; silence:R sets R's outgoing weights to 0 (its units"
         + " still run); moved: an intact point's start converged more than %s away%n",
@@ -198,6 +208,7 @@ final class LesionCommand implements Callable<Integer> {
     ArrayNode in = report.putArray("input");
     Arrays.stream(u).forEach(in::add);
     report.put("seed", seed);
+    report.put("starts", starts);
     report.put("coordinates", model.naturalCoordinates()
         == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION ? "x" : "h");
     report.put("same_point_tolerance", r.tolerance());

@@ -95,5 +95,9 @@ class LesionCommandTest {
     assertTrue(bad.err().contains("SRC->DST"), bad.err());
     Run none = MainTest.run("lesion", network().toString(), "-o", dir.toString());
     assertNotEquals(0, none.status());
+    Run zero = MainTest.run("lesion", network().toString(), "--lesion", "silence:sen", "-n", "0",
+        "-b", "ejml", "-o", dir.toString());
+    assertNotEquals(0, zero.status());
+    assertTrue(zero.err().contains("--starts must be at least 1"), zero.err());
   }
 }
