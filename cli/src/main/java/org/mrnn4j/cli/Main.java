@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       AnalyzeCommand.class,
       FixedPointsCommand.class,
       FlowFieldCommand.class,
+      LesionCommand.class,
       SimulateCommand.class,
       CurrentsCommand.class,
       SweepCommand.class,

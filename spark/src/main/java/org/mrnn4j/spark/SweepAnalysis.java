@@ -1,5 +1,7 @@
 package org.mrnn4j.spark;
 
+import org.mrnn4j.models.Lesion;
+
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -164,7 +166,18 @@ public final class SweepAnalysis implements Serializable {
     // the model's size picks the default backend; a named backend needs no look at the config
     Backend b = backend(backend == null ? ModelLoader.units(file) : -1);
     try (ModelCache.Lease lease = model(file, request(task, seed), b)) {
-      return compute(task, analysis, lease.loaded().model(), b, seed);
+      RecurrentModel model = lease.loaded().model();
+      if (task.getLesion() == null || task.getLesion().isEmpty()) {
+        return compute(task, analysis, model, b, seed);
+      }
+      List<Lesion> lesions = task.getLesion().stream().map(Lesion::parse).toList();
+      // the cached model stays intact: the lesioned copy is this task's own
+      try (RecurrentModel lesioned = Lesion.apply(model, lesions)) {
+        List<SweepResult> rows = compute(task, analysis, lesioned, b, seed);
+        String label = Lesion.describe(lesions);
+        rows.forEach(r -> r.setLesion(label));
+        return rows;
+      }
     }
   }
 
@@ -293,6 +306,9 @@ public final class SweepAnalysis implements Serializable {
 
   private static SweepResult error(SweepTask task, String message) {
     SweepResult r = new SweepResult();
+    if (task.getLesion() != null && !task.getLesion().isEmpty()) {
+      r.setLesion(String.join(" + ", task.getLesion()));
+    }
     r.setId(task.getId());
     r.setAnalysis(task.getAnalysis());
     r.setError(message);

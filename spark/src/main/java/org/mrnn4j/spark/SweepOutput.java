@@ -35,7 +35,8 @@ public final class SweepOutput {
       new String[] {"eigenvalues_real", "eigenvaluesReal"},
       new String[] {"eigenvalues_imag", "eigenvaluesImag"},
       new String[] {"q", "q"}, new String[] {"stable", "stable"},
-      new String[] {"backend", "backend"}, new String[] {"error", "error"});
+      new String[] {"lesion", "lesion"}, new String[] {"backend", "backend"},
+      new String[] {"error", "error"});
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Error rows quoted in {@link Written#firstErrors}. */

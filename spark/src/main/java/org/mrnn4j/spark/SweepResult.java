@@ -25,6 +25,7 @@ public class SweepResult implements Serializable {
   private List<Double> eigenvaluesImag;
   private Double q;
   private Boolean stable;
+  private String lesion;
   private String backend;
   private String error;
 
@@ -149,6 +150,16 @@ public class SweepResult implements Serializable {
   /** @param stable whether a fixed point is stable */
   public void setStable(Boolean stable) {
     this.stable = stable;
+  }
+
+  /** {@return the lesion the model carried (its syntax; several joined by " + "), or null} */
+  public String getLesion() {
+    return lesion;
+  }
+
+  /** @param lesion the lesion the model carried, or null for the intact model */
+  public void setLesion(String lesion) {
+    this.lesion = lesion;
   }
 
   /** {@return the backend that computed the row} */

@@ -25,6 +25,9 @@ import java.util.List;
  *       block, and a required one given by neither is an error row;
  *   <li>{@code mrnntorch_defaults}: {@code true} lets mRNNTorch's defaults fill missing
  *       constructor arguments (default false);
+ *   <li>{@code lesion}: run the analysis on a lesioned copy of the model: a lesion in
+ *       {@link org.mrnn4j.models.Lesion}'s syntax ({@code silence:REGION}, {@code cut:SRC->DST},
+ *       {@code scale:SRC->DST=F}), or a list of them applied together; every row carries it;
  *   <li>{@code seed}: the seed of a config given without weights and of the fixed-point starts
  *       (default 0): a task is a pure function of its fields, so Spark may rerun it.
  * </ul>
@@ -44,6 +47,7 @@ public class SweepTask implements Serializable {
   private Long seed;
   private String modelArguments;
   private Boolean mrnntorchDefaults;
+  private List<String> lesion;
   private String error;
 
   /** An empty task, for Spark's bean encoder. */
@@ -147,6 +151,16 @@ public class SweepTask implements Serializable {
   /** @param mrnntorchDefaults whether mRNNTorch's defaults may fill missing arguments */
   public void setMrnntorchDefaults(Boolean mrnntorchDefaults) {
     this.mrnntorchDefaults = mrnntorchDefaults;
+  }
+
+  /** {@return the lesions applied together before the analysis, or null for none} */
+  public List<String> getLesion() {
+    return lesion;
+  }
+
+  /** @param lesion the lesions, each in {@link org.mrnn4j.models.Lesion}'s syntax, or null */
+  public void setLesion(List<String> lesion) {
+    this.lesion = lesion;
   }
 
   /** {@return why the task could not be read, or null} */

@@ -1,5 +1,7 @@
 package org.mrnn4j.spark;
 
+import org.mrnn4j.models.Lesion;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +27,7 @@ public final class SweepTasks {
   /** The keys a task may have. */
   public static final List<String> KEYS =
       List.of("id", "model", "input", "steps", "states", "regions", "analysis", "seed",
-          "model_arguments", "mrnntorch_defaults");
+          "model_arguments", "mrnntorch_defaults", "lesion");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -167,6 +169,32 @@ public final class SweepTasks {
               + d);
         }
         t.setMrnntorchDefaults(d.booleanValue());
+      }
+      if (root.hasNonNull("lesion")) {
+        JsonNode l = root.get("lesion");
+        List<String> lesions = new ArrayList<>();
+        if (l.isTextual()) {
+          lesions.add(l.asText());
+        } else if (l.isArray() && !l.isEmpty()) {
+          for (JsonNode v : l) {
+            if (!v.isTextual()) {
+              throw new IllegalArgumentException("lesion: expected strings such as"
+                  + " \"cut:A->B\", got " + v);
+            }
+            lesions.add(v.asText());
+          }
+        } else {
+          throw new IllegalArgumentException("lesion: expected a lesion (" + Lesion.SYNTAX
+              + ") or a list of them, got " + l);
+        }
+        for (String spec : lesions) {
+          try {
+            Lesion.parse(spec);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("lesion: " + e.getMessage(), e);
+          }
+        }
+        t.setLesion(lesions);
       }
       if (!t.getAnalysis().equals("fixed_points") && t.getSteps() == null
           && t.getStates() == null) {
