@@ -45,7 +45,17 @@ public final class ContinuationAnalysis {
    */
   public record Request(ContinuationParameter parameter, double from, double to,
       boolean alsoFromEnd, long seed, ContinuationOptions options) {
-    /** Checks the request. */
+    /**
+     * Checks the request.
+     *
+     * @param parameter what moves
+     * @param from the start value
+     * @param to the end value, different from the start
+     * @param alsoFromEnd whether to also start branches at the end value
+     * @param seed the seed of the searches' starts
+     * @param options the settings, or null for the defaults
+     * @throws IllegalArgumentException if the range is empty or not finite
+     */
     public Request {
       Objects.requireNonNull(parameter, "parameter");
       if (!Double.isFinite(from) || !Double.isFinite(to) || from == to) {
@@ -299,6 +309,55 @@ public final class ContinuationAnalysis {
           }
           out.add(x);
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@return the activity {@code h} of a branch state: {@code act(x)} for a model whose natural
+   *     coordinates are pre-activations (leaky), the state itself otherwise (Elman)}
+   *
+   * @param model the model
+   * @param state a state in the model's natural coordinates
+   */
+  public static double[] activity(RecurrentModel model, double[] state) {
+    if (model.naturalCoordinates() != org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION) {
+      return state.clone();
+    }
+    double[] h = new double[state.length];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = model.activation().apply(state[i], model.softplusBeta());
+    }
+    return h;
+  }
+
+  /**
+   * The readout hook: a linear readout {@code y = R h} applied to every point of a branch (no
+   * readout is read from model files yet; a front end that knows one passes its matrix here).
+   *
+   * @param model the model
+   * @param branch the branch
+   * @param readout {@code R}, {@code [K][N]}
+   * @return {@code [P][K]}: the readout at each point
+   * @throws IllegalArgumentException if a row of {@code readout} does not have one entry per unit
+   */
+  public static double[][] readout(RecurrentModel model, Branch branch, double[][] readout) {
+    double[][] out = new double[branch.points().size()][readout.length];
+    for (double[] row : readout) {
+      if (row.length != model.numUnits()) {
+        throw new IllegalArgumentException("the readout has a row of " + row.length
+            + " entries; the model has " + model.numUnits() + " units");
+      }
+    }
+    for (int p = 0; p < out.length; p++) {
+      double[] h = activity(model, branch.points().get(p).state());
+      for (int k = 0; k < readout.length; k++) {
+        double s = 0;
+        for (int i = 0; i < h.length; i++) {
+          s += readout[k][i] * h[i];
+        }
+        out[p][k] = s;
       }
     }
     return out;

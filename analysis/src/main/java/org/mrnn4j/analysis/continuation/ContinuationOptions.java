@@ -23,7 +23,23 @@ public record ContinuationOptions(double minParameter, double maxParameter, doub
     double residualTolerance, double locateTolerance, boolean detect, int denseBelow,
     int leadingCount) {
 
-  /** Checks the settings. */
+  /**
+   * Checks the settings.
+   *
+   * @param minParameter the lower end of the parameter range
+   * @param maxParameter the upper end, above the lower
+   * @param initialStep the first step, between the smallest and the largest
+   * @param minStep the smallest step, positive
+   * @param maxStep the largest step
+   * @param maxPoints the budget of points per branch, at least 2
+   * @param maxCorrectorIterations the Newton iterations per step, at least 1
+   * @param residualTolerance the corrector's tolerance, positive
+   * @param locateTolerance the location tolerance, positive
+   * @param detect whether to detect bifurcations
+   * @param denseBelow the dense eigendecomposition's size limit
+   * @param leadingCount the leading eigenvalues kept per point, at least 1
+   * @throws IllegalArgumentException if a setting is out of its range
+   */
   public ContinuationOptions {
     if (!(minParameter < maxParameter)) {
       throw new IllegalArgumentException("the parameter range must be increasing and finite, got ["
@@ -99,6 +115,18 @@ public record ContinuationOptions(double minParameter, double maxParameter, doub
   public ContinuationOptions withLocateTolerance(double tolerance) {
     return new ContinuationOptions(minParameter, maxParameter, initialStep, minStep, maxStep,
         maxPoints, maxCorrectorIterations, residualTolerance, tolerance, detect, denseBelow,
+        leadingCount);
+  }
+
+  /**
+   * {@return these options with another size limit of the dense eigendecomposition}
+   *
+   * @param units states of fewer entries are decomposed densely, others by the Krylov leading
+   *     part
+   */
+  public ContinuationOptions withDenseBelow(int units) {
+    return new ContinuationOptions(minParameter, maxParameter, initialStep, minStep, maxStep,
+        maxPoints, maxCorrectorIterations, residualTolerance, locateTolerance, detect, units,
         leadingCount);
   }
 }

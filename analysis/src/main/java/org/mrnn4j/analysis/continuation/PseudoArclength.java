@@ -70,6 +70,7 @@ public final class PseudoArclength {
     final Eigendecomposition eig;
     final int unstable;
     final double q;
+    Lu lu;
 
     Node(double[] y, double[] t, int detSign, Eigendecomposition eig, int unstable, double q) {
       this.y = y;
@@ -192,7 +193,7 @@ public final class PseudoArclength {
     if (t0[n] * direction < 0 || (t0[n] == 0 && direction < 0)) {
       scale(t0, -1);
     }
-    Node current = node(family, y0, t0, t0);
+    Node current = node(family, y0, frame(family, y0, t0));
     points.add(current.point());
     Node first = current;
     double h = options.initialStep();
@@ -206,8 +207,9 @@ public final class PseudoArclength {
         break;
       }
       double[] pred = axpy(current.y, h, current.t);
-      Corrected c = correct(family, pred, current.t);
-      double[] tNew = c == null ? null : tangent(family, c.y, current.t);
+      Corrected c = correct(family, pred, current.t, current.lu);
+      Frame fNew = c == null ? null : frame(family, c.y, current.t);
+      double[] tNew = fNew == null ? null : fNew.t();
       if (c == null || tNew == null || dot(tNew, current.t) < MAX_TURN_COSINE) {
         if (h <= options.minStep()) {
           stop = StopReason.STEP_BELOW_MINIMUM;
@@ -241,10 +243,11 @@ public final class PseudoArclength {
         double[] yb = new double[n + 1];
         System.arraycopy(xb, 0, yb, 0, n);
         yb[n] = bound;
-        double[] tb = tangent(family, yb, current.t);
-        next = node(family, yb, tb == null ? current.t : tb, current.t);
+        Frame fb = frame(family, yb, current.t);
+        next = fb != null ? node(family, yb, fb)
+            : node(family, yb, new Frame(null, 0, current.t));
       } else {
-        next = node(family, c.y, tNew, current.t);
+        next = node(family, c.y, fNew);
       }
       if (options.detect()) {
         detect(family, current, next, points.size() - 1, found);
@@ -311,13 +314,13 @@ public final class PseudoArclength {
       steps++;
       double mid = 0.5 * (lo + hi);
       double[] pred = axpy(a.y, mid, a.t);
-      Corrected c = correct(family, pred, a.t);
-      double[] tm = c == null ? null : tangent(family, c.y, a.t);
-      if (c == null || tm == null) {
+      Corrected c = correct(family, pred, a.t, a.lu);
+      Frame fm = c == null ? null : frame(family, c.y, a.t);
+      if (c == null || fm == null) {
         failure = "the corrector failed at a trial point";
         break;
       }
-      Node m = node(family, c.y, tm, a.t);
+      Node m = node(family, c.y, fm);
       int s = m.test(kind);
       if (s == 0) {
         left = m;
@@ -427,12 +430,12 @@ public final class PseudoArclength {
 
   // ---------------------------------------------------------------------------------- algebra
 
-  private Node node(ContinuationFamily family, double[] y, double[] t, double[] row) {
+  private Node node(ContinuationFamily family, double[] y, Frame frame) {
     int n = y.length - 1;
     double[] x = java.util.Arrays.copyOf(y, n);
     HostMap map = family.at(y[n]);
-    double[] m = bordered(family, map, y, row);
-    int det = Lu.factor(m, n + 1).determinantSign();
+    double[] t = frame.t();
+    int det = frame.det();
     double[] r = new double[n];
     map.residual(x, r);
     Eigendecomposition eig = null;
@@ -466,7 +469,9 @@ public final class PseudoArclength {
         }
       }
     }
-    return new Node(y, t, det, eig, unstable, 0.5 * dot(r, r));
+    Node node = new Node(y, t, det, eig, unstable, 0.5 * dot(r, r));
+    node.lu = frame.lu();
+    return node;
   }
 
   private static double[] bordered(ContinuationFamily family, HostMap map, double[] y,
@@ -487,8 +492,14 @@ public final class PseudoArclength {
     return a;
   }
 
-  /** The unit tangent at {@code y}, oriented so that {@code row . t > 0}; null if singular. */
-  private static double[] tangent(ContinuationFamily family, double[] y, double[] row) {
+  /**
+   * The bordered matrix {@code [r_x r_p; row]} at a point, factored: its determinant's sign (the
+   * branch-point test) and the unit tangent, oriented so that {@code row . t > 0}.
+   */
+  private record Frame(Lu lu, int det, double[] t) {}
+
+  /** The frame at {@code y}; null if the bordered matrix is singular. */
+  private static Frame frame(ContinuationFamily family, double[] y, double[] row) {
     int n = y.length - 1;
     Lu lu = Lu.factor(bordered(family, family.at(y[n]), y, row), n + 1);
     if (lu.singular()) {
@@ -502,13 +513,73 @@ public final class PseudoArclength {
       return null;
     }
     scale(t, 1 / norm);
-    return t;
+    return new Frame(lu, lu.determinantSign(), t);
+  }
+
+  /** The unit tangent at {@code y}, oriented so that {@code row . t > 0}; null if singular. */
+  private static double[] tangent(ContinuationFamily family, double[] y, double[] row) {
+    Frame f = frame(family, y, row);
+    return f == null ? null : f.t();
   }
 
   private record Corrected(double[] y, int iterations) {}
 
+  /**
+   * The corrector: chord iterations with {@code chord} (the bordered matrix factored at the
+   * previous point), then, if they do not converge, Newton from the predictor.
+   */
+  private Corrected correct(ContinuationFamily family, double[] pred, double[] t, Lu chord) {
+    if (chord != null) {
+      Corrected c = chord(family, pred, t, chord);
+      if (c != null) {
+        return c;
+      }
+    }
+    return newton(family, pred, t);
+  }
+
+  /** Chord iterations on {@code [r(y); t . (y - pred)] = 0} with a fixed factored matrix. */
+  private Corrected chord(ContinuationFamily family, double[] pred, double[] t, Lu lu) {
+    int n = pred.length - 1;
+    double[] y = pred.clone();
+    double[] r = new double[n];
+    double previous = Double.POSITIVE_INFINITY;
+    for (int it = 1; it <= options.maxCorrectorIterations(); it++) {
+      family.at(y[n]).residual(java.util.Arrays.copyOf(y, n), r);
+      double res = maxAbs(r);
+      if (!Double.isFinite(res)) {
+        return null;
+      }
+      double[] rhs = new double[n + 1];
+      double g = 0;
+      for (int i = 0; i <= n; i++) {
+        g += t[i] * (y[i] - pred[i]);
+      }
+      for (int i = 0; i < n; i++) {
+        rhs[i] = -r[i];
+      }
+      rhs[n] = -g;
+      lu.solve(rhs);
+      double step = maxAbs(rhs);
+      if (!(step < 0.5 * previous) && it > 1) {
+        return null;
+      }
+      previous = step;
+      for (int i = 0; i <= n; i++) {
+        y[i] += rhs[i];
+      }
+      if (step <= 1e-10 * (1 + maxAbs(y))) {
+        family.at(y[n]).residual(java.util.Arrays.copyOf(y, n), r);
+        if (maxAbs(r) <= options.residualTolerance()) {
+          return new Corrected(y, it);
+        }
+      }
+    }
+    return null;
+  }
+
   /** Newton on {@code [r(y); t . (y - pred)] = 0}; null if it does not converge. */
-  private Corrected correct(ContinuationFamily family, double[] pred, double[] t) {
+  private Corrected newton(ContinuationFamily family, double[] pred, double[] t) {
     int n = pred.length - 1;
     double[] y = pred.clone();
     double[] r = new double[n];
