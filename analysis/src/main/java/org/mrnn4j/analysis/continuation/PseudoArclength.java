@@ -17,8 +17,9 @@ import org.mrnn4j.core.dynamics.HostMap;
  * Pseudo-arclength continuation of the fixed points of a {@link ContinuationFamily}, as MatCont
  * does it: on {@code y = (x, p)}, a tangent predictor {@code y + h t}, a Newton corrector on the
  * bordered system {@code [r_x r_p; t^T]} (the exact Jacobians of the model kind and the family's
- * exact {@code dr/dp}), the step grown after a corrector that converged in few iterations, shrunk
- * after one that needed many and halved after a failure, down to a minimum.
+ * exact {@code dr/dp}; chord iterations with the matrix factored at the previous point, and Newton
+ * iterations if they do not converge), the step grown after a corrector that converged in few
+ * iterations, shrunk after one that needed many and halved after a failure, down to a minimum.
  *
  * <p>Test functions are evaluated at every point and a sign change between two points is located
  * by bisection in arclength, each trial point corrected onto the branch:
@@ -266,9 +267,10 @@ public final class PseudoArclength {
             + " points", family.parameterName(), current.p(), points.size());
         break;
       }
-      if (c.iterations <= 3) {
+      // the chord corrector converges linearly: a few more iterations than Newton's are normal
+      if (c.iterations <= 4) {
         h = Math.min(options.maxStep(), h * 1.3);
-      } else if (c.iterations >= 6) {
+      } else if (c.iterations >= 8) {
         h = Math.max(options.minStep(), h * 0.7);
       }
     }
