@@ -189,4 +189,86 @@ class ContinuationAnalysisTest {
         () -> ContinuationParameter.input(new double[2], new double[2]));
     assertTrue(e.getMessage().contains("direction is zero"), e.getMessage());
   }
+
+  /** {@code dr/dp} of every parameter kind, leaky and Elman, against central differences. */
+  @Test
+  void parameterDerivativesMatchCentralDifferencesForEveryKind() {
+    try (ElmanMRNN elman = ModelBuilder.elman().activation(Activation.TANH).spectralRadius(1.2)
+            .seed(8).recurrentRegion(RecurrentRegion.of("e", 8))
+            .recurrentRegion(RecurrentRegion.of("i", 4).inhibitory()).inputRegion("u", 2)
+            .recurrentConnection("e", "e").recurrentConnection("e", "i")
+            .recurrentConnection("i", "e").inputConnection("u", "e").build(backend);
+        ElmanMRNN elman2 = ModelBuilder.elman().activation(Activation.TANH).spectralRadius(0.8)
+            .seed(9).recurrentRegion(RecurrentRegion.of("e", 8))
+            .recurrentRegion(RecurrentRegion.of("i", 4).inhibitory()).inputRegion("u", 2)
+            .recurrentConnection("e", "e").recurrentConnection("e", "i")
+            .recurrentConnection("i", "e").inputConnection("u", "e").build(backend);
+        LeakyMRNN dale2 = ModelBuilder.leaky().activation(Activation.TANH).dt(1).tau(4)
+            .spectralRadius(0.9).seed(12).recurrentRegion(RecurrentRegion.of("e", 8))
+            .recurrentRegion(RecurrentRegion.of("i", 4).inhibitory())
+            .inputRegion("u", 2).recurrentConnection("e", "e").recurrentConnection("e", "i")
+            .recurrentConnection("i", "e").recurrentConnection("i", "i")
+            .inputConnection("u", "e").build(backend)) {
+      double[] u = {0.4, -0.3};
+      java.util.Random rnd = new java.util.Random(3);
+      Object[][] cases = {
+        {dale, ContinuationParameter.input(u, new double[] {1, -2})},
+        {dale, ContinuationParameter.gain("i", "e", u)},
+        {dale, ContinuationParameter.checkpoint(dale2, "dale2", u)},
+        {elman, ContinuationParameter.inputs(u, new double[] {-1, 1})},
+        {elman, ContinuationParameter.gain("e", "e", u)},
+        {elman, ContinuationParameter.checkpoint(elman2, "elman2", u)},
+      };
+      for (Object[] c : cases) {
+        RecurrentModel m = (RecurrentModel) c[0];
+        ContinuationParameter p = (ContinuationParameter) c[1];
+        var family = p.family(m);
+        double s = 0.37;
+        double[] x = new double[12];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = rnd.nextGaussian();
+        }
+        double[] exact = new double[12];
+        family.parameterDerivative(family.at(s), s, x, exact);
+        double h = 1e-6;
+        double[] rp = new double[12];
+        double[] rm = new double[12];
+        family.at(s + h).residual(x, rp);
+        family.at(s - h).residual(x, rm);
+        for (int i = 0; i < 12; i++) {
+          assertEquals((rp[i] - rm[i]) / (2 * h), exact[i], 1e-7, p.description() + " on "
+              + m.describe() + ", entry " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theKrylovLeadingPartLocatesTheSameCrossingAsTheDenseDecomposition() {
+    // 100 units: above the size Spectra decomposes densely anyway, so the Krylov path runs
+    try (LeakyMRNN big = ModelBuilder.leaky().activation(Activation.TANH).dt(1).tau(4)
+        .spectralRadius(0.6).seed(21).recurrentRegion(RecurrentRegion.of("e", 80))
+        .recurrentRegion(RecurrentRegion.of("i", 20).inhibitory())
+        .inputRegion("u", 2).recurrentConnection("e", "e").recurrentConnection("e", "i")
+        .recurrentConnection("i", "e").recurrentConnection("i", "i").inputConnection("u", "e")
+        .build(backend)) {
+      ContinuationParameter gain = ContinuationParameter.gain("e", "e", new double[2]);
+      ContinuationOptions dense = ContinuationOptions.over(0.5, 6);
+      Branch a = new PseudoArclength(backend, dense).follow(gain.family(big), 0.5,
+          new double[100], 1);
+      Branch b = new PseudoArclength(backend, dense.withDenseBelow(1)).follow(gain.family(big),
+          0.5, new double[100], 1);
+      assertFalse(a.bifurcations().isEmpty(), a.stopDetail());
+      assertEquals(a.bifurcations().size(), b.bifurcations().size(),
+          a.bifurcations() + " vs " + b.bifurcations());
+      for (int k = 0; k < a.bifurcations().size(); k++) {
+        assertEquals(a.bifurcations().get(k).kind(), b.bifurcations().get(k).kind());
+        assertEquals(a.bifurcations().get(k).parameter(), b.bifurcations().get(k).parameter(),
+            1e-9);
+      }
+      for (int k = 0; k < Math.min(a.points().size(), b.points().size()); k++) {
+        assertEquals(a.points().get(k).unstable(), b.points().get(k).unstable());
+      }
+    }
+  }
 }
