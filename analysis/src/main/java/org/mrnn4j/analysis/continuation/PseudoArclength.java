@@ -174,8 +174,8 @@ public final class PseudoArclength {
       points.add(new ContinuationPoint(p0, x0.clone(), 0.5 * dot(r, r), -1, new double[0],
           new double[0], Double.NaN));
       return new Branch(p0, direction, points, found, StopReason.START_NOT_CONVERGED,
-          String.format(Locale.ROOT, "Newton at fixed %s = %.6g did not converge from the start"
-              + " (max |r| %.2e)", family.parameterName(), p0, maxAbs(r)));
+          String.format(Locale.ROOT, "Newton at fixed %s = %s did not converge from the start"
+              + " (max |r| %.2e)", family.parameterName(), num(p0), maxAbs(r)));
     }
     double[] y0 = new double[n + 1];
     System.arraycopy(xs, 0, y0, 0, n);
@@ -203,8 +203,8 @@ public final class PseudoArclength {
     while (true) {
       if (points.size() >= options.maxPoints()) {
         stop = StopReason.BUDGET;
-        detail = String.format(Locale.ROOT, "budget of %d points reached at %s = %.6g",
-            options.maxPoints(), family.parameterName(), current.p());
+        detail = String.format(Locale.ROOT, "budget of %d points reached at %s = %s",
+            options.maxPoints(), family.parameterName(), num(current.p()));
         break;
       }
       double[] pred = axpy(current.y, h, current.t);
@@ -215,7 +215,7 @@ public final class PseudoArclength {
         if (h <= options.minStep()) {
           stop = StopReason.STEP_BELOW_MINIMUM;
           detail = String.format(Locale.ROOT, "the corrector failed at the minimum step %.2e"
-                  + " from %s = %.6g (%s)", h, family.parameterName(), current.p(),
+                  + " from %s = %s (%s)", h, family.parameterName(), num(current.p()),
               c == null ? "Newton did not converge" : tNew == null ? "singular bordered system"
                   : "the tangent turned too sharply");
           break;
@@ -237,8 +237,9 @@ public final class PseudoArclength {
         double[] xb = newton(family, bound, guess);
         if (xb == null) {
           stop = StopReason.END_OF_RANGE;
-          detail = String.format(Locale.ROOT, "left the range after %s = %.6g (the point on the"
-              + " bound %.6g did not converge)", family.parameterName(), current.p(), bound);
+          detail = String.format(Locale.ROOT, "left the range after %s = %s (the point on the"
+              + " bound %s did not converge)", family.parameterName(), num(current.p()),
+              num(bound));
           break;
         }
         double[] yb = new double[n + 1];
@@ -257,14 +258,14 @@ public final class PseudoArclength {
       current = next;
       if (out) {
         stop = StopReason.END_OF_RANGE;
-        detail = String.format(Locale.ROOT, "reached %s = %.6g, the end of the range",
-            family.parameterName(), current.p());
+        detail = String.format(Locale.ROOT, "reached %s = %s, the end of the range",
+            family.parameterName(), num(current.p()));
         break;
       }
       if (points.size() > 10 && distance(current.y, first.y) < h) {
         stop = StopReason.CLOSED_LOOP;
-        detail = String.format(Locale.ROOT, "came back to its start at %s = %.6g after %d"
-            + " points", family.parameterName(), current.p(), points.size());
+        detail = String.format(Locale.ROOT, "came back to its start at %s = %s after %d"
+            + " points", family.parameterName(), num(current.p()), points.size());
         break;
       }
       // the chord corrector converges linearly: a few more iterations than Newton's are normal
@@ -465,7 +466,7 @@ public final class PseudoArclength {
         }
         try (Tensor j = backend.fromArray(flat, n, n)) {
           LeadingSpectrum s = Spectra.stability(JacobianSpec.builder(j).build(),
-              LeadingOptions.largestModulus(Math.max(options.leadingCount(), 8)));
+              LeadingOptions.largestModulus(options.leadingCount()));
           eig = s.eigenvalues();
           unstable = s.unstableModes();
         }
@@ -683,6 +684,10 @@ public final class PseudoArclength {
               + " %.2e against max |dr/dp| %.2e): its derivative does not fit its maps",
           family.parameterName(), family.parameterName(), p, err, scale));
     }
+  }
+
+  private static String num(double v) {
+    return v == 0 ? "0" : String.format(Locale.ROOT, "%.6g", v);
   }
 
   private static double[] axpy(double[] y, double h, double[] t) {
