@@ -191,10 +191,20 @@ public final class PseudoArclength {
       }
       t0 = tangent(family, y0, row);
     }
+    Frame f0 = t0 == null ? null : frame(family, y0, t0);
+    if (f0 == null) {
+      points.add(new ContinuationPoint(p0, xs, 0, -1, new double[0], new double[0],
+          Double.NaN));
+      return new Branch(p0, direction, points, found, StopReason.STEP_BELOW_MINIMUM,
+          String.format(Locale.ROOT, "no tangent at the start %s = %s: the bordered Jacobian is"
+              + " singular there (a singular point of the branch)", family.parameterName(),
+              num(p0)));
+    }
     if (t0[n] * direction < 0 || (t0[n] == 0 && direction < 0)) {
       scale(t0, -1);
+      f0 = frame(family, y0, t0);
     }
-    Node current = node(family, y0, frame(family, y0, t0));
+    Node current = node(family, y0, f0);
     points.add(current.point());
     Node first = current;
     double h = options.initialStep();
