@@ -219,15 +219,9 @@ public final class PseudoArclength {
       }
       double[] pred = axpy(current.y, h, current.t);
       Corrected c = correct(family, pred, current.t, current.lu);
-      java.util.concurrent.CompletableFuture<Spectrum> spectrum =
-          c == null ? null : spectrumAsync(family, c.y);
       Frame fNew = c == null ? null : frame(family, c.y, current.t);
       double[] tNew = fNew == null ? null : fNew.t();
       if (c == null || tNew == null || dot(tNew, current.t) < MAX_TURN_COSINE) {
-        if (spectrum != null) {
-          // one backend computation at a time: wait for the one started for this point
-          join(spectrum);
-        }
         if (h <= options.minStep()) {
           stop = StopReason.STEP_BELOW_MINIMUM;
           detail = String.format(Locale.ROOT, "the corrector failed at the minimum step %.2e"
@@ -265,7 +259,7 @@ public final class PseudoArclength {
         next = fb != null ? node(family, yb, fb)
             : node(family, yb, new Frame(null, 0, current.t));
       } else {
-        next = node(family, c.y, fNew, join(spectrum));
+        next = node(family, c.y, fNew);
       }
       if (options.detect()) {
         detect(family, current, next, points.size() - 1, found);
@@ -450,79 +444,48 @@ public final class PseudoArclength {
   // ---------------------------------------------------------------------------------- algebra
 
   private Node node(ContinuationFamily family, double[] y, Frame frame) {
-    return node(family, y, frame, spectrum(family, y));
-  }
-
-  private Node node(ContinuationFamily family, double[] y, Frame frame, Spectrum spectrum) {
-    int n = y.length - 1;
-    double[] r = new double[n];
-    family.at(y[n]).residual(java.util.Arrays.copyOf(y, n), r);
-    Node node = new Node(y, frame.t(), frame.det(), spectrum.eig(), spectrum.unstable(),
-        0.5 * dot(r, r));
-    node.lu = frame.lu();
-    return node;
-  }
-
-  /** The map's eigenvalues at a point and the count outside the unit circle. */
-  private record Spectrum(Eigendecomposition eig, int unstable) {}
-
-  /**
-   * The eigenvalues of the map's Jacobian at {@code y}: dense below {@link
-   * ContinuationOptions#denseBelow()} entries, else the Krylov-Schur leading part.
-   */
-  private Spectrum spectrum(ContinuationFamily family, double[] y) {
     int n = y.length - 1;
     double[] x = java.util.Arrays.copyOf(y, n);
-    double[][] jac = family.at(y[n]).mapJacobian(x);
-    double[] flat = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(jac[i], 0, flat, i * n, n);
-    }
-    try (Tensor j = backend.fromArray(flat, n, n)) {
+    HostMap map = family.at(y[n]);
+    double[] t = frame.t();
+    int det = frame.det();
+    double[] r = new double[n];
+    map.residual(x, r);
+    Eigendecomposition eig = null;
+    int unstable = -1;
+    {
+      double[][] jac = map.mapJacobian(x);
       if (n < options.denseBelow()) {
-        Eigendecomposition eig = Spectra.eig(j, false);
-        int unstable = 0;
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(jac[i], 0, flat, i * n, n);
+        }
+        try (Tensor j = backend.fromArray(flat, n, n)) {
+          eig = Spectra.eig(j, false);
+        }
+        unstable = 0;
         for (int k = 0; k < eig.size(); k++) {
           if (eig.modulus(k) > 1) {
             unstable++;
           }
         }
-        return new Spectrum(eig, unstable);
+      } else {
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(jac[i], 0, flat, i * n, n);
+        }
+        try (Tensor j = backend.fromArray(flat, n, n)) {
+          LeadingSpectrum s = Spectra.stability(JacobianSpec.builder(j).build(),
+              LeadingOptions.largestModulus(options.leadingCount()));
+          eig = s.eigenvalues();
+          unstable = s.unstableModes();
+        }
       }
-      LeadingSpectrum s = Spectra.stability(JacobianSpec.builder(j).build(),
-          LeadingOptions.largestModulus(options.leadingCount()));
-      return new Spectrum(s.eigenvalues(), s.unstableModes());
     }
+    Node node = new Node(y, t, det, eig, unstable, 0.5 * dot(r, r));
+    node.lu = frame.lu();
+    return node;
   }
-
-  /**
-   * {@link #spectrum}, started on another thread for large states (it is independent of the
-   * factorization that runs meanwhile), inline for small ones.
-   */
-  private java.util.concurrent.CompletableFuture<Spectrum> spectrumAsync(
-      ContinuationFamily family, double[] y) {
-    if (y.length - 1 < PARALLEL_FROM) {
-      return java.util.concurrent.CompletableFuture.completedFuture(spectrum(family, y));
-    }
-    return java.util.concurrent.CompletableFuture.supplyAsync(() -> spectrum(family, y));
-  }
-
-  private static Spectrum join(java.util.concurrent.CompletableFuture<Spectrum> f) {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
-  }
-
-  /** States of at least this many entries compute their spectrum beside the factorization. */
-  private static final int PARALLEL_FROM = 128;
 
   private static double[] bordered(ContinuationFamily family, HostMap map, double[] y,
       double[] row) {
