@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       "  mrnn4j analyze                          analyse the bundled example network",
       "  mrnn4j analyze net.json -c net.pth      analyse a trained mRNNTorch model",
       "  mrnn4j fixed-points net.pth             its fixed points (net.json beside it)",
+      "  mrnn4j continue net.pth -p input        follow its fixed points as the input grows",
       "  mrnn4j backends                         list the compute backends",
       "  mrnn4j --plugin DIR backends            ... with the backends whose jars are in DIR",
       "  mrnn4j conformance ../shared/conformance"
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       FixedPointsCommand.class,
       FlowFieldCommand.class,
       LesionCommand.class,
+      ContinueCommand.class,
       SimulateCommand.class,
       CurrentsCommand.class,
       SweepCommand.class,
