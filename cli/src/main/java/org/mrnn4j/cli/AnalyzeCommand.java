@@ -339,6 +339,10 @@ final class AnalyzeCommand implements Callable<Integer> {
       Path png = output.file(stem, "-spectrum.png");
       plot.writePng(png);
       stdout.println("wrote " + png);
+      for (Path f : RegionModesReport.plots(output, stem, labels, result.regionModes(),
+          result.weightBlockFrobenius())) {
+        stdout.println("wrote " + f);
+      }
     }
     stdout.flush();
     return 0;

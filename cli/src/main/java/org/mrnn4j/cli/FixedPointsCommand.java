@@ -217,6 +217,12 @@ final class FixedPointsCommand implements Callable<Integer> {
         }
       }
     }
+    if (!noPlot && byRegion != null) {
+      for (Path f : RegionModesReport.plots(output, stem + "-fixed-point", fpLabels,
+          byRegion.modes(), byRegion.weightBlockFrobenius())) {
+        stdout.println("wrote " + f);
+      }
+    }
     if (!noPlot) {
       Path png = output.file(stem, "-fixed-points.png");
       boolean zero = Arrays.stream(u).allMatch(v -> v == 0);

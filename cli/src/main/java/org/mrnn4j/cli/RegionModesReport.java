@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mrnn4j.analysis.regions.RegionModes;
+import org.mrnn4j.cli.report.RegionHeatmap;
 import org.mrnn4j.models.io.NumpyArrays;
 
 /**
@@ -234,6 +235,68 @@ final class RegionModesReport {
     files.add(write(output.file(stem, "-weight-block-frobenius.npy"), new int[] {r, r},
         weights));
     return files;
+  }
+
+  /** Points beyond this many get no mode plots (the JSON and NumPy output hold every point). */
+  static final int MAX_PLOTTED_POINTS = 4;
+
+  /**
+   * Draws, for each of the first {@link #MAX_PLOTTED_POINTS} points, STEM-modes-N.png (right and
+   * left participation, modes x regions) and, where a mode has sensitivities,
+   * STEM-sensitivity-N.png (the share of {@code d|lambda|/dgain}, one destination x source panel
+   * per mode), and once STEM-block-norms.png (the Frobenius norms of the effective weight blocks
+   * and of the first point's Jacobian blocks).
+   *
+   * @return the files written
+   */
+  static List<Path> plots(OutputOptions output, String stem, List<String> labels,
+      List<RegionModes> modes, double[][] weightBlocks) throws IOException {
+    List<Path> files = new ArrayList<>();
+    if (modes.isEmpty()) {
+      return files;
+    }
+    List<String> regions = modes.get(0).regions();
+    Path f = output.file(stem, "-block-norms.png");
+    RegionHeatmap.blockNorms("Frobenius norms of the region blocks: " + stem, regions,
+        weightBlocks, modes.get(0).jacobianBlockFrobenius(), labels.get(0)).writePng(f);
+    files.add(f);
+    for (int i = 0; i < Math.min(MAX_PLOTTED_POINTS, modes.size()); i++) {
+      List<RegionModes.Mode> list = modes.get(i).modes();
+      if (list.isEmpty()) {
+        continue;
+      }
+      double[] re = list.stream().mapToDouble(RegionModes.Mode::real).toArray();
+      double[] im = list.stream().mapToDouble(RegionModes.Mode::imag).toArray();
+      double[][] right = list.stream().map(RegionModes.Mode::rightParticipation)
+          .toArray(double[][]::new);
+      boolean allLeft = list.stream().allMatch(m -> m.leftParticipation() != null);
+      double[][] left = !allLeft ? null : list.stream()
+          .map(RegionModes.Mode::leftParticipation).toArray(double[][]::new);
+      f = output.file(stem, "-modes-" + (i + 1) + ".png");
+      RegionHeatmap.participation("Mode participation by region: " + stem + ", "
+          + labels.get(i), regions, re, im, right, left).writePng(f);
+      files.add(f);
+      if (list.stream().anyMatch(RegionModes.Mode::hasSensitivity)) {
+        // a mode whose sensitivities are withheld keeps its panel, all n/a, so that the panels'
+        // numbers stay the table's
+        int r = regions.size();
+        List<double[][]> shares = list.stream().map(m -> m.hasSensitivity() ? m.share()
+            : nanMatrix(r)).toList();
+        f = output.file(stem, "-sensitivity-" + (i + 1) + ".png");
+        RegionHeatmap.sensitivity("Connection sensitivity of |lambda| (share of d|lambda|/d gain):"
+            + " " + stem + ", " + labels.get(i), regions, re, im, shares).writePng(f);
+        files.add(f);
+      }
+    }
+    return files;
+  }
+
+  private static double[][] nanMatrix(int r) {
+    double[][] m = new double[r][];
+    for (int a = 0; a < r; a++) {
+      m[a] = nan(r);
+    }
+    return m;
   }
 
   private static double[] nan(int n) {
