@@ -356,7 +356,7 @@ public final class RegionHeatmap {
         Scale.SEQUENTIAL).withAxes("destination region A", "source region B")
         .withColorBar("Frobenius norm"));
     if (jacobian != null) {
-      panels.add(Panel.of("Jacobian blocks |J_AB|_F" + (pointLabel == null || pointLabel.isEmpty()
+      panels.add(Panel.of("Jacobian connection part (leak left out)" + (pointLabel == null || pointLabel.isEmpty()
           ? "" : " (" + pointLabel + ")"), regions, regions, jacobian, Scale.SEQUENTIAL)
           .withAxes("destination region A", "source region B").withColorBar("Frobenius norm"));
     }
