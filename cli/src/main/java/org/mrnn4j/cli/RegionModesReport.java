@@ -27,7 +27,8 @@ final class RegionModesReport {
 
   /**
    * Prints, per point and mode, the eigenvalue with the right and left participations (regions by
-   * decreasing share) and the connections with the largest share of {@code d|lambda|/dgain}.
+   * decreasing share) and the connections with the largest share of {@code d|lambda|/dgain}; a
+   * repeated eigenvalue gets one line, saying why its participation is withheld.
    */
   static void print(PrintWriter out, List<String> labels, List<RegionModes> modes) {
     if (modes.isEmpty()) {
@@ -45,6 +46,11 @@ final class RegionModesReport {
         RegionModes.Mode m = list.get(k);
         String lead = String.format(Locale.ROOT, "%-" + labelWidth + "s  mode %d  %-8s",
             labels.get(i), k + 1, AnalyzeCommand.complex(m.real(), m.imag()));
+        if (!m.hasParticipation()) {
+          out.printf(Locale.ROOT, "%s   participation withheld: %s%n", lead,
+              m.participationWithheld());
+          continue;
+        }
         out.printf(Locale.ROOT, "%s   right: %s   left: %s%n", lead,
             participation(names, m.rightParticipation()),
             m.leftParticipation() == null ? "-" : participation(names, m.leftParticipation()));
@@ -114,11 +120,20 @@ final class RegionModesReport {
         ev.put("real", m.real());
         ev.put("imag", m.imag());
         number(o, "condition_number", m.conditionNumber());
-        o.set("right_participation", byRegion(rm.regions(), m.rightParticipation()));
+        if (m.rightParticipation() == null) {
+          o.putNull("right_participation");
+        } else {
+          o.set("right_participation", byRegion(rm.regions(), m.rightParticipation()));
+        }
         if (m.leftParticipation() == null) {
           o.putNull("left_participation");
         } else {
           o.set("left_participation", byRegion(rm.regions(), m.leftParticipation()));
+        }
+        if (m.hasParticipation()) {
+          o.putNull("participation_withheld");
+        } else {
+          o.put("participation_withheld", m.participationWithheld());
         }
         if (m.hasSensitivity()) {
           ObjectNode s = o.putObject("sensitivity");
@@ -172,7 +187,8 @@ final class RegionModesReport {
    * STEM-participation-left.npy [P, K, R], STEM-sensitivity.npy (complex) and
    * STEM-modulus-sensitivity.npy [P, K, R, R], STEM-jacobian-block-frobenius.npy [P, R, R] and
    * STEM-weight-block-frobenius.npy [R, R]; NaN where a mode is missing (the Krylov path converged
-   * fewer) or its left vector or sensitivities are withheld.
+   * fewer), its participations are withheld (a repeated eigenvalue: NaN rows in both participation
+   * arrays), or its left vector or sensitivities are withheld.
    *
    * @return the files written
    */
@@ -200,7 +216,9 @@ final class RegionModesReport {
         int bt = b * k + t;
         evRe[bt] = m.real();
         evIm[bt] = m.imag();
-        System.arraycopy(m.rightParticipation(), 0, right, bt * r, r);
+        if (m.rightParticipation() != null) {
+          System.arraycopy(m.rightParticipation(), 0, right, bt * r, r);
+        }
         if (m.leftParticipation() != null) {
           System.arraycopy(m.leftParticipation(), 0, left, bt * r, r);
         }
@@ -242,7 +260,8 @@ final class RegionModesReport {
 
   /**
    * Draws, for each of the first {@link #MAX_PLOTTED_POINTS} points, STEM-modes-N.png (right and
-   * left participation, modes x regions) and, where a mode has sensitivities,
+   * left participation, modes x regions; a repeated eigenvalue's row n/a) and, where a mode has
+   * sensitivities,
    * STEM-sensitivity-N.png (the share of {@code d|lambda|/dgain}, one destination x source panel
    * per mode), and once STEM-block-norms.png (the Frobenius norms of the effective weight blocks
    * and of the first point's Jacobian blocks).
@@ -267,11 +286,15 @@ final class RegionModesReport {
       }
       double[] re = list.stream().mapToDouble(RegionModes.Mode::real).toArray();
       double[] im = list.stream().mapToDouble(RegionModes.Mode::imag).toArray();
-      double[][] right = list.stream().map(RegionModes.Mode::rightParticipation)
-          .toArray(double[][]::new);
-      boolean allLeft = list.stream().allMatch(m -> m.leftParticipation() != null);
-      double[][] left = !allLeft ? null : list.stream()
-          .map(RegionModes.Mode::leftParticipation).toArray(double[][]::new);
+      // a repeated eigenvalue's row is NaN (drawn n/a); the left panel is left out when a mode
+      // with participations has no left vector
+      int nr = regions.size();
+      double[][] right = list.stream().map(m -> m.hasParticipation() ? m.rightParticipation()
+          : nan(nr)).toArray(double[][]::new);
+      boolean allLeft = list.stream()
+          .allMatch(m -> !m.hasParticipation() || m.leftParticipation() != null);
+      double[][] left = !allLeft ? null : list.stream().map(m -> m.hasParticipation()
+          ? m.leftParticipation() : nan(nr)).toArray(double[][]::new);
       f = output.file(stem, "-modes-" + (i + 1) + ".png");
       RegionHeatmap.participation("Mode participation by region: " + stem + ", "
           + labels.get(i), regions, re, im, right, left).writePng(f);

@@ -30,6 +30,13 @@ import org.mrnn4j.core.TensorScope;
  *       the transposed run's, within {@link #PAIRING} {@code max(1, |lambda|)}, has no left vector:
  *       its left participation and sensitivities are withheld, with that reason.
  * </ul>
+ *
+ * <p>On both paths a mode whose eigenvalue is repeated, another eigenvalue computed at the point
+ * (every one on the dense path, the converged leading ones on the Krylov path) lying within
+ * {@link RegionModes#REPEATED}{@code max(1, |lambda|)}, has its participations and sensitivities
+ * withheld ({@link RegionModes.Mode#repeated}): its eigenvectors are any vectors of a
+ * multi-dimensional eigenspace. A complex eigenvalue's conjugate partner is no repeat. On the
+ * Krylov path a repeated eigenvalue can converge once only and then goes undetected.
  */
 public final class RegionModeAnalysis {
   private RegionModeAnalysis() {}
@@ -73,6 +80,11 @@ public final class RegionModeAnalysis {
     double a = spec.identity();
     List<RegionModes.Mode> modes = new ArrayList<>();
     for (int k = 0; k < Math.min(count, e.size()); k++) {
+      int mult = multiplicity(e, e.real(k), e.imag(k));
+      if (mult > 1) {
+        modes.add(RegionModes.Mode.repeated(e.real(k), e.imag(k), repeatedReason(mult)));
+        continue;
+      }
       double[] vr = e.vectorReal(k);
       double[] vi = e.vectorImag(k);
       double[] wr = e.leftVectorReal(k);
@@ -203,9 +215,15 @@ public final class RegionModeAnalysis {
     }
     double normJ = Math.sqrt(connection) + Math.abs(a) * Math.sqrt(d);
     List<RegionModes.Mode> modes = new ArrayList<>();
+    Eigendecomposition all = right.eigenvalues();
     for (int t = 0; t < k; t++) {
       double lre = er.real(t);
       double lim = er.imag(t);
+      int mult = multiplicity(all, lre, lim);
+      if (mult > 1) {
+        modes.add(RegionModes.Mode.repeated(lre, lim, repeatedReason(mult)));
+        continue;
+      }
       double[] vr = er.vectorReal(t);
       double[] vi = er.vectorImag(t);
       double[][] yr = new double[nr][d];
@@ -255,6 +273,31 @@ public final class RegionModeAnalysis {
     RegionModes.Method method = right.method() == LeadingSpectrum.Method.KRYLOV
         ? RegionModes.Method.KRYLOV : RegionModes.Method.DENSE;
     return new RegionModes(regions.names(), a, method, modes, jf, er, right);
+  }
+
+  /**
+   * How many eigenvalues of {@code e} lie within {@link RegionModes#REPEATED}{@code max(1,
+   * |lambda|)} of {@code lambda} (itself included, at least 1). For a complex {@code lambda} those
+   * with the opposite sign of imaginary part are left out: they are conjugate partners (of
+   * {@code lambda} or of its repeats), never repeats.
+   */
+  static int multiplicity(Eigendecomposition e, double re, double im) {
+    double tol = RegionModes.REPEATED * Math.max(1.0, Math.hypot(re, im));
+    int m = 0;
+    for (int s = 0; s < e.size(); s++) {
+      if (e.imag(s) * im < 0) {
+        continue;
+      }
+      if (Math.hypot(e.real(s) - re, e.imag(s) - im) <= tol) {
+        m++;
+      }
+    }
+    return Math.max(1, m);
+  }
+
+  private static String repeatedReason(int multiplicity) {
+    return "repeated eigenvalue (m = " + multiplicity + "): its eigenvectors are not unique, so"
+        + " neither participation nor sensitivity is defined";
   }
 
   /** The first {@code count} pairs of {@code e} (with vectors), or {@code e} itself. */

@@ -30,6 +30,12 @@ import java.util.Map;
  *       {@link #MAX_LEFT_RESIDUAL}{@code |J|_F}, the sensitivities are withheld
  *       ({@link Mode#withheld()} says why): a near-defective eigenvalue (relu's dead units give
  *       Jordan blocks at {@code 1 - alpha}) has none.
+ *   <li><b>repeated eigenvalues</b>: where another eigenvalue computed at the point (all of them
+ *       on the dense path, the converged leading ones on the Krylov path) lies within
+ *       {@link #REPEATED}{@code max(1, |lambda|)} of {@code lambda} (a complex eigenvalue's
+ *       conjugate partner is a different eigenvalue, never a repeat), the eigenvectors are any
+ *       vectors of a multi-dimensional eigenspace: the participations and the sensitivities are
+ *       withheld ({@link Mode#participationWithheld()} says why, with the multiplicity {@code m}).
  *   <li><b>Jacobian block Frobenius norms</b> {@code |b diag(r_A) W_AB diag(c_B)|_F}: the
  *       Jacobian's connection part at the point, per block (rows destination, columns source).
  * </ul>
@@ -45,6 +51,12 @@ public final class RegionModes {
   public static final double MAX_LEFT_RESIDUAL = 1e-8;
 
   /**
+   * Two computed eigenvalues closer than this times {@code max(1, |lambda|)} are one repeated
+   * eigenvalue: its participations and sensitivities are withheld.
+   */
+  public static final double REPEATED = 1e-8;
+
+  /**
    * One sentence and formula per quantity, keyed by the name used in JSON output; the same texts
    * as this class's description.
    */
@@ -56,6 +68,11 @@ public final class RegionModes {
         + " sum_{i in A} |v_i|^2 / sum_i |v_i|^2, where J v = lambda v (sums to 1 over regions).");
     d.put("left_participation", "The same with the left eigenvector w, where w^H J = lambda w^H:"
         + " sum_{i in A} |w_i|^2 / sum_i |w_i|^2.");
+    d.put("participation_withheld", "Where another eigenvalue computed at the point (all on the"
+        + " dense path, the converged leading ones on the Krylov path; a conjugate partner is no"
+        + " repeat) lies within 1e-8 max(1, |lambda|), the eigenvalue is repeated (multiplicity m)"
+        + " and its eigenvectors are not unique: right and left participation and the"
+        + " sensitivities are null, with the reason.");
     d.put("dlambda_dgain", "Connection-gain sensitivity s[A][B] = w_A^H (b diag(r_A) W_AB"
         + " diag(c_B)) v_B / (w^H v) = d lambda / d g at g = 1 when W_AB (rows destination A,"
         + " columns source B) is replaced by g W_AB; the leak term contributes a, so"
@@ -94,7 +111,12 @@ public final class RegionModes {
    */
   public record Connection(int destination, int source, double share) {}
 
-  /** One mode: its eigenvalue, participations and sensitivities. */
+  /**
+   * One mode: its eigenvalue, participations and sensitivities. A repeated eigenvalue (see
+   * {@link RegionModes#REPEATED}) has neither participations nor sensitivities:
+   * {@link #participationWithheld()} and {@link #withheld()} give the same reason,
+   * {@link #rightParticipation()}, {@link #leftParticipation()} and the sensitivities are null.
+   */
   public static final class Mode {
     private final double real;
     private final double imag;
@@ -106,6 +128,7 @@ public final class RegionModes {
     private final double[][] modulus;
     private final double[][] share;
     private final String withheld;
+    private final String participationWithheld;
 
     /**
      * A mode.
@@ -124,10 +147,31 @@ public final class RegionModes {
     public Mode(double real, double imag, double condition, double[] right, double[] left,
         double[][] sensitivityReal, double[][] sensitivityImag, double[][] modulus,
         double[][] share, String withheld) {
+      this(real, imag, condition, java.util.Objects.requireNonNull(right, "right participation"),
+          left, sensitivityReal, sensitivityImag, modulus, share, withheld, null);
+    }
+
+    /**
+     * A mode whose participations and sensitivities are withheld, a repeated eigenvalue's.
+     *
+     * @param real real part of the eigenvalue
+     * @param imag imaginary part
+     * @param reason why (the multiplicity and what it means); also the sensitivities' reason
+     * @return the mode, with NaN condition number and null participations and sensitivities
+     */
+    public static Mode repeated(double real, double imag, String reason) {
+      return new Mode(real, imag, Double.NaN, null, null, null, null, null, null,
+          java.util.Objects.requireNonNull(reason, "reason"), reason);
+    }
+
+    private Mode(double real, double imag, double condition, double[] right, double[] left,
+        double[][] sensitivityReal, double[][] sensitivityImag, double[][] modulus,
+        double[][] share, String withheld, String participationWithheld) {
       this.real = real;
       this.imag = imag;
       this.condition = condition;
-      this.right = right.clone();
+      this.participationWithheld = participationWithheld;
+      this.right = right == null ? null : right.clone();
       this.left = left == null ? null : left.clone();
       this.sRe = copy(sensitivityReal);
       this.sIm = copy(sensitivityImag);
@@ -160,14 +204,33 @@ public final class RegionModes {
       return condition;
     }
 
-    /** {@return the right participation per region (sums to 1)} */
+    /**
+     * {@return the right participation per region (sums to 1), or null when withheld (a repeated
+     * eigenvalue, {@link #participationWithheld()})}
+     */
     public double[] rightParticipation() {
-      return right.clone();
+      return right == null ? null : right.clone();
     }
 
-    /** {@return the left participation per region, or null when no left vector was found} */
+    /**
+     * {@return the left participation per region, or null when no left vector was found or the
+     * participations are withheld}
+     */
     public double[] leftParticipation() {
       return left == null ? null : left.clone();
+    }
+
+    /** {@return whether the participations are reported (not withheld)} */
+    public boolean hasParticipation() {
+      return participationWithheld == null;
+    }
+
+    /**
+     * {@return why the participations (right and left) and the sensitivities are withheld: the
+     * eigenvalue is repeated, so its eigenvectors are not unique; null when they are reported}
+     */
+    public String participationWithheld() {
+      return participationWithheld;
     }
 
     /** {@return whether the sensitivities are reported (not withheld)} */

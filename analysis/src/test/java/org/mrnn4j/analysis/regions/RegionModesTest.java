@@ -385,4 +385,147 @@ class RegionModesTest {
           () -> RegionModeAnalysis.dense(spec, regions, 5));
     }
   }
+
+  /**
+   * {@code J = 0.9 I + W diag(c)} on units x = {0, 1}, y = {2, 3, 4} with {@code c_y = 0} (the
+   * activation derivative of region y vanishes): {@code J} is block lower triangular, so 0.9 is an
+   * eigenvalue of multiplicity 3 (semisimple: its eigenspace is 3-dimensional) and the other two
+   * are {@code 0.9 + mu}, {@code mu} the eigenvalues of {@code W_xx}.
+   */
+  private JacobianSpec repeatedSpec(double[][] wxx, java.util.List<Tensor> open) {
+    double[][] w = new double[5][5];
+    w[0][0] = wxx[0][0];
+    w[0][1] = wxx[0][1];
+    w[1][0] = wxx[1][0];
+    w[1][1] = wxx[1][1];
+    // W_yx: y0 <- x0, y1 <- x1, y2 <- x0 + x1; W_xy and W_yy are masked by c_y = 0 anyway
+    w[2][0] = 1;
+    w[3][1] = 1;
+    w[4][0] = 1;
+    w[4][1] = 1;
+    w[0][3] = 5;
+    w[3][4] = 7;
+    Tensor wt = backend.fromMatrix(w);
+    Tensor c = backend.fromArray(new double[] {1, 1, 0, 0, 0}, DType.FLOAT64, 5);
+    open.add(wt);
+    open.add(c);
+    return JacobianSpec.builder(wt).identity(0.9).columnScale(c).build();
+  }
+
+  private static final RegionPartition XY = new RegionPartition(List.of("x", "y"),
+      List.of(new IndexRange(0, 2), new IndexRange(2, 5)));
+
+  @Test
+  void aRepeatedEigenvalueHasNoParticipationAndADistinctOneKeepsItsOwn() {
+    // W_xx = [[0.4, 0.1], [0.2, -0.3]]: mu = 0.05 +- sqrt(0.0025 + 0.14)
+    double[][] wxx = {{0.4, 0.1}, {0.2, -0.3}};
+    double mu1 = 0.05 + Math.sqrt(0.1225 + 0.02);
+    double mu2 = 0.05 - Math.sqrt(0.1225 + 0.02);
+    java.util.List<Tensor> open = new java.util.ArrayList<>();
+    try {
+      JacobianSpec spec = repeatedSpec(wxx, open);
+      RegionModes dense = RegionModeAnalysis.dense(spec, XY, 5);
+      RegionModes krylov = RegionModeAnalysis.krylov(spec, XY, LeadingOptions.largestModulus(4));
+      for (RegionModes modes : List.of(dense, krylov)) {
+        List<RegionModes.Mode> list = modes.modes();
+        // 0.9 + mu1 = 1.327..., then 0.9 three times (then 0.9 + mu2 on the dense path)
+        RegionModes.Mode lead = list.get(0);
+        assertEquals(0.9 + mu1, lead.real(), 1e-12);
+        assertTrue(lead.hasParticipation(), lead.participationWithheld());
+        assertNull(lead.participationWithheld());
+        // by hand: v = [u; W_yx u / mu1] with (W_xx - mu1 I) u = 0, u = (0.1, mu1 - 0.4)
+        double u0 = 0.1;
+        double u1 = mu1 - 0.4;
+        double y0 = u0 / mu1;
+        double y1 = u1 / mu1;
+        double y2 = (u0 + u1) / mu1;
+        double nx = u0 * u0 + u1 * u1;
+        double ny = y0 * y0 + y1 * y1 + y2 * y2;
+        assertEquals(nx / (nx + ny), lead.rightParticipation()[0], 1e-12, modes.method() + "");
+        assertEquals(ny / (nx + ny), lead.rightParticipation()[1], 1e-12);
+        // the left vector lives in x alone: w^H J = lambda w^H forces 0.9 w_y = lambda w_y
+        assertEquals(1.0, lead.leftParticipation()[0], 1e-12);
+        assertEquals(0.0, lead.leftParticipation()[1], 1e-12);
+        assertTrue(lead.hasSensitivity(), lead.withheld());
+        for (RegionModes.Mode m : list.subList(1, 4)) {
+          assertEquals(0.9, m.real(), 1e-12);
+          assertFalse(m.hasParticipation());
+          String why = m.participationWithheld();
+          assertNotNull(why);
+          assertTrue(why.startsWith("repeated eigenvalue (m = 3)"), why);
+          assertNull(m.rightParticipation());
+          assertNull(m.leftParticipation());
+          assertFalse(m.hasSensitivity());
+          assertEquals(why, m.withheld());
+          assertNull(m.sensitivityReal());
+          assertTrue(m.strongest(3).isEmpty());
+        }
+      }
+      // the last, distinct mode 0.9 + mu2: v = [u; W_yx u / mu2], u = (0.1, mu2 - 0.4)
+      RegionModes.Mode last = dense.modes().get(4);
+      assertEquals(0.9 + mu2, last.real(), 1e-12);
+      assertTrue(last.hasParticipation(), last.participationWithheld());
+      double u0 = 0.1;
+      double u1 = mu2 - 0.4;
+      double nx = u0 * u0 + u1 * u1;
+      double ny = (u0 * u0 + u1 * u1 + (u0 + u1) * (u0 + u1)) / (mu2 * mu2);
+      assertEquals(nx / (nx + ny), last.rightParticipation()[0], 1e-12);
+    } finally {
+      open.forEach(Tensor::close);
+    }
+  }
+
+  @Test
+  void aComplexPairIsNoRepeatEvenWhenItsPartnerIsCloserThanTheTolerance() {
+    // W_xx = [[0.2, e], [-e, 0.2]]: 1.1 +- e i, eigenvectors (1, +-i) / sqrt 2 in x; with
+    // e = 1e-9 the partner lies 2e-9 < 1e-8 away and is still no repeat
+    for (double e : new double[] {0.3, 1e-9}) {
+      java.util.List<Tensor> open = new java.util.ArrayList<>();
+      try {
+        JacobianSpec spec = repeatedSpec(new double[][] {{0.2, e}, {-e, 0.2}}, open);
+        RegionModes modes = RegionModeAnalysis.dense(spec, XY, 5);
+        int pairs = 0;
+        for (RegionModes.Mode m : modes.modes()) {
+          if (m.imag() == 0) {
+            // 0.9 from y: multiplicity 3 (the pair, off the real axis, is not counted)
+            assertEquals(0.9, m.real(), 1e-12);
+            assertFalse(m.hasParticipation());
+            assertTrue(m.participationWithheld().startsWith("repeated eigenvalue (m = 3)"),
+                m.participationWithheld());
+            continue;
+          }
+          pairs++;
+          assertEquals(1.1, m.real(), 1e-12);
+          assertEquals(e, Math.abs(m.imag()), 1e-15);
+          assertTrue(m.hasParticipation(), m.participationWithheld());
+          // v = (1, +-i, y) with y = W_yx v / mu, mu = 0.2 +- e i:
+          // |y|^2 = (1 + 1 + |1 +- i|^2) / |mu|^2
+          double ny = 4 / (0.04 + e * e);
+          // the eigenvectors of a pair 2e-9 apart carry rounding of eps / 2e-9 ~ 1e-7
+          double tol = e < 1e-3 ? 1e-6 : 1e-12;
+          assertEquals(2 / (2 + ny), m.rightParticipation()[0], tol);
+          assertEquals(1.0, m.leftParticipation()[0], tol);
+        }
+        assertEquals(2, pairs);
+      } finally {
+        open.forEach(Tensor::close);
+      }
+    }
+  }
+
+  @Test
+  void multiplicityCountsRepeatsButNeverTheConjugatePartner() {
+    double t = 1e-9;
+    Eigendecomposition e = Eigendecomposition.of(
+        new double[] {0.5, 0.5, 0.5, 0.5, 2.0, 2.0 + 3 * t, 2.0 + 5e-8, 0.9, 0.9},
+        new double[] {0.1, 0.1, -0.1, -0.1, 0, 0, 0, t, -t}, null, null);
+    // a repeated complex pair: each member twice, its conjugates not counted
+    assertEquals(2, RegionModeAnalysis.multiplicity(e, 0.5, 0.1));
+    assertEquals(2, RegionModeAnalysis.multiplicity(e, 0.5, -0.1));
+    // 2 and 2 + 3e-9 are one eigenvalue; 2 + 5e-8 lies beyond 1e-8 * 2
+    assertEquals(2, RegionModeAnalysis.multiplicity(e, 2.0, 0));
+    assertEquals(1, RegionModeAnalysis.multiplicity(e, 2.0 + 5e-8, 0));
+    // a pair 2e-9 apart: conjugate partners, no repeat
+    assertEquals(1, RegionModeAnalysis.multiplicity(e, 0.9, t));
+  }
 }
