@@ -296,8 +296,9 @@ public final class RegionModeAnalysis {
   }
 
   private static String repeatedReason(int multiplicity) {
-    return "repeated eigenvalue (m = " + multiplicity + "): its eigenvectors are not unique, so"
-        + " neither participation nor sensitivity is defined";
+    return "repeated eigenvalue (m = " + multiplicity + "): its eigenvectors are not unique (or,"
+        + " if it is defective, not complete), so neither participation nor sensitivity is"
+        + " defined";
   }
 
   /** The first {@code count} pairs of {@code e} (with vectors), or {@code e} itself. */

@@ -71,8 +71,8 @@ public final class RegionModes {
     d.put("participation_withheld", "Where another eigenvalue computed at the point (all on the"
         + " dense path, the converged leading ones on the Krylov path; a conjugate partner is no"
         + " repeat) lies within 1e-8 max(1, |lambda|), the eigenvalue is repeated (multiplicity m)"
-        + " and its eigenvectors are not unique: right and left participation and the"
-        + " sensitivities are null, with the reason.");
+        + " and its eigenvectors are not unique (or not complete): right and left participation"
+        + " and the sensitivities are null, with the reason.");
     d.put("dlambda_dgain", "Connection-gain sensitivity s[A][B] = w_A^H (b diag(r_A) W_AB"
         + " diag(c_B)) v_B / (w^H v) = d lambda / d g at g = 1 when W_AB (rows destination A,"
         + " columns source B) is replaced by g W_AB; the leak term contributes a, so"
