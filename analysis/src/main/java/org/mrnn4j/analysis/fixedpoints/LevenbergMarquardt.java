@@ -65,28 +65,8 @@ final class LevenbergMarquardt {
         status = StartStatus.SLOW_POINT; // r is orthogonal to the range of J: dq/ds = 0
         break;
       }
-      // A = J^T J, accumulated row by row of J (contiguous), upper triangle then mirrored
-      java.util.Arrays.fill(ata, 0.0);
-      for (int i = 0; i < n; i++) {
-        int row = i * n;
-        for (int p = 0; p < n; p++) {
-          double jp = jac[row + p];
-          if (jp == 0) {
-            continue;
-          }
-          int out = p * n;
-          for (int c = p; c < n; c++) {
-            ata[out + c] += jp * jac[row + c];
-          }
-        }
-      }
-      double diagMax = 0;
-      for (int p = 0; p < n; p++) {
-        for (int c = p + 1; c < n; c++) {
-          ata[c * n + p] = ata[p * n + c];
-        }
-        diagMax = Math.max(diagMax, ata[p * n + p]);
-      }
+      // A = J^T J (each entry summed over the rows of J in order)
+      double diagMax = Dense.gram(jac, n, ata, a);
       if (mu < 0) {
         mu = TAU * Math.max(diagMax, Double.MIN_NORMAL);
       }
