@@ -333,32 +333,24 @@ public final class ContinuationAnalysis {
   }
 
   /**
-   * The readout hook: a linear readout {@code y = R h} applied to every point of a branch (no
-   * readout is read from model files yet; a front end that knows one passes its matrix here).
+   * The readout's value at every point of a branch: {@code y = W_out h + b_out} with {@code h} the
+   * point's activity ({@link #activity}).
    *
    * @param model the model
    * @param branch the branch
-   * @param readout {@code R}, {@code [K][N]}
-   * @return {@code [P][K]}: the readout at each point
-   * @throws IllegalArgumentException if a row of {@code readout} does not have one entry per unit
+   * @param readout the readout (as {@code ModelLoader} reads it beside the model)
+   * @return {@code [P][O]}: the outputs at each point
+   * @throws IllegalArgumentException if the readout does not have one column per unit
    */
-  public static double[][] readout(RecurrentModel model, Branch branch, double[][] readout) {
-    double[][] out = new double[branch.points().size()][readout.length];
-    for (double[] row : readout) {
-      if (row.length != model.numUnits()) {
-        throw new IllegalArgumentException("the readout has a row of " + row.length
-            + " entries; the model has " + model.numUnits() + " units");
-      }
+  public static double[][] outputs(RecurrentModel model, Branch branch,
+      org.mrnn4j.models.io.Readout readout) {
+    if (readout.units() != model.numUnits()) {
+      throw new IllegalArgumentException("the readout reads " + readout.units()
+          + " units; the model has " + model.numUnits());
     }
+    double[][] out = new double[branch.points().size()][];
     for (int p = 0; p < out.length; p++) {
-      double[] h = activity(model, branch.points().get(p).state());
-      for (int k = 0; k < readout.length; k++) {
-        double s = 0;
-        for (int i = 0; i < h.length; i++) {
-          s += readout[k][i] * h[i];
-        }
-        out[p][k] = s;
-      }
+      out[p] = readout.apply(activity(model, branch.points().get(p).state()));
     }
     return out;
   }

@@ -117,7 +117,8 @@ final class ContinueCommand implements Callable<Integer> {
   @Option(names = "--npy",
       description = "Also write NumPy arrays per branch K: STEM-branch-K-parameter.npy [P],"
           + " -states.npy [P, N], -unstable.npy [P] (count of |lambda| > 1, -1 unknown) and"
-          + " -eigenvalues.npy (complex) [P, k] (leading eigenvalues of the map).")
+          + " -eigenvalues.npy (complex) [P, k] (leading eigenvalues of the map) and, with a"
+          + " readout (--readout), -outputs.npy [P, O], its value at each point.")
   boolean npy;
 
   @Mixin OutputOptions output;
@@ -264,6 +265,18 @@ final class ContinueCommand implements Callable<Integer> {
     if (npy) {
       for (int k = 0; k < r.branches().size(); k++) {
         for (Path f : writeNpy(stem, k + 1, r.branches().get(k), model.numUnits())) {
+          o.println("wrote " + f);
+        }
+        if (loaded.readout() != null) {
+          double[][] y = ContinuationAnalysis.outputs(model, r.branches().get(k),
+              loaded.readout());
+          int outs = loaded.readout().outputs();
+          double[] flat = new double[y.length * outs];
+          for (int i = 0; i < y.length; i++) {
+            System.arraycopy(y[i], 0, flat, i * outs, outs);
+          }
+          Path f = output.file(stem, "-branch-" + (k + 1) + "-outputs.npy");
+          NumpyArrays.writeNpy(f, new int[] {y.length, outs}, flat);
           o.println("wrote " + f);
         }
       }

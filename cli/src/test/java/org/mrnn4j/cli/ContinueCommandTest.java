@@ -12,6 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mrnn4j.cli.MainTest.Run;
+import org.mrnn4j.models.io.NumpyArrays;
 import org.mrnn4j.testkit.ConformanceData;
 
 /** {@code mrnn4j continue}, run in-process through {@link Main}, on the flip-flop checkpoint. */
@@ -67,6 +68,35 @@ class ContinueCommandTest {
     }
     byte[] png = Files.readAllBytes(dir.resolve("flip_flop_rnn_leaky-continuation.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+  }
+
+  /** With --readout, each branch's outputs.npy is W tanh(x) + b of its states, by hand. */
+  @Test
+  void readoutOutputsAlongEachBranchAreTheCaseReadoutOfTheBranchStates() throws Exception {
+    JsonNode c = JSON.readTree(ConformanceData.cases().resolve("real-flipflop-leaky-tanh.json")
+        .toFile());
+    JsonNode w = c.get("readout").get("weight");
+    JsonNode bias = c.get("readout").get("bias");
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Run r = run(ckpt.toString(), "-b", "ejml", "-p", "input", "--direction", "1,0,0", "--to",
+        "0.1", "--readout", "out_layer", "--npy", "--no-plot", "-o", dir.toString());
+    assertEquals(0, r.status(), r.err());
+    NumpyArrays.NdArray xs = NumpyArrays.readNpy(dir.resolve(
+        "flip_flop_rnn_leaky-branch-1-states.npy"));
+    NumpyArrays.NdArray ys = NumpyArrays.readNpy(dir.resolve(
+        "flip_flop_rnn_leaky-branch-1-outputs.npy"));
+    int points = xs.shape()[0];
+    int n = xs.shape()[1];
+    assertArrayEquals(new int[] {points, 3}, ys.shape());
+    for (int p = 0; p < points; p++) {
+      for (int o = 0; o < 3; o++) {
+        double y = bias.get(o).asDouble();
+        for (int k = 0; k < n; k++) {
+          y += w.get(o).get(k).asDouble() * Math.tanh(xs.data()[p * n + k]);
+        }
+        assertEquals(y, ys.data()[p * 3 + o], 1e-12);
+      }
+    }
   }
 
   @Test
