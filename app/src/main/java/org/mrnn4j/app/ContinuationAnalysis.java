@@ -344,13 +344,10 @@ public final class ContinuationAnalysis {
    */
   public static double[][] outputs(RecurrentModel model, Branch branch,
       org.mrnn4j.models.io.Readout readout) {
-    if (readout.units() != model.numUnits()) {
-      throw new IllegalArgumentException("the readout reads " + readout.units()
-          + " units; the model has " + model.numUnits());
-    }
+    boolean pre = model.naturalCoordinates() == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION;
     double[][] out = new double[branch.points().size()][];
     for (int p = 0; p < out.length; p++) {
-      out[p] = readout.apply(activity(model, branch.points().get(p).state()));
+      out[p] = readout.at(model, branch.points().get(p).state(), pre);
     }
     return out;
   }

@@ -66,9 +66,27 @@ public final class FixedPoints {
    */
   public static FixedPointSearch find(RecurrentModel model, FixedPointSystem system, long seed,
       FixedPointFinder.ProgressListener progress) {
-    StartSampler.Starts starts = StartSampler.draw(system, seed);
+    return find(model, system, seed, StartSampler.DEFAULT_STARTS, progress);
+  }
+
+  /**
+   * Searches a given map of {@code model} from {@code starts} sampled starts (otherwise sampled
+   * as the default starts are).
+   *
+   * @param model the model (its backend computes)
+   * @param system the map, from {@link #system}
+   * @param seed the seed of the starts
+   * @param starts the number of sampled starts, at least 1
+   * @param progress told as starts finish, or null
+   * @return the search
+   */
+  public static FixedPointSearch find(RecurrentModel model, FixedPointSystem system, long seed,
+      int starts, FixedPointFinder.ProgressListener progress) {
+    StartSampler.Starts drawn = StartSampler.draw(system, starts,
+        StartSampler.DEFAULT_TRAJECTORIES, StartSampler.DEFAULT_STEPS,
+        StartSampler.DEFAULT_INIT_SCALE, StartSampler.DEFAULT_NOISE, seed);
     return new FixedPointFinder(model.backend(), FixedPointOptions.defaults())
-        .find(system, starts.states(), progress);
+        .find(system, drawn.states(), progress);
   }
 
   /**

@@ -219,12 +219,7 @@ public final class LesionAnalysis {
       int starts, Function<RecurrentModel, OperatingPoints> operatingPoints, List<String> labels,
       Network intact) {
     FixedPointSystem system = FixedPoints.system(m, u, List.of());
-    FixedPointSearch search = starts == StartSampler.DEFAULT_STARTS
-        ? FixedPoints.find(m, system, seed, null)
-        : new FixedPointFinder(m.backend(), FixedPointOptions.defaults()).find(system,
-            StartSampler.draw(system, starts, StartSampler.DEFAULT_TRAJECTORIES,
-                StartSampler.DEFAULT_STEPS, StartSampler.DEFAULT_INIT_SCALE,
-                StartSampler.DEFAULT_NOISE, seed).states(), null);
+    FixedPointSearch search = FixedPoints.find(m, system, seed, starts, null);
     List<StabilitySummary> operating = List.of();
     if (operatingPoints != null) {
       OperatingPoints op = operatingPoints.apply(m);

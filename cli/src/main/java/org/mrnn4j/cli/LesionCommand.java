@@ -153,13 +153,9 @@ final class LesionCommand implements Callable<Integer> {
     Function<RecurrentModel, OperatingPoints> points = null;
     String pointsText = "none (give --steps or --states)";
     if (states != null) {
-      points = m -> {
-        try {
-          return OperatingPoints.fromFile(m, states, u, inputGiven);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      };
+      // read once: a lesion changes no unit or input count, so every network takes these states
+      OperatingPoints fromFile = OperatingPoints.fromFile(model, states, u, inputGiven);
+      points = m -> fromFile;
       pointsText = "the states of " + states + ", the same for every network";
     } else if (steps != null && !steps.isEmpty()) {
       var sorted = StepsOption.steps(steps, List.of());
@@ -169,8 +165,6 @@ final class LesionCommand implements Callable<Integer> {
     LesionAnalysis.Result r;
     try (TerminalProgress progress = TerminalProgress.start("networks", lesions.size() + 1)) {
       r = LesionAnalysis.run(model, u, lesions, seed, starts, points, progress::update);
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
     }
 
     o.printf(Locale.ROOT, "model        %s%n", loaded.description());
