@@ -283,15 +283,6 @@ final class LesionCommand implements Callable<Integer> {
     };
   }
 
-  /** Non-finite numbers are written as null (README, "Reports"). */
-  private static void finite(ObjectNode o, String key, double v) {
-    if (Double.isFinite(v)) {
-      o.put(key, v);
-    } else {
-      o.putNull(key);
-    }
-  }
-
   private static ObjectNode network(LesionAnalysis.Network n) {
     ObjectNode out = Reports.MAPPER.createObjectNode();
     out.put("lesion", n.lesion() == null ? null : n.lesion().toString());
@@ -319,7 +310,7 @@ final class LesionCommand implements Callable<Integer> {
       ObjectNode f = fps.addObject();
       f.put("type", p.describe());
       f.put("unstable_modes", p.unstableModes());
-      finite(f, "spectral_radius", p.spectralRadius());
+      Reports.putFinite(f, "spectral_radius", p.spectralRadius());
       f.put("q", p.q());
       f.put("from_intact_only", i >= n.fixedPoints().size() - n.fromIntactOnly());
       ArrayNode s = f.putArray("state");
@@ -328,7 +319,7 @@ final class LesionCommand implements Callable<Integer> {
     ArrayNode op = out.putArray("operating_points");
     for (StabilitySummary s : n.operating()) {
       ObjectNode e = op.addObject();
-      finite(e, "spectral_radius", s.spectralRadius());
+      Reports.putFinite(e, "spectral_radius", s.spectralRadius());
       e.put("unstable_modes", s.unstableModes());
     }
     if (n.lesion() != null) {
@@ -337,7 +328,7 @@ final class LesionCommand implements Callable<Integer> {
         ObjectNode e = ms.addObject();
         e.put("intact", m.intact());
         e.put("start_ended", m.status().name().toLowerCase(Locale.ROOT));
-        finite(e, "q", m.q());
+        Reports.putFinite(e, "q", m.q());
         if (m.found()) {
           e.put("lesioned", m.lesioned());
           e.put("distance", m.distance());

@@ -104,7 +104,7 @@ final class RegionModesReport {
       defs.put(e.getKey(), e.getValue());
     }
     block.put("matrices", "rows: destination region, columns: source region");
-    block.set("weight_block_frobenius", matrix(weightBlocks));
+    block.set("weight_block_frobenius", Reports.finiteMatrix(weightBlocks));
     ArrayNode points = block.putArray("points");
     for (int i = 0; i < modes.size(); i++) {
       RegionModes rm = modes.get(i);
@@ -112,14 +112,14 @@ final class RegionModesReport {
       p.put("point", labels.get(i));
       p.put("method", rm.method().name().toLowerCase(Locale.ROOT));
       p.put("identity_coefficient", rm.identity());
-      p.set("jacobian_block_frobenius", matrix(rm.jacobianBlockFrobenius()));
+      p.set("jacobian_block_frobenius", Reports.finiteMatrix(rm.jacobianBlockFrobenius()));
       ArrayNode list = p.putArray("modes");
       for (RegionModes.Mode m : rm.modes()) {
         ObjectNode o = list.addObject();
         ObjectNode ev = o.putObject("eigenvalue");
         ev.put("real", m.real());
         ev.put("imag", m.imag());
-        number(o, "condition_number", m.conditionNumber());
+        Reports.putFinite(o, "condition_number", m.conditionNumber());
         if (m.rightParticipation() == null) {
           o.putNull("right_participation");
         } else {
@@ -138,24 +138,16 @@ final class RegionModesReport {
         if (m.hasSensitivity()) {
           ObjectNode s = o.putObject("sensitivity");
           ObjectNode dl = s.putObject("dlambda_dgain");
-          dl.set("real", matrix(m.sensitivityReal()));
-          dl.set("imag", matrix(m.sensitivityImag()));
-          s.set("dmodulus_dgain", matrix(m.modulusSensitivity()));
-          s.set("share", matrix(m.share()));
+          dl.set("real", Reports.finiteMatrix(m.sensitivityReal()));
+          dl.set("imag", Reports.finiteMatrix(m.sensitivityImag()));
+          s.set("dmodulus_dgain", Reports.finiteMatrix(m.modulusSensitivity()));
+          s.set("share", Reports.finiteMatrix(m.share()));
           o.putNull("sensitivity_withheld");
         } else {
           o.putNull("sensitivity");
           o.put("sensitivity_withheld", m.withheld());
         }
       }
-    }
-  }
-
-  private static void number(ObjectNode o, String key, double v) {
-    if (Double.isFinite(v)) {
-      o.put(key, v);
-    } else {
-      o.putNull(key);
     }
   }
 
@@ -167,20 +159,6 @@ final class RegionModesReport {
     return o;
   }
 
-  private static ArrayNode matrix(double[][] a) {
-    ArrayNode rows = Reports.MAPPER.createArrayNode();
-    for (double[] row : a) {
-      ArrayNode r = rows.addArray();
-      for (double v : row) {
-        if (Double.isFinite(v)) {
-          r.add(v);
-        } else {
-          r.addNull();
-        }
-      }
-    }
-    return rows;
-  }
 
   /**
    * Writes STEM-mode-eigenvalues.npy (complex) [P, K], STEM-participation-right.npy and

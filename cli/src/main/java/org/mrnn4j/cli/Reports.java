@@ -75,6 +75,31 @@ final class Reports {
     return root;
   }
 
+  /** Puts {@code v} under {@code key}, or null where it is not finite (JSON has no NaN). */
+  static void putFinite(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
+  }
+
+  /** {@return the rows of {@code a} as JSON arrays, non-finite entries as null} */
+  static com.fasterxml.jackson.databind.node.ArrayNode finiteMatrix(double[][] a) {
+    com.fasterxml.jackson.databind.node.ArrayNode rows = MAPPER.createArrayNode();
+    for (double[] row : a) {
+      com.fasterxml.jackson.databind.node.ArrayNode r = rows.addArray();
+      for (double v : row) {
+        if (Double.isFinite(v)) {
+          r.add(v);
+        } else {
+          r.addNull();
+        }
+      }
+    }
+    return rows;
+  }
+
   /** Writes {@code report} as indented JSON to {@code file}, creating its directory. */
   static void write(ObjectNode report, Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
