@@ -220,12 +220,19 @@ public final class StabilityAnalysis {
               + " Jacobians, %d copies", points.size(), per, request.arrays() ? 3 : 2),
           "give fewer states (split the file), ask for the leading eigenvalues one point at a"
               + " time (--leading K), or raise the heap: MRNN4J_JAVA_OPTS=-Xmx...");
-      if (k > 0 && !request.arrays()) {
-        // one decomposition per point serves both the stability and the modes
+      if (k > 0) {
+        // one decomposition per point (with right and left vectors) serves the stability, the
+        // modes and the eigendecompositions asked for as arrays
         for (OperatingPoint p : points) {
           RegionModes m = lin.regionModes(p, k);
           modes.add(m);
           summaries.add(summary(m.spectrum(), dt));
+          if (request.arrays()) {
+            eigen.add(m.spectrum());
+          }
+        }
+        if (request.arrays()) {
+          jacobians = jacobians(lin, points);
         }
       } else {
         try (BatchLinearization batch = lin.batch(points)) {
@@ -238,9 +245,6 @@ public final class StabilityAnalysis {
           } else {
             summaries.addAll(batch.stability());
           }
-        }
-        for (int i = 0; k > 0 && i < points.size(); i++) {
-          modes.add(lin.regionModes(points.get(i), k));
         }
       }
     }
