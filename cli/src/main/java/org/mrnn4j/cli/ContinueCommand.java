@@ -109,9 +109,10 @@ final class ContinueCommand implements Callable<Integer> {
       description = "Largest arclength step (default: a twentieth of the range).")
   Double maxStep;
 
-  @Option(names = "--coordinate", paramLabel = "pc1|region:NAME", defaultValue = "pc1",
+  @Option(names = "--coordinate", paramLabel = "pc1|region:NAME|output:K", defaultValue = "pc1",
       description = "The diagram's vertical axis: the first principal component of all branch"
-          + " points (pc1), or a region's mean activity h (region:NAME). Default: pc1.")
+          + " points (pc1), a region's mean activity h (region:NAME), or output K (from 1) of"
+          + " the readout (output:K, with --readout or a checkpoint's readout.*). Default: pc1.")
   String coordinate;
 
   @Option(names = "--npy",
@@ -284,7 +285,7 @@ final class ContinueCommand implements Callable<Integer> {
     if (!noPlot && !r.branches().isEmpty()) {
       Path png = output.file(stem, "-continuation.png");
       String[] axis = new String[1];
-      ToDoubleFunction<double[]> c = coordinate(model, r.branches(), axis);
+      ToDoubleFunction<double[]> c = coordinate(model, loaded.readout(), r.branches(), axis);
       ContinuationPlot.write(png, "Bifurcation diagram of " + stem, s + ": " + p.description(),
           axis[0], c, r.branches());
       o.println("wrote " + png);
@@ -297,8 +298,29 @@ final class ContinueCommand implements Callable<Integer> {
     return v == 0 ? "0" : String.format(Locale.ROOT, "%.6g", v);
   }
 
-  private ToDoubleFunction<double[]> coordinate(RecurrentModel model, List<Branch> branches,
-      String[] axis) {
+  private ToDoubleFunction<double[]> coordinate(RecurrentModel model,
+      org.mrnn4j.models.io.Readout readout, List<Branch> branches, String[] axis) {
+    if (coordinate.startsWith("output:")) {
+      if (readout == null) {
+        throw new UserException("--coordinate " + coordinate + ": the model has no readout;"
+            + " give one with --readout KEY|FILE");
+      }
+      int k;
+      try {
+        k = Integer.parseInt(coordinate.substring("output:".length()));
+      } catch (NumberFormatException e) {
+        k = 0;
+      }
+      if (k < 1 || k > readout.outputs()) {
+        throw new UserException("--coordinate " + coordinate + ": expected output:K with K from"
+            + " 1 to " + readout.outputs() + " (the readout's outputs)");
+      }
+      int index = k - 1;
+      boolean pre = model.naturalCoordinates()
+          == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION;
+      axis[0] = "output " + k + " of the readout (" + readout.source() + ")";
+      return x -> readout.at(model, x, pre)[index];
+    }
     if (coordinate.equals("pc1")) {
       List<double[]> all = new ArrayList<>();
       branches.forEach(br -> br.points().forEach(pt -> all.add(pt.state())));
@@ -328,7 +350,8 @@ final class ContinueCommand implements Callable<Integer> {
         return sum / idx.length;
       };
     }
-    throw new UserException("--coordinate " + coordinate + ": expected pc1 or region:NAME");
+    throw new UserException("--coordinate " + coordinate + ": expected pc1, region:NAME or"
+        + " output:K");
   }
 
   private List<Path> writeNpy(String stem, int k, Branch br, int n) throws IOException {

@@ -79,8 +79,10 @@ class ContinueCommandTest {
     JsonNode bias = c.get("readout").get("bias");
     Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     Run r = run(ckpt.toString(), "-b", "ejml", "-p", "input", "--direction", "1,0,0", "--to",
-        "0.1", "--readout", "out_layer", "--npy", "--no-plot", "-o", dir.toString());
+        "0.1", "--readout", "out_layer", "--npy", "--coordinate", "output:2", "-o",
+        dir.toString());
     assertEquals(0, r.status(), r.err());
+    assertTrue(Files.size(dir.resolve("flip_flop_rnn_leaky-continuation.png")) > 1000);
     NumpyArrays.NdArray xs = NumpyArrays.readNpy(dir.resolve(
         "flip_flop_rnn_leaky-branch-1-states.npy"));
     NumpyArrays.NdArray ys = NumpyArrays.readNpy(dir.resolve(
@@ -97,6 +99,19 @@ class ContinueCommandTest {
         assertEquals(y, ys.data()[p * 3 + o], 1e-12);
       }
     }
+  }
+
+  @Test
+  void anOutputCoordinateNeedsAReadoutAndAnOutputItHas() {
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    Run none = run(ckpt.toString(), "-b", "ejml", "-p", "input", "--direction", "1,0,0", "--to",
+        "0.02", "--coordinate", "output:1", "-o", dir.toString());
+    assertEquals(2, none.status(), none.err());
+    assertTrue(none.err().contains("the model has no readout"), none.err());
+    Run four = run(ckpt.toString(), "-b", "ejml", "-p", "input", "--direction", "1,0,0", "--to",
+        "0.02", "--readout", "out_layer", "--coordinate", "output:4", "-o", dir.toString());
+    assertEquals(2, four.status(), four.err());
+    assertTrue(four.err().contains("K from 1 to 3"), four.err());
   }
 
   @Test
