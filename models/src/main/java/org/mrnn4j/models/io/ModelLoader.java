@@ -269,15 +269,56 @@ public final class ModelLoader {
     TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint, key -> CheckpointLoader.isMrnnKey(key)
         || wantedReadout != null && (key.equals(wantedReadout + ".weight")
             || key.equals(wantedReadout + ".bias")));
+    return fromCheckpoint(config, json, ckpt, checkpoint.toString(),
+        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint), arguments, builder,
+        request, backend);
+  }
+
+  /**
+   * Loads a model from an mRNNTorch config and a state dict held in memory (no file): what
+   * {@link #load(Path, Path, Request, Backend)} does with a config and a checkpoint, for front ends
+   * that hold the weights already (a Python session's {@code state_dict}). The keys, shapes, the
+   * prefix, the readout and the constructor arguments are resolved and refused exactly as for a
+   * checkpoint file; a readout file named by the request is read.
+   *
+   * @param config the config (for example {@link MrnnConfig#parse(String, Object)})
+   * @param configSource how messages name the config
+   * @param stateDict the state dict ({@link TorchCheckpoint#of})
+   * @param request the constructor arguments given, whether defaults may fill missing ones, the
+   *     key prefix and the readout
+   * @param backend the backend to build the model on
+   * @return the model; its checkpoint is the state dict's name
+   * @throws IOException if a tensor is missing, misshapen or not finite ({@link
+   *     ModelFormatException} naming the key), a constructor argument is missing, or a readout
+   *     file cannot be read
+   */
+  public static Loaded fromStateDict(MrnnConfig config, Object configSource,
+      TorchCheckpoint stateDict, Request request, Backend backend) throws IOException {
+    ModelArguments.Resolved arguments = ModelArguments.resolve(config.model().orElse(null),
+        request.arguments(), request.mrnntorchDefaults(), configSource);
+    ModelBuilder<RecurrentModel> builder = builder(config, arguments, configSource);
+    return fromCheckpoint(config, configSource, stateDict, stateDict.source(),
+        "from " + stateDict.source(), "state_dict", arguments, builder, request, backend);
+  }
+
+  private static Loaded fromCheckpoint(MrnnConfig config, Object configSource,
+      TorchCheckpoint ckpt, String checkpointName, String weights, String baseName,
+      ModelArguments.Resolved arguments, ModelBuilder<RecurrentModel> builder, Request request,
+      Backend backend) throws IOException {
+    String prefix = request.prefix();
+    String readoutKey = request.readoutIsFile() || request.readout() == null
+        ? null : stripDot(request.readout());
+    String wantedReadout = readoutKey != null ? readoutKey
+        : request.readout() == null ? Readout.DEFAULT_PREFIX : null;
     String keyPrefix = prefix != null ? prefix : CheckpointLoader.detectPrefix(ckpt);
     var parameters = CheckpointLoader.parameters(ckpt, builder.spec(), keyPrefix);
     RecurrentModel model;
     try {
       model = builder.parameters(parameters).build(backend);
     } catch (MemoryGuard.TooLargeException e) {
-      throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(checkpointName + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(checkpoint, null, e.getMessage(), e);
+      throw new ModelFormatException(checkpointName, null, e.getMessage(), e);
     }
     List<String> unused = new ArrayList<>(CheckpointLoader.unusedKeys(ckpt, keyPrefix));
     Readout readout = null;
@@ -297,9 +338,8 @@ public final class ModelLoader {
       model.close();
       throw e;
     }
-    return new Loaded(model, json.toString(), checkpoint.toString(),
-        "from checkpoint " + checkpoint.getFileName(), stem(checkpoint), arguments,
-        unused, readout, hint);
+    return new Loaded(model, String.valueOf(configSource), checkpointName, weights, baseName,
+        arguments, unused, readout, hint);
   }
 
   /** A readout file of the request, read for a model without a checkpoint. */

@@ -190,6 +190,33 @@ public final class TorchCheckpoint {
         Collections.unmodifiableMap(skipped));
   }
 
+  /**
+   * A state dict held in memory as named tensors (for example one a Python session built from a
+   * PyTorch {@code state_dict} without writing a file), read as a checkpoint is: every tensor
+   * materialised, none skipped.
+   *
+   * @param source how messages name it, for example {@code state_dict}
+   * @param tensors the tensors by key, in the state dict's order; each tensor's own key is
+   *     ignored (the map's key names it)
+   * @return the checkpoint
+   * @throws IllegalArgumentException if a key is blank or a tensor is null
+   */
+  public static TorchCheckpoint of(String source, Map<String, StoredTensor> tensors) {
+    Objects.requireNonNull(source, "source");
+    Map<String, StoredTensor> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, StoredTensor> e : tensors.entrySet()) {
+      if (e.getKey() == null || e.getKey().isBlank()) {
+        throw new IllegalArgumentException(source + ": a state dict key is blank");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException(source + ": the tensor '" + e.getKey() + "' is null");
+      }
+      copy.put(e.getKey(), e.getValue());
+    }
+    return new TorchCheckpoint(source, Collections.unmodifiableMap(copy),
+        Collections.unmodifiableMap(new LinkedHashMap<>()));
+  }
+
   /** {@return the keys whose tensors were read, in file order} */
   public Set<String> keys() {
     return tensors.keySet();
