@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _jvm
 from ._arrays import finite, from_java, to_java, vector
-from .errors import BackendError, java_errors
+from .errors import BackendError, java_errors, translate
 from .results import FixedPoint, FixedPoints, Linearization, Simulation
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -113,6 +113,8 @@ def _load_with(loader: Any, units: int, backend: Optional[str]) -> "Model":
             loaded = loader(b)
         except missing as e:
             raise ValueError(_missing_message(e)) from None
+        except jpype.JException as e:
+            raise translate(e) from e
     except BaseException:
         b.close()
         raise
@@ -172,8 +174,7 @@ def load(path: Optional[PathLike] = None, config: Optional[PathLike] = None, *,
     units = int(resolver.units(cfg, files, None))
 
     def loader(b: Any) -> Any:
-        with java_errors():
-            return resolver.load(cfg, files, None, request, b)
+        return resolver.load(cfg, files, None, request, b)
 
     return _load_with(loader, units, backend)
 
@@ -252,8 +253,7 @@ def from_state_dict(state_dict: Mapping[str, Any], config: Union[Mapping[str, An
     loader_class = _jvm.jclass("org.mrnn4j.models.io.ModelLoader")
 
     def loader(b: Any) -> Any:
-        with java_errors():
-            return loader_class.fromStateDict(cfg, jpype.JString(source), checkpoint, request, b)
+        return loader_class.fromStateDict(cfg, jpype.JString(source), checkpoint, request, b)
 
     return _load_with(loader, units, backend)
 
