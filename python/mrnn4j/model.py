@@ -12,7 +12,7 @@ import numpy as np
 from . import _jvm
 from ._arrays import finite, from_java, to_java, vector
 from .errors import BackendError, java_errors, translate
-from .results import FixedPoint, FixedPoints, Linearization, Simulation
+from .results import Branch, FixedPoint, FixedPoints, FlowField, Linearization, Simulation
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -585,6 +585,197 @@ class Model:
                    "seconds": float(search.seconds())}
         return FixedPoints(input=us, regions=[str(r) for r in regions] if regions else list(
             self._regions), fixed_points=fixed, slow_points=slow, outliers=out, summary=summary)
+
+    # ----------------------------------------------------------------- flow fields
+
+    def flow_field(self, u: Any = None, *, steps: Sequence[int] = (0, 20, 200),
+                   states: Any = None, regions: Optional[Sequence[str]] = None,
+                   cancel_others: bool = False, grid: int = 20,
+                   offset: Optional[Sequence[float]] = None,
+                   center: Optional[Sequence[float]] = None, follow: bool = False,
+                   nonlinear: bool = True, linear: bool = True, fixed_points: bool = False,
+                   seed: int = 0) -> FlowField:
+        """Flow fields on the trajectory's two leading principal components, through the
+        trajectory's mean, as ``mrnn4j flow-field`` draws them.
+
+        Args:
+            u: the constant input ``[I]`` (default zero)
+            steps: the states: after these numbers of steps from the model's initial condition
+                (0 is the initial condition); the trajectory, on which the plane is fitted,
+                runs to the largest
+            states: instead of ``steps``, the states ``[S, N]`` themselves (the plane is fitted
+                on them; at least two distinct states)
+            regions: the plane's regions (default all units)
+            cancel_others: silence the other regions
+            grid: grid points per axis, at least 2
+            offset: the grid's half-widths (one value, or two); default from the trajectory
+            center: the grid's fixed centre (two plane coordinates); default the trajectory's
+            follow: centre each state's grid on the state
+            nonlinear: compute the network's field
+            linear: compute the linearized field
+            fixed_points: find the fixed points at ``u`` and place them on the plane
+            seed: the seed of the fixed-point starts
+        """
+        import jpype
+
+        m = self._live()
+        us = self._input(u)
+        analysis = _jvm.jclass("org.mrnn4j.app.FlowFieldAnalysis")
+        if not (nonlinear or linear):
+            raise ValueError("nothing to compute: nonlinear and linear are both False")
+        if not isinstance(grid, (int, np.integer)) or grid < 2:
+            raise ValueError(f"grid must be an integer of at least 2, got {grid!r}")
+        with java_errors():
+            if states is None:
+                counts = sorted({int(k) for k in steps})
+                if not counts or counts[0] < 0:
+                    raise ValueError(f"steps must be non-negative step counts, got {steps!r}")
+                tree = jpype.JClass("java.util.TreeSet")()
+                for k in counts:
+                    tree.add(jpype.JInt(k))
+                st = analysis.States.simulated(m, to_java(us), tree)
+            else:
+                arr = np.atleast_2d(np.asarray(states, dtype=np.float64))
+                if arr.ndim != 2 or arr.shape[1] != self._n:
+                    raise ValueError(f"states must be [S, {self._n}], got an array of shape"
+                                     f" {np.shape(states)}")
+                finite(arr, "states")
+                rows = jpype.JArray(jpype.JDouble, 2)([to_java(r) for r in arr])
+                ins = jpype.JArray(jpype.JDouble, 2)([to_java(us) for _ in arr])
+                labels = jpype.JClass("java.util.ArrayList")()
+                files = jpype.JClass("java.util.ArrayList")()
+                for k in range(arr.shape[0]):
+                    labels.add(jpype.JString(f"state {k + 1}"))
+                    files.add(jpype.JString(f"state{k + 1}"))
+                st = analysis.States(rows, ins, labels, files, rows)
+            doubles = jpype.JClass("java.util.ArrayList")
+
+            def dlist(values: Optional[Sequence[float]]) -> Any:
+                if values is None:
+                    return None
+                out = doubles()
+                for v in np.atleast_1d(np.asarray(values, dtype=np.float64)):
+                    out.add(jpype.JClass("java.lang.Double")(float(v)))
+                return out
+
+            bounds = _jvm.jclass("org.mrnn4j.analysis.flowfields.GridBounds").EXACT
+            through = analysis.Through.MEAN
+            names = _java_list(["the plane", "the passage"])
+            request = analysis.Request(_java_list(regions), bool(cancel_others), None, 0, through,
+                                       0, int(grid), dlist(offset), dlist(center), bool(follow),
+                                       bounds, bool(nonlinear), bool(linear), bool(fixed_points),
+                                       jpype.JLong(int(seed)), names)
+            r = analysis.run(m, self._backend, st, to_java(us), request, None)
+
+        def fields(lst: Any, part: str) -> Optional[np.ndarray]:
+            if lst is None:
+                return None
+            out = []
+            for f in lst:
+                a = getattr(f, part)()
+                out.append(from_java(self._flat.flatten(a), (len(a), len(a[0]))))
+            return np.stack(out)
+
+        nl = r.nonlinear()
+        li = r.linear()
+        first = nl if nl is not None else li
+        plane = r.finder().plane()
+        marked = list(r.marked()[0]) if r.marked() is not None and len(r.marked()) else []
+        path = r.path()
+        return FlowField(
+            labels=[str(s) for s in st.labels()],
+            x=np.stack([from_java(f.xAxis()) for f in first]),
+            y=np.stack([from_java(f.yAxis()) for f in first]),
+            velocity_x=fields(nl, "xVelocity"), velocity_y=fields(nl, "yVelocity"),
+            speed=fields(nl, "speed"),
+            linear_velocity_x=fields(li, "xVelocity"), linear_velocity_y=fields(li, "yVelocity"),
+            center=np.stack([from_java(f.center()) for f in first]),
+            off_plane=np.array([float(f.offPlane()) for f in first]),
+            plane_mean=from_java(plane.mean()),
+            plane_axes=np.stack([from_java(plane.component(0)), from_java(plane.component(1))]),
+            path=(from_java(self._flat.flatten(path), (len(path), 2)) if path is not None
+                  and len(path) else np.zeros((0, 2))),
+            fixed_points=np.array([[float(k.x()), float(k.y())] for k in marked]).reshape(-1, 2),
+            fixed_point_stable=np.array([bool(k.stable()) for k in marked], dtype=bool))
+
+    # ----------------------------------------------------------------- continuation
+
+    def continue_(self, direction: Any = None, *, to: Optional[float] = None,
+                  from_: float = 0.0, u0: Any = None, u1: Any = None,
+                  gain: Optional[Tuple[str, str]] = None, also_from_end: bool = False,
+                  seed: int = 0) -> List[Branch]:
+        """Follows every fixed point as a parameter changes, as ``mrnn4j continue`` does
+        (named with a trailing underscore: ``continue`` is a Python keyword).
+
+        The parameter is one of:
+
+        - the input ``u = u0 + s * direction`` (``direction`` ``[I]``), ``s`` from ``from_`` to
+          ``to``;
+        - the interpolation ``u = (1 - s) u0 + s u1`` (``u1`` ``[I]``), ``s`` from 0 to 1 unless
+          ``to`` is given;
+        - a connection's gain (``gain=("src", "dst")``, scaling that weight block by ``s``) at
+          input ``u0``.
+
+        Args:
+            direction: the input direction ``[I]``
+            to: the end value of ``s``
+            from_: the start value of ``s``
+            u0: the base input ``[I]`` (default zero)
+            u1: the second input, for the interpolation
+            gain: the connection ``(source region, destination region)``
+            also_from_end: also start branches at fixed points found at ``to`` that no branch
+                reached
+            seed: the seed of the fixed-point searches' starts
+
+        Returns:
+            the branches, in the order followed
+        """
+        m = self._live()
+        base = self._input(u0, "u0")
+        param = _jvm.jclass("org.mrnn4j.app.ContinuationParameter")
+        given = sum(v is not None for v in (direction, u1, gain))
+        if given != 1:
+            raise ValueError("give one parameter: direction=[...] (with to=), u1=[...], or"
+                             " gain=(source, destination) (with to=)")
+        if u1 is not None:
+            end = 1.0 if to is None else float(to)
+        elif to is None:
+            raise ValueError("to= is required: the end value of the parameter")
+        else:
+            end = float(to)
+        analysis = _jvm.jclass("org.mrnn4j.app.ContinuationAnalysis")
+        import jpype
+
+        with java_errors():
+            if direction is not None:
+                p = param.input(to_java(base), to_java(self._input(direction, "direction")))
+            elif u1 is not None:
+                p = param.inputs(to_java(base), to_java(self._input(u1, "u1")))
+            else:
+                if len(gain) != 2:
+                    raise ValueError(f"gain must be (source region, destination region), got"
+                                     f" {gain!r}")
+                p = param.gain(jpype.JString(gain[0]), jpype.JString(gain[1]), to_java(base))
+            r = analysis.run(m, analysis.Request(p, float(from_), end, bool(also_from_end),
+                                                 jpype.JLong(int(seed)), None))
+        out = []
+        for b in r.branches():
+            pts = list(b.points())
+            out.append(Branch(
+                parameter=np.array([float(q.parameter()) for q in pts]),
+                states=np.stack([from_java(q.state()) for q in pts]),
+                q=np.array([float(q.q()) for q in pts]),
+                unstable_modes=np.array([int(q.unstable()) for q in pts]),
+                eigenvalues=np.stack([from_java(q.eigenReal()) + 1j * from_java(q.eigenImag())
+                                      for q in pts]),
+                bifurcations=[{"kind": str(f.kind().label()), "located": bool(f.located()),
+                               "parameter": float(f.parameter()),
+                               "state": from_java(f.state()),
+                               "note": None if f.note() is None else str(f.note())}
+                              for f in b.bifurcations()],
+                stop=str(b.stop().label()) + ("" if b.stopDetail() is None
+                                              else f" ({b.stopDetail()})")))
+        return out
 
     def _point(self, p: Any, number: Optional[int]) -> FixedPoint:
         full = from_java(p.fullState())

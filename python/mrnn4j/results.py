@@ -176,49 +176,73 @@ def _describe(p: FixedPoint) -> str:
 
 @dataclass(frozen=True)
 class FlowField:
-    """Flow fields on a plane (:meth:`mrnn4j.Model.flow_field`).
+    """Flow fields on a plane through state space (:meth:`mrnn4j.Model.flow_field`), one per
+    state, as ``mrnn4j flow-field`` computes them. Grid point ``[i, j]`` has plane coordinates
+    ``(x[s, i], y[s, j])`` (mRNNTorch's ``meshgrid(..., indexing="ij")``).
 
     Attributes:
-        x: the grid's first plane coordinates ``[G]``
-        y: the grid's second plane coordinates ``[G]``
-        axes: the plane's two axes in state space ``[2, M]`` (rows unit vectors)
-        center: the plane's origin in state space ``[M]``
-        velocity: the nonlinear field, per state, ``[S, G, G, 2]`` (``[s, j, i]`` at
-            ``(x[i], y[j])``: the step's displacement projected on the plane)
-        speed: ``|F(s) - s|`` over all units, ``[S, G, G]``
-        linear_velocity: the linearized field ``[S, G, G, 2]``, or None
-        fixed_points: the fixed points at the input, projected on the plane ``[P, 2]``, and
-            their stability in ``fixed_point_stable`` ``[P]``
-        fixed_point_stable: whether each is stable
+        labels: each state's label (``initial condition``, ``after 20 steps``, ``state 1``)
+        x: each state's grid values along the first plane axis ``[S, G]``
+        y: along the second ``[S, G]``
+        velocity_x: the nonlinear field's step along the first axis ``[S, G, G]``, or None
+        velocity_y: along the second ``[S, G, G]``, or None
+        speed: the nonlinear field's speed, divided by its maximum over the grid ``[S, G, G]``,
+            or None
+        linear_velocity_x: the linearized field's, ``[S, G, G]``, or None
+        linear_velocity_y: ``[S, G, G]``, or None
+        center: each state's own plane coordinates ``[S, 2]``
+        off_plane: each state's distance from the slice its field is drawn on ``[S]``
+        plane_mean: the plane's origin in state space ``[M]`` (M the plane's units)
+        plane_axes: the plane's two axes ``[2, M]``
+        path: the trajectory projected on the plane ``[T, 2]``
+        fixed_points: with ``fixed_points=True``, the fixed points at the input projected on the
+            plane ``[P, 2]`` (else ``[0, 2]``), numbered from 1 in order
+        fixed_point_stable: whether each is stable ``[P]``
     """
 
+    labels: List[str]
     x: np.ndarray
     y: np.ndarray
-    axes: np.ndarray
+    velocity_x: Optional[np.ndarray]
+    velocity_y: Optional[np.ndarray]
+    speed: Optional[np.ndarray]
+    linear_velocity_x: Optional[np.ndarray]
+    linear_velocity_y: Optional[np.ndarray]
     center: np.ndarray
-    velocity: np.ndarray
-    speed: np.ndarray
-    linear_velocity: Optional[np.ndarray]
+    off_plane: np.ndarray
+    plane_mean: np.ndarray
+    plane_axes: np.ndarray
+    path: np.ndarray
     fixed_points: np.ndarray
     fixed_point_stable: np.ndarray
 
 
 @dataclass(frozen=True)
 class Branch:
-    """One branch of a continuation (:meth:`mrnn4j.Model.continue_`).
+    """One branch of a continuation (:meth:`mrnn4j.Model.continue_`), as ``mrnn4j continue``
+    follows it.
 
     Attributes:
         parameter: the parameter value at each point ``[P]``
         states: the fixed point at each point ``[P, N]``
+        q: ``1/2 |F(s) - s|^2`` at each point ``[P]``
         unstable_modes: the unstable modes at each point ``[P]``
-        spectral_radius: the spectral radius at each point ``[P]``
-        bifurcations: ``{"kind", "parameter", "state"}`` per bifurcation found on the branch
-        stop: why the branch ended
+        eigenvalues: the map's eigenvalues at each point, complex ``[P, N]``
+        bifurcations: one dict per bifurcation: ``kind`` (``fold``, ``branch point``,
+            ``period doubling``, ``Neimark-Sacker``, ...), ``located``, ``parameter``, ``state``,
+            ``note``
+        stop: why the branch ended, in words
     """
 
     parameter: np.ndarray
     states: np.ndarray
+    q: np.ndarray
     unstable_modes: np.ndarray
-    spectral_radius: np.ndarray
+    eigenvalues: np.ndarray
     bifurcations: List[dict]
     stop: str
+
+    @property
+    def stable(self) -> np.ndarray:
+        """Whether each point is stable ``[P]``."""
+        return self.unstable_modes == 0
