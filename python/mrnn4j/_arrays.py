@@ -21,7 +21,7 @@ def to_java(a: np.ndarray) -> Any:
 def from_java(j: Any, shape: Optional[Tuple[int, ...]] = None) -> np.ndarray:
     """A new, writable float64 NumPy array holding a Java ``double[]``, reshaped to ``shape``:
     JPype's buffer of the array viewed by NumPy, then copied once with ``ndarray.copy`` (a memcpy;
-    ``np.array(memoryview, copy=True)`` takes a path 40 times slower at 512 x 512)."""
+    ``np.array(memoryview, copy=True)`` takes a slower path, measured 2 ms at 512 x 512)."""
     if j is None:
         raise ValueError("no array")
     out = np.asarray(memoryview(j))
