@@ -69,8 +69,13 @@ def main() -> None:
                 timing.best(lin, jx, ju, calls, 3)
             py = min(timeit.repeat(lambda: m.jacobian(x, u), number=calls, repeat=5)) / calls
             java = float(timing.best(lin, jx, ju, calls, 5))
+            flat = m._flat
+            call = min(timeit.repeat(lambda: flat.jacobian(lin, jx, ju), number=calls,
+                                     repeat=5)) / calls
             print(json.dumps({"n": n, "python_ms": round(py * 1e3, 4),
-                              "java_ms": round(java * 1e3, 4), "ratio": round(py / java, 3),
+                              "java_ms": round(java * 1e3, 4),
+                              "java_call_through_jpype_ms": round(call * 1e3, 4),
+                              "ratio": round(py / java, 3),
                               "extra_ms": round((py - java) * 1e3, 4), "backend": m.backend}))
     a = rng.normal(size=(512, 512))
     from mrnn4j._arrays import from_java, to_java

@@ -10,22 +10,52 @@ import numpy as np
 ArrayLike = Union[np.ndarray, Sequence[float], Sequence[Sequence[float]], float]
 
 
-def to_java(a: np.ndarray) -> Any:
-    """A Java ``double[]`` holding ``a``'s values in C order (one bulk copy, no per-element loop)."""
+#: Arrays from this many elements cross through a direct buffer over the NumPy array's memory;
+#: smaller ones through JPype's array conversion and buffer (fewer calls, less overhead).
+_DIRECT_FROM = 4096
+_native_order: Any = None
+
+
+def _doubles_over(a: np.ndarray) -> Any:
+    """A Java ``DoubleBuffer`` over the memory of the C-contiguous float64 array ``a`` (no copy)."""
+    global _native_order
+    import jpype
+    import jpype.nio
+
+    if _native_order is None:
+        _native_order = jpype.JClass("java.nio.ByteOrder").nativeOrder()
+    return jpype.nio.convertToDirectBuffer(a.view(np.uint8)).order(_native_order).asDoubleBuffer()
+
+
+def to_java(a: Any) -> Any:
+    """A Java ``double[]`` holding ``a``'s values in C order, in one bulk copy (no per-element
+    loop): large arrays are read by Java from a direct buffer over the NumPy memory
+    (``DoubleBuffer.get``), small ones converted by JPype."""
     import jpype
 
     flat = np.ascontiguousarray(a, dtype=np.float64).ravel()
+    if flat.size >= _DIRECT_FROM:
+        out = jpype.JArray(jpype.JDouble)(flat.size)
+        _doubles_over(flat).get(out)
+        return out
     return jpype.JArray(jpype.JDouble)(flat)
 
 
 def from_java(j: Any, shape: Optional[Tuple[int, ...]] = None) -> np.ndarray:
-    """A new, writable float64 NumPy array holding a Java ``double[]``, reshaped to ``shape``:
-    JPype's buffer of the array viewed by NumPy, then copied once with ``ndarray.copy`` (a memcpy;
-    ``np.array(memoryview, copy=True)`` takes a slower path, measured 2 ms at 512 x 512)."""
+    """A new, writable float64 NumPy array holding a Java ``double[]``, reshaped to ``shape``, in
+    one bulk copy: large arrays are written by Java into the new NumPy array through a direct
+    buffer over its memory (``DoubleBuffer.put``); small ones copied from JPype's buffer of the
+    array. (``np.array(memoryview(j), copy=True)`` takes a slower path: about 2 ms at 512 x 512
+    against 0.3 ms.)"""
     if j is None:
         raise ValueError("no array")
-    out = np.asarray(memoryview(j))
-    out = out.copy() if out.dtype == np.float64 else out.astype(np.float64)
+    n = len(j)
+    if n >= _DIRECT_FROM:
+        out = np.empty(n, dtype=np.float64)
+        _doubles_over(out).put(j)
+    else:
+        out = np.asarray(memoryview(j))
+        out = out.copy() if out.dtype == np.float64 else out.astype(np.float64)
     return out.reshape(shape) if shape is not None else out
 
 
