@@ -117,3 +117,16 @@ def test_the_source_tree_route(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0].startswith(str(CHECKOUT / "python" / "mrnn4j"))
     assert lines[1] == "32 (32, 32)"
+
+
+def test_missing_java_gives_one_setup_error(tmp_path):
+    """No JVM to be found (simulated: JPype's lookup fails as it does without Java)."""
+    code = ("import jpype, mrnn4j\n"
+            "def none():\n    raise jpype.JVMNotFoundException('No JVM shared library file"
+            " (libjvm.so) found. Try setting up the JAVA_HOME environment variable properly.')\n"
+            "jpype.getDefaultJVMPath = none\n"
+            "try:\n    mrnn4j.load()\n"
+            "except mrnn4j.SetupError as e:\n    print('SETUP:', e)\n")
+    r = _run(code, {}, tmp_path)
+    assert "SETUP: no Java runtime found (" in r.stdout, r.stdout + r.stderr
+    assert "install a Java 17 (or newer) runtime, or set JAVA_HOME" in r.stdout
