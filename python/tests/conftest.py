@@ -4,14 +4,20 @@ skip with a message when it is absent, and fail instead under CI (``CI`` set).""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 #: The checkout these tests are part of (python/tests -> the repository root).
 CHECKOUT = Path(__file__).resolve().parents[2]
+
+# the installed package when there is one (.ci/python-tests), else the source tree
+if importlib.util.find_spec("mrnn4j") is None:
+    sys.path.insert(0, str(CHECKOUT / "python"))
 
 
 def conformance_dir() -> Path:
