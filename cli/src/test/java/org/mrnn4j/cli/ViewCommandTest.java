@@ -130,6 +130,28 @@ class ViewCommandTest {
   }
 
   @Test
+  void bindingElsewhereWarnsAndBadOptionsAreRefused() {
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    MainTest.Run r = MainTest.run("view", ckpt.toString(), "--steps", "0,5", "--bind", "0.0.0.0",
+        "--no-browser", "--exit-after", "0.5");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.err().contains("warning: the viewer listens on 0.0.0.0"), r.err());
+    assertTrue(r.out().startsWith("mrnn4j view: http://127.0.0.1:"), r.out());
+    MainTest.Run quiet = MainTest.run("view", ckpt.toString(), "--steps", "0,5", "--no-browser",
+        "--exit-after", "0.5");
+    assertEquals(0, quiet.status(), quiet.err());
+    assertTrue(!quiet.err().contains("warning"), quiet.err());
+    MainTest.Run port = MainTest.run("view", ckpt.toString(), "--port", "70000", "--no-browser",
+        "--exit-after", "0.5");
+    assertEquals(2, port.status());
+    assertTrue(port.err().contains("--port must be 0..65535, got 70000"), port.err());
+    MainTest.Run both = MainTest.run("view", ckpt.toString(), "--steps", "0,5", "--states",
+        "x.csv", "--no-browser");
+    assertEquals(2, both.status());
+    assertTrue(both.err().contains("give either --steps or --states, not both"), both.err());
+  }
+
+  @Test
   void viewPrintsItsAddressAndServesUntilExitAfter() throws Exception {
     Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
     StringWriter out = new StringWriter();

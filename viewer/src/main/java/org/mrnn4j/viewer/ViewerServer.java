@@ -69,7 +69,9 @@ public final class ViewerServer implements AutoCloseable {
     this.pool = pool;
     this.token = token;
     InetSocketAddress a = server.getAddress();
-    this.host = a.getAddress().getHostAddress();
+    // on every interface, the address printed is this machine's loopback one
+    this.host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+        : a.getAddress().getHostAddress();
     this.port = a.getPort();
   }
 

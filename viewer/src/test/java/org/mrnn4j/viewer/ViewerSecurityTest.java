@@ -108,6 +108,8 @@ class ViewerSecurityTest {
       assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("warning: the viewer listens on"
           + " 0.0.0.0"), err.toString(StandardCharsets.UTF_8));
       assertTrue(other.address().getAddress().isAnyLocalAddress());
+      assertTrue(other.url().startsWith("http://127.0.0.1:" + other.address().getPort()
+          + "/?token="), other.url());
     }
     ByteArrayOutputStream quiet = new ByteArrayOutputStream();
     try (ViewerServer other = ViewerServer.start(t.session, InetAddress.getByName("127.0.0.1"),
