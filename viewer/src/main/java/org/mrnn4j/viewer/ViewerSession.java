@@ -292,9 +292,18 @@ public final class ViewerSession {
     double[] given = input(body);
     double[] at = given != null ? given : states.inputs()[k];
     PlaneSpec spec = planeSpec(body, given != null ? given : u);
-    int grid = Requests.integer(body, "grid", 40, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    if (grid < 2 || grid > GRID_MAX) {
-      throw new BadRequest("grid must be 2.." + GRID_MAX + ", got " + grid);
+    int grid = Requests.integer(body, "grid", 40, 2, GRID_MAX);
+    // a large grid on a large network: refused (400) before it could exhaust the server's heap
+    long cells = (long) grid * grid;
+    // (several requests compute at once: each may take a quarter of the maximum heap)
+    long bytes = (cells * 4L * model.numUnits() + cells * 2 * 3) * Double.BYTES;
+    long max = Runtime.getRuntime().maxMemory() / 4;
+    if (bytes > max) {
+      int fits = (int) Math.max(2, Math.floor(Math.sqrt(max / (Double.BYTES
+          * (4.0 * model.numUnits() + 6)))));
+      throw new BadRequest(String.format(Locale.ROOT, "grid %d x %d at %d units needs about"
+          + " %.0f MiB, more than a quarter of the server's heap; ask for a grid of at most %d",
+          grid, grid, model.numUnits(), bytes / 1048576.0, Math.min(fits, GRID_MAX)));
     }
     double[] center = Requests.vector(body, "center", 2, "the window's centre");
     double[] half = Requests.vector(body, "half", 2, "the window's half-widths");
