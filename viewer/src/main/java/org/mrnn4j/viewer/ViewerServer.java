@@ -40,6 +40,10 @@ import java.util.function.Function;
 public final class ViewerServer implements AutoCloseable {
   /** The largest request body, in bytes. */
   public static final int MAX_BODY = 64 * 1024;
+  /** Threads computing fixed points, spectra and continuations (apart from the fields'). */
+  static final int ANALYSIS_THREADS = 2;
+  /** Analyses waiting beyond those; more are answered 503. */
+  static final int ANALYSES_QUEUE = 32;
   /** The token's header. */
   public static final String TOKEN_HEADER = "X-Mrnn4j-Token";
 
@@ -55,6 +59,7 @@ public final class ViewerServer implements AutoCloseable {
   private final ViewerSession session;
   private final HttpServer server;
   private final ThreadPoolExecutor pool;
+  private final ThreadPoolExecutor analyses;
   private final String token;
   private final String host;
   private final int port;
@@ -67,6 +72,12 @@ public final class ViewerServer implements AutoCloseable {
     this.session = session;
     this.server = server;
     this.pool = pool;
+    this.analyses = new ThreadPoolExecutor(ANALYSIS_THREADS, ANALYSIS_THREADS, 30,
+        TimeUnit.SECONDS, new ArrayBlockingQueue<>(ANALYSES_QUEUE), r -> {
+          Thread t = new Thread(r, "mrnn4j-viewer-analysis");
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     this.token = token;
     InetSocketAddress a = server.getAddress();
     // on every interface, the address printed is this machine's loopback one
@@ -141,27 +152,46 @@ public final class ViewerServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     pool.shutdownNow();
+    analyses.shutdownNow();
   }
 
   // ------------------------------------------------------------------ dispatch
 
   private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      try {
-        route(ex);
-      } catch (BadRequest e) {
-        send(ex, 400, error(e.getMessage()));
-      } catch (IllegalArgumentException e) {
-        // the application layer's refusal of a request it cannot compute, naming the value
-        send(ex, 400, error(String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " ")));
-      } catch (RuntimeException | OutOfMemoryError e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        send(ex, 500, error(m.replaceAll("[\\r\\n]+", " ")));
+    boolean handedOver = false;
+    try {
+      handedOver = guarded(ex, () -> route(ex));
+    } finally {
+      if (!handedOver) {
+        ex.close();
       }
     }
   }
 
-  private void route(HttpExchange ex) throws IOException {
+  /** What a request does; true when it handed the exchange to another thread to finish. */
+  private interface Work {
+    boolean run() throws IOException;
+  }
+
+  /** Runs {@code work}, answering its refusals (400) and failures (500). */
+  private static boolean guarded(HttpExchange ex, Work work) throws IOException {
+    try {
+      return work.run();
+    } catch (BadRequest e) {
+      send(ex, 400, error(e.getMessage()));
+    } catch (Busy e) {
+      send(ex, 503, error(e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      // the application layer's refusal of a request it cannot compute, naming the value
+      send(ex, 400, error(String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " ")));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      send(ex, 500, error(m.replaceAll("[\\r\\n]+", " ")));
+    }
+    return false;
+  }
+
+  private boolean route(HttpExchange ex) throws IOException {
     // the body is read (at most MAX_BODY bytes) before any answer, so that the connection can
     // be kept for the next request
     byte[] raw = readBody(ex);
@@ -170,14 +200,14 @@ public final class ViewerServer implements AutoCloseable {
     }
     if (!tokenOk(ex)) {
       send(ex, 403, error("missing or wrong token"));
-      return;
+      return false;
     }
     String origin = ex.getRequestHeaders().getFirst("Origin");
     if (origin != null && !origin.equals("http://" + urlHost() + ":" + port)
         && !origin.equals("http://127.0.0.1:" + port)) {
       send(ex, 403, error("requests from another origin (" + origin.replaceAll("[\\r\\n]", "")
           + ") are refused"));
-      return;
+      return false;
     }
     String path = ex.getRequestURI().getRawPath();
     String method = ex.getRequestMethod();
@@ -185,23 +215,23 @@ public final class ViewerServer implements AutoCloseable {
     if (asset != null) {
       if (!method.equals("GET")) {
         send(ex, 405, error(path + " takes GET"));
-        return;
+        return false;
       }
       byte[] bytes = resource(asset[0]);
       if (bytes == null) {
         send(ex, 404, error("not found"));
-        return;
+        return false;
       }
       sendBytes(ex, 200, asset[1], bytes);
-      return;
+      return false;
     }
     if (path.equals("/api/model")) {
       if (!method.equals("GET")) {
         send(ex, 405, error(path + " takes GET"));
-        return;
+        return false;
       }
       send(ex, 200, session.modelInfo());
-      return;
+      return false;
     }
     Function<JsonNode, ObjectNode> api = switch (path) {
       case "/api/field" -> session::field;
@@ -212,11 +242,11 @@ public final class ViewerServer implements AutoCloseable {
     };
     if (api == null) {
       send(ex, 404, error("not found"));
-      return;
+      return false;
     }
     if (!method.equals("POST")) {
       send(ex, 405, error(path + " takes POST"));
-      return;
+      return false;
     }
     if (raw == null) {
       throw new BadRequest("the body is larger than " + MAX_BODY + " bytes");
@@ -227,6 +257,7 @@ public final class ViewerServer implements AutoCloseable {
       throw new BadRequest("client must be at most 64 characters, got " + client.length());
     }
     long seq = Requests.seq(body);
+    // the newest seq of this page and endpoint, known from the request's arrival
     String key = client + " " + path;
     if (latest.size() > 10_000) { // a bound on remembered clients
       latest.clear();
@@ -235,6 +266,42 @@ public final class ViewerServer implements AutoCloseable {
     AtomicLong newest = latest.computeIfAbsent(key, k -> new AtomicLong(Long.MIN_VALUE));
     newest.accumulateAndGet(seq, Math::max);
     Object lock = locks.computeIfAbsent(key, k -> new Object());
+    if (!path.equals("/api/field")) {
+      // the analyses (seconds to minutes on a large network) on their own threads, so that
+      // they never hold up the fields of a drag
+      try {
+        analyses.execute(() -> {
+          try (ex) {
+            guarded(ex, () -> {
+              compute(ex, api, body, client, seq, newest, lock);
+              return false;
+            });
+          } catch (IOException e) {
+            // the client went away
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        throw new Busy();
+      }
+      return true;
+    }
+    compute(ex, api, body, client, seq, newest, lock);
+    return false;
+  }
+
+  /** Thrown when the analyses' queue is full. */
+  private static final class Busy extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Busy() {
+      super("busy: " + ANALYSES_QUEUE + " analyses are already waiting; try again when one has"
+          + " finished", null, false, false);
+    }
+  }
+
+  /** Computes one API request, or answers 204 when a newer one of its page superseded it. */
+  private void compute(HttpExchange ex, Function<JsonNode, ObjectNode> api, JsonNode body,
+      String client, long seq, AtomicLong newest, Object lock) throws IOException {
     ObjectNode answer;
     // one computation at a time per client and endpoint; one superseded while waiting is
     // answered 204 without computing

@@ -251,11 +251,16 @@ class ViewerApiTest {
 
   @Test
   void aRequestSupersededBeforeItsComputationIsAnswered204() throws Exception {
+    burst("/api/field", ", \"state\": 3, \"grid\": 60");
+    burst("/api/spectrum", ", \"source\": \"state:3\", \"mode\": 1");
+  }
+
+  private static void burst(String path, String rest) throws Exception {
     List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
     for (int seq = 1; seq <= 30; seq++) {
-      String body = "{\"client\": \"burst\", \"seq\": " + seq + ", \"state\": 3, \"grid\": 60}";
+      String body = "{\"client\": \"burst\", \"seq\": " + seq + rest + "}";
       all.add(t.http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-          t.base() + "/api/field")).header(ViewerServer.TOKEN_HEADER, t.server.token())
+          t.base() + path)).header(ViewerServer.TOKEN_HEADER, t.server.token())
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
