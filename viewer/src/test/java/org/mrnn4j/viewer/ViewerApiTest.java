@@ -80,6 +80,12 @@ class ViewerApiTest {
     refused("/api/fixed-points", "{\"u\": [1, 2, 3, 4]}", "u must have 3 values, got 4");
     refused("/api/continuation", "{\"u\": [0, 0, 0]}", "u is all zero and no direction");
     refused("/api/continuation", "{\"to\": -1}", "to must be a positive end value");
+    refused("/api/spectrum", "{\"mode\": 0}", "source is missing (expected state:K or fp:K)");
+    refused("/api/field", "{\"grid\": 1e999}", "grid must be 2..200");
+    refused("/api/field", "{\"state\": NaN}", "malformed JSON: ");
+    refused("/api/field", "{\"a\": " + "[".repeat(2000) + "]".repeat(2000) + "}",
+        "malformed JSON: ");
+    refused("/api/field", "{\"state\": 0, \"state\": 1", "malformed JSON: ");
     // the connection stays usable after a refusal
     assertEquals(200, t.post("/api/field", "{\"state\": 0, \"grid\": 3}").statusCode());
     assertEquals(405, t.get("/api/field", t.server.token()).statusCode());
