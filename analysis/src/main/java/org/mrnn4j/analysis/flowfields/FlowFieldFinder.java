@@ -279,9 +279,6 @@ public final class FlowFieldFinder {
       Tensor w = lesion == null ? null
           : shared.track(backend.fromArray(flatten(lesion), dtype, n, n));
       Tensor pt = shared.track(backend.fromArray(projection, dtype, 2, n));
-      double[] column = new double[rows];
-      java.util.Arrays.fill(column, 1.0);
-      Tensor ones = shared.track(backend.fromArray(column, dtype, rows, 1));
       for (int k = 0; k < t; k++) {
         double[] centre = plane.project(restrict(states[k]));
         double[] xs = grid.xAxis(centre, single);
@@ -307,17 +304,33 @@ public final class FlowFieldFinder {
             coefficients[row * 3 + 2] = ys[j];
           }
         }
-        double[] next;
-        try (TensorScope scope = new TensorScope()) {
-          Tensor s = scope.track(backend.matmul(
-              scope.track(backend.fromArray(coefficients, dtype, rows, 3)),
-              scope.track(backend.fromArray(basis, dtype, 3, n))));
-          Tensor ut = scope.track(backend.matmul(ones, scope.track(backend.fromArray(
-              inputs[k], dtype, 1, in))));
-          Tensor st = stimulus == null ? null : scope.track(backend.matmul(ones,
-              scope.track(backend.fromArray(stimulus[k], dtype, 1, n))));
-          next = scope.track(model.projectedStep(pt, w, s, ut, st)).toArray();
-        }
+        // each grid point's step is independent of the others': on a CPU backend a large grid is
+        // cut into blocks of rows stepped in parallel (the activation of every grid point's full
+        // state dominates); every row's arithmetic is the same whichever block it is in
+        int blocks = blocks(backend, rows, n);
+        double[] next = new double[rows * 2];
+        int k0 = k;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+          int from = (int) ((long) rows * b / blocks);
+          int to = (int) ((long) rows * (b + 1) / blocks);
+          int r = to - from;
+          if (r == 0) {
+            return;
+          }
+          try (TensorScope scope = new TensorScope()) {
+            Tensor ones = scope.track(backend.fromArray(filled(r), dtype, r, 1));
+            Tensor s = scope.track(backend.matmul(
+                scope.track(backend.fromArray(java.util.Arrays.copyOfRange(coefficients,
+                    from * 3, to * 3), dtype, r, 3)),
+                scope.track(backend.fromArray(basis, dtype, 3, n))));
+            Tensor ut = scope.track(backend.matmul(ones, scope.track(backend.fromArray(
+                inputs[k0], dtype, 1, in))));
+            Tensor st = stimulus == null ? null : scope.track(backend.matmul(ones,
+                scope.track(backend.fromArray(stimulus[k0], dtype, 1, n))));
+            double[] part = scope.track(model.projectedStep(pt, w, s, ut, st)).toArray();
+            System.arraycopy(part, 0, next, from * 2, r * 2);
+          }
+        });
         double[][] vx = new double[p][p];
         double[][] vy = new double[p][p];
         for (int i = 0; i < p; i++) {
@@ -332,6 +345,24 @@ public final class FlowFieldFinder {
       }
     }
     return out;
+  }
+
+  /** Below this many grid-point unit values ({@code P^2 N}) the grid is stepped in one block. */
+  static final long PARALLEL_FROM = 1L << 18;
+
+  /** The blocks a grid is stepped in: one, or one per processor (at most 8) on a CPU backend. */
+  private static int blocks(Backend backend, int rows, int n) {
+    if ((long) rows * n < PARALLEL_FROM || backend.supports(org.mrnn4j.core.Capability.GPU)) {
+      return 1;
+    }
+    return Math.max(1, Math.min(Math.min(8, Runtime.getRuntime().availableProcessors()),
+        rows / 64));
+  }
+
+  private static double[] filled(int r) {
+    double[] column = new double[r];
+    java.util.Arrays.fill(column, 1.0);
+    return column;
   }
 
   // ------------------------------------------------------------------ linear

@@ -153,6 +153,69 @@ class FlowFieldFinderTest {
     }
   }
 
+  /**
+   * A grid large enough to be stepped in parallel blocks (40 x 40 at 200 units is above
+   * {@link FlowFieldFinder#PARALLEL_FROM}) gives at every grid point the tanh network's step
+   * computed here, whichever block the point fell in.
+   */
+  @Test
+  void aLargeGridSteppedInBlocksIsTheNetworksStepAtEveryPoint() {
+    int n = 200;
+    try (LeakyMRNN model = ModelBuilder.leaky().activation("tanh").dt(10).tau(40)
+        .recurrentConstrained(false).inputConstrained(false).seed(21)
+        .recurrentRegion("a", 150, Sign.POS).recurrentRegion("b", 50, Sign.POS)
+        .inputRegion("u", 2)
+        .recurrentConnection("a", "a").recurrentConnection("a", "b")
+        .recurrentConnection("b", "a").recurrentConnection("b", "b")
+        .inputConnection("u", "a").inputConnection("u", "b")
+        .build(backend)) {
+      assertTrue(40L * 40 * n >= FlowFieldFinder.PARALLEL_FROM);
+      double alpha = model.alpha();
+      double[][] w = model.recurrentWeights().toMatrix();
+      double[][] win = model.inputWeights().toMatrix();
+      double[] b = model.tonicInput().toArray();
+      double[] u = {0.4, -0.1};
+      Random r = new Random(4);
+      double[] state = new double[n];
+      for (int i = 0; i < n; i++) {
+        state[i] = r.nextGaussian() * 0.3;
+      }
+      Pca plane = randomPlane(n, 8);
+      FlowFieldFinder finder = FlowFieldFinder.on(model).plane(plane)
+          .grid(FlowGrid.fixed(40, 1.5, 1.0, 0.2, -0.1)).build();
+      FlowField nl = finder.nonlinear(new double[][] {state}, new double[][] {u}).get(0);
+      double[] c0 = plane.component(0);
+      double[] c1 = plane.component(1);
+      double[] mean = plane.mean();
+      for (int i = 0; i < 40; i += 3) {
+        for (int j = 0; j < 40; j += 7) {
+          double gx = nl.xAxis()[i];
+          double gy = nl.yAxis()[j];
+          double[] s = new double[n];
+          for (int k = 0; k < n; k++) {
+            s[k] = mean[k] + gx * c0[k] + gy * c1[k];
+          }
+          // x' = x + alpha (-x + W tanh(x) + W_in u + b)
+          double[] next = new double[n];
+          for (int q = 0; q < n; q++) {
+            double z = b[q];
+            for (int c = 0; c < n; c++) {
+              z += w[q][c] * Math.tanh(s[c]);
+            }
+            for (int c = 0; c < u.length; c++) {
+              z += win[q][c] * u[c];
+            }
+            next[q] = s[q] + alpha * (z - s[q]) - mean[q];
+          }
+          assertEquals(dot(c0, next) - gx, nl.xVelocity()[i][j], 1e-12, "x velocity " + i + ","
+              + j);
+          assertEquals(dot(c1, next) - gy, nl.yVelocity()[i][j], 1e-12, "y velocity " + i + ","
+              + j);
+        }
+      }
+    }
+  }
+
   @Test
   void atAFixedPointTheFieldVanishesAndTheLinearFieldAgreesToFirstOrder() {
     // tanh with no bias and no input: the origin is a fixed point
