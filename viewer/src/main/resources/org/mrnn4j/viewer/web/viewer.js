@@ -304,7 +304,7 @@
           g.append('line').attr('x1', x0).attr('y1', y0).attr('x2', x1).attr('y2', y1)
             .attr('stroke', colr).attr('stroke-width', 2.5).attr('marker-end', null);
           g.append('circle').attr('cx', x1).attr('cy', y1).attr('r', 3).attr('fill', colr);
-          g.append('text').attr('x', x1 + 4).attr('y', y1 - 4).attr('fill', colr).attr('font-size', 11).text(name);
+          g.append('text').attr('class', 'halo').attr('x', x1 + 4).attr('y', y1 - 4).attr('fill', colr).text(name);
         };
         arrow(proj.re, '#c0392b', 'Re v');
         if (Math.hypot(proj.im[0], proj.im[1]) > 0) arrow(proj.im, '#2471a3', 'Im v');
@@ -562,7 +562,7 @@
       for (const side of ['right', 'left']) {
         const rows = mode.participation[side];
         if (!rows) continue;
-        html += `<div class="group"><div>${side} eigenvector: share of |v|² by region</div>`;
+        html += `<div class="group"><div>${side} eigenvector: participation by region</div>`;
         for (const r of rows) {
           const pct = Math.max(0, Math.min(1, r.share || 0)) * 100;
           html += `<div class="bar-row" data-region="${escapeHtml(r.region)}" data-side="${side}">` +
