@@ -250,9 +250,8 @@ public final class FlowFieldAnalysis {
             + " MRNN4J_JAVA_OPTS=-Xmx...");
     List<FixedPoint> points = request.needsFixedPoints()
         ? fixedPoints(backend, model, u, request.seed(), progress) : List.of();
-    FlowFieldFinder.Builder builder = FlowFieldFinder.on(model).regions(request.regions())
-        .cancelOtherRegions(request.cancelOthers());
     EigenPlane eigenPlane = null;
+    Pca given = null;
     double[] anchor = null;
     if (request.eigenPoint() > 0) {
       FixedPoint fp = numbered(points, request.eigenPoint(), request.names().get(0));
@@ -261,59 +260,23 @@ public final class FlowFieldAnalysis {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(request.names().get(0) + ": " + e.getMessage(), e);
       }
-      builder.plane(eigenPlane.plane());
+      given = eigenPlane.plane();
       anchor = fp.fullState();
     } else if (request.planeFile() != null) {
-      builder.plane(readPlane(request.planeFile(),
-          model.layout().recurrentIndices(request.regions()).size()));
-    } else {
-      if (states.trajectory().length < 2) {
-        throw new IllegalArgumentException("fitting the plane needs at least 2 states; the states"
-            + " file gave " + states.trajectory().length + " (or give a plane)");
-      }
-      builder.planeFittedOn(states.trajectory());
-    }
-    // the grid's extent from the trajectory on the plane (a first build just to project)
-    FlowFieldFinder probe = builder.grid(FlowGrid.following(2, 1, 1)).build();
-    double[][] path = new double[states.trajectory().length][];
-    for (int t = 0; t < path.length; t++) {
-      path[t] = probe.project(states.trajectory()[t]);
+      given = readPlane(request.planeFile(),
+          model.layout().recurrentIndices(request.regions()).size());
     }
     if (request.throughPoint() > 0) {
       anchor = numbered(points, request.throughPoint(), request.names().get(1)).fullState();
     }
-    List<double[]> extent = new ArrayList<>(Arrays.asList(path));
-    if (anchor != null) {
-      extent.add(probe.project(anchor)); // the grid also covers the chosen fixed point
-    }
-    double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-    double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    for (double[] c : extent) {
-      for (int a = 0; a < 2; a++) {
-        lo[a] = Math.min(lo[a], c[a]);
-        hi[a] = Math.max(hi[a], c[a]);
-      }
-    }
-    List<Double> offset = request.offset();
-    double[] half = new double[2];
-    for (int a = 0; a < 2; a++) {
-      half[a] = offset != null ? offset.get(Math.min(a, offset.size() - 1))
-          : Math.max(0.6 * (hi[a] - lo[a]), 0.05 * Math.max(Math.abs(hi[a]), 1.0));
-    }
-    int p = request.points();
-    List<Double> center = request.center();
-    FlowGrid grid = (request.follow() ? FlowGrid.following(p, half[0], half[1])
-        : center != null ? FlowGrid.fixed(p, half[0], half[1], center.get(0), center.get(1))
-        : FlowGrid.fixed(p, half[0], half[1], (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2))
-        .withBounds(request.bounds());
-    // the probe's plane, so that PCA is fitted once
-    builder.plane(probe.plane()).grid(grid);
-    if (request.through() == Through.STATE) {
-      builder.planeThroughEachState();
-    } else if (request.throughPoint() > 0) {
-      builder.planeThrough(anchor);
-    }
-    FlowFieldFinder finder = builder.build();
+    // the plane (PCA fitted once), the trajectory on it and the grid's default extent
+    FlowPlane flowPlane = FlowPlane.of(model, states.trajectory(), request.regions(),
+        request.cancelOthers(), given, request.through() == Through.STATE ? Through.STATE
+            : request.throughPoint() > 0 ? Through.FIXED_POINT : Through.MEAN, anchor);
+    double[][] path = flowPlane.path();
+    FlowGrid grid = flowPlane.grid(request.points(), request.offset(), request.center(),
+        request.follow(), request.bounds());
+    FlowFieldFinder finder = flowPlane.finder(grid);
 
     long start = System.nanoTime();
     List<FlowField> nonlinear = request.nonlinear()
@@ -334,7 +297,7 @@ public final class FlowFieldAnalysis {
       }
       marked.add(atState);
     }
-    double[] explained = explained(finder.plane(), states.trajectory(), path, finder);
+    double[] explained = flowPlane.explained();
     return new Result(finder, grid, path, nonlinear, linear, seconds, points, marked, explained,
         eigenPlane, tolerance);
   }

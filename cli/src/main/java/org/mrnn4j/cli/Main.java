@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
       FlowFieldCommand.class,
       LesionCommand.class,
       ContinueCommand.class,
+      ViewCommand.class,
       SimulateCommand.class,
       CurrentsCommand.class,
       SweepCommand.class,

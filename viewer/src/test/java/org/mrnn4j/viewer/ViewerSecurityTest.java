@@ -1,0 +1,117 @@
+package org.mrnn4j.viewer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The server's security rules: token, origin, no CORS, fixed paths, loopback binding. */
+class ViewerSecurityTest {
+  private static TestServer t;
+
+  @BeforeAll
+  static void start() throws Exception {
+    t = new TestServer(20, 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  private HttpResponse<String> call(String route, String token, String origin) throws Exception {
+    return route.startsWith("/api/") && !route.equals("/api/model")
+        ? t.post(route, "{\"state\": 0}", token, origin)
+        : origin == null ? t.get(route, token) : t.post(route, "{}", token, origin);
+  }
+
+  @Test
+  void everyRouteRefusesAMissingOrWrongToken() throws Exception {
+    for (String route : TestServer.routes()) {
+      for (String token : new String[] {null, "0".repeat(32), t.server.token() + "0", ""}) {
+        HttpResponse<String> r = call(route, token, null);
+        assertEquals(403, r.statusCode(), route + " with token " + token);
+        assertEquals("missing or wrong token", t.json(r).get("error").asText());
+      }
+      // the token in the query is accepted as well as in the header
+      HttpResponse<String> q = t.get(route + "?token=" + t.server.token(), null);
+      assertTrue(q.statusCode() != 403, route + " with the query token: " + q.statusCode());
+    }
+  }
+
+  @Test
+  void theTokenIs32HexCharactersInThePrintedAddress() {
+    assertTrue(t.server.token().matches("[0-9a-f]{32}"), t.server.token());
+    assertEquals("http://127.0.0.1:" + t.server.address().getPort() + "/?token="
+        + t.server.token(), t.server.url());
+  }
+
+  @Test
+  void aForeignOriginIsRefusedAndTheOwnOneAccepted() throws Exception {
+    int port = t.server.address().getPort();
+    for (String origin : new String[] {"http://evil.example", "http://127.0.0.1:" + (port + 1),
+        "null", "https://127.0.0.1:" + port}) {
+      HttpResponse<String> r = t.post("/api/field", "{\"state\": 0}", t.server.token(), origin);
+      assertEquals(403, r.statusCode(), origin);
+      assertFalse(r.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+    }
+    HttpResponse<String> own = t.post("/api/field", "{\"state\": 0, \"grid\": 4}",
+        t.server.token(), "http://127.0.0.1:" + port);
+    assertEquals(200, own.statusCode(), own.body());
+  }
+
+  @Test
+  void noCorsHeaderIsEverWritten() throws Exception {
+    for (String route : TestServer.routes()) {
+      for (String token : new String[] {null, t.server.token()}) {
+        HttpResponse<String> r = call(route, token, null);
+        r.headers().map().keySet().forEach(h -> assertFalse(
+            h.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"), route + ": " + h));
+      }
+    }
+  }
+
+  @Test
+  void onlyTheFixedPathsExist() throws Exception {
+    String tok = "?token=" + t.server.token();
+    for (String target : new String[] {"/assets/../pom.xml", "/assets/%2e%2e/", "/assets/%2e%2e/pom.xml",
+        "/assets/..%2fpom.xml", "/etc/passwd", "//etc/passwd", "/assets/", "/assets/d3.js",
+        "/index.html", "/org/mrnn4j/viewer/web/index.html", "/api/", "/api/model/",
+        "/META-INF/resources/webjars/d3/7.9.0/dist/d3.min.js", "/assets/viewer.js/"}) {
+      assertEquals(404, t.raw(target + tok), target);
+      assertEquals(404, t.raw(target), target + " (header token)");
+    }
+    assertEquals(404, t.raw("http://127.0.0.1/etc/passwd" + tok), "an absolute URI");
+    assertEquals(404, t.raw("http://127.0.0.1/pom.xml" + tok), "an absolute URI");
+    HttpResponse<String> d3 = t.get("/assets/d3.min.js", t.server.token());
+    assertEquals(200, d3.statusCode());
+    assertTrue(d3.body().contains("d3js.org"), "the WebJar's D3");
+    HttpResponse<String> page = t.get("/?token=" + t.server.token(), null);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("/assets/d3.min.js"));
+  }
+
+  @Test
+  void itListensOnLoopbackOnlyByDefaultAndWarnsElsewhere() throws Exception {
+    assertEquals(InetAddress.getByName("127.0.0.1"), t.server.address().getAddress());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (ViewerServer other = ViewerServer.start(t.session, InetAddress.getByName("0.0.0.0"), 0,
+        1, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+      assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("warning: the viewer listens on"
+          + " 0.0.0.0"), err.toString(StandardCharsets.UTF_8));
+    }
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    try (ViewerServer other = ViewerServer.start(t.session, InetAddress.getByName("127.0.0.1"),
+        0, 1, new PrintStream(quiet, true, StandardCharsets.UTF_8))) {
+      assertEquals("", quiet.toString(StandardCharsets.UTF_8));
+    }
+  }
+}
