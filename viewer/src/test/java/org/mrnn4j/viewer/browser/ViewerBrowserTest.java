@@ -48,7 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The viewer's page in a real browser (the system's headless Chromium), against the real server
  * started in this JVM on the trained flip-flop checkpoint (conformance data) with a simulated
- * trajectory of 20 states under zero input: the page draws a field, pans and zooms with the mouse,
+ * trajectory of 20 states under u = (1, 0, 0) (from the zero initial condition; under zero input
+ * the trajectory would stay at the origin): the page draws a field, pans and zooms with the mouse,
  * changes the plane's regions, pages through the states, finds fixed points, shows a fixed point's
  * spectrum and a mode's participation, and reports an invalid input. The tests run in order on one
  * page, as a user would use it; screenshots go to {@code target/screenshots}.
@@ -73,6 +74,7 @@ class ViewerBrowserTest {
     model = CheckpointLoader.load(dir.resolve("flip_flop_rnn_leaky.pth"),
         dir.resolve("flip_flop_rnn_leaky.json"), backend);
     double[] u = new double[model.numInputs()];
+    u[0] = 1;
     FlowFieldAnalysis.States states = FlowFieldAnalysis.States.simulated(model, u,
         new TreeSet<>(IntStream.range(0, STATES).boxed().toList()));
     ViewerSession session = new ViewerSession("flip_flop_rnn_leaky", model, "ejml", states, u, 1L,
@@ -199,6 +201,12 @@ class ViewerBrowserTest {
   @Test
   @Order(6)
   void fixedPointsAreListedDrawnAndShowTheirSpectrumAndModes() throws Exception {
+    // the input edited to zero (where the flip-flop holds its memories): a new field is drawn
+    long drawn = counter("fieldsDrawn");
+    WebElement u0 = driver.findElement(By.id("u-0"));
+    u0.clear();
+    u0.sendKeys("0", Keys.ENTER);
+    waitFor("a field at u = 0", () -> counter("fieldsDrawn") > drawn && !inflight(), 30);
     driver.findElement(By.id("find-fp")).click();
     waitFor("fixed points", () -> counter("fixedPointsDrawn") >= 1, 120);
     // the count the API answers for the same request
