@@ -147,6 +147,7 @@
   let fieldScheduled = false;
   // for the tests: whether a field is asked for or on its way, and the drawn window [x0, x1, y0, y1]
   Object.defineProperty(V, 'fieldPending', { get: () => fieldScheduled || !!inflight.field });
+  Object.defineProperty(V, 'selectedFp', { get: () => S.selectedFp });
   V.window = () => (S.originX ? curX().domain().concat(curY().domain()) : null);
   function scheduleField() {
     if (fieldScheduled) return;
@@ -276,21 +277,6 @@
         .attr('r', 6).attr('fill', '#ff6a00').attr('stroke', '#000').attr('stroke-width', 1.2)
         .append('title').text(stateLabel());
     }
-    if (S.fps) {
-      for (const fp of S.fps) {
-        const on = fp.on_plane, col = on ? '#111' : '#999';
-        const m = g.append('g').attr('class', 'fp-marker').attr('data-fp', fp.number)
-          .attr('transform', `translate(${x(fp.x)},${y(fp.y)})`)
-          .on('click', (e) => { e.stopPropagation(); selectFp(fp.number); });
-        m.append('circle').attr('r', S.selectedFp === fp.number ? 8 : 6)
-          .attr('fill', fp.stable ? col : '#fff').attr('stroke', S.selectedFp === fp.number ? '#e0a000' : col)
-          .attr('stroke-width', S.selectedFp === fp.number ? 3 : 2);
-        m.append('text').attr('x', 9).attr('y', -6).attr('fill', col)
-          .text(on ? fp.number : `${fp.number} (d = ${fmt(fp.off_plane, 2)})`);
-        m.append('title').text(`fixed point ${fp.number}: ${fp.label}, ${fp.unstable} unstable, ` +
-          `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane`);
-      }
-    }
     const mode = S.mode, proj = mode && mode.projection;
     if (proj) {
       const from = S.spectrum && S.spectrum.sourceXY;
@@ -308,6 +294,21 @@
         };
         arrow(proj.re, '#c0392b', 'Re v');
         if (Math.hypot(proj.im[0], proj.im[1]) > 0) arrow(proj.im, '#2471a3', 'Im v');
+      }
+    }
+    if (S.fps) {
+      for (const fp of S.fps) {
+        const on = fp.on_plane, col = on ? '#111' : '#999';
+        const m = g.append('g').attr('class', 'fp-marker').attr('data-fp', fp.number)
+          .attr('transform', `translate(${x(fp.x)},${y(fp.y)})`)
+          .on('click', (e) => { e.stopPropagation(); selectFp(fp.number); });
+        m.append('circle').attr('r', S.selectedFp === fp.number ? 8 : 6)
+          .attr('fill', fp.stable ? col : '#fff').attr('stroke', S.selectedFp === fp.number ? '#e0a000' : col)
+          .attr('stroke-width', S.selectedFp === fp.number ? 3 : 2);
+        m.append('text').attr('x', 9).attr('y', -6).attr('fill', col)
+          .text(on ? fp.number : `${fp.number} (d = ${fmt(fp.off_plane, 2)})`);
+        m.append('title').text(`fixed point ${fp.number}: ${fp.label}, ${fp.unstable} unstable, ` +
+          `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane`);
       }
     }
   }

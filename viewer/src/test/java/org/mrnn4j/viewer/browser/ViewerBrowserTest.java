@@ -232,9 +232,20 @@ class ViewerBrowserTest {
     assertTrue(participation.startsWith("Mode 0"), participation);
     assertTrue(count("#participation .bar-row") >= 2 || participation.contains("withheld"),
         participation);
-    // a marker on the plot selects too
+    // a marker on the plot selects too (one inside the trajectory's window)
+    long drawnBefore = counter("fieldsDrawn");
+    driver.findElement(By.id("reset-window")).click();
+    waitFor("the trajectory's window", () -> counter("fieldsDrawn") > drawnBefore && !inflight(), 30);
+    Object visible = js("const f = document.querySelector('#field-nonlinear rect.frame')"
+        + ".getBoundingClientRect(); const sel = window.mrnn4jViewer.selectedFp;"
+        + "for (const m of document.querySelectorAll('#field-nonlinear .fp-marker')) {"
+        + " const r = m.querySelector('circle').getBoundingClientRect();"
+        + " const cx = r.x + r.width / 2, cy = r.y + r.height / 2;"
+        + " if (cx > f.left + 8 && cx < f.right - 8 && cy > f.top + 8 && cy < f.bottom - 8"
+        + "  && +m.dataset.fp !== sel) return +m.dataset.fp; } return null;");
+    assertTrue(visible != null, "no fixed point marker inside the trajectory's window");
     long spectra2 = counter("spectraDrawn");
-    int other = api.get("points").get(1).get("number").asInt();
+    int other = ((Number) visible).intValue();
     driver.findElement(By.cssSelector("#field-nonlinear .fp-marker[data-fp='" + other + "'] circle"))
         .click();
     waitFor("the other point's spectrum", () -> counter("spectraDrawn") > spectra2, 30);
