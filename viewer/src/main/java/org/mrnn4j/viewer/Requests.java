@@ -95,8 +95,8 @@ final class Requests {
           + "numbers" + (what == null ? "" : " (" + what + ")") + ", got " + shortText(n));
     }
     if (length >= 0 && n.size() != length) {
-      throw new BadRequest(field + " must have " + length + " values" + (what == null ? ""
-          : " (" + what + ")") + ", got " + n.size());
+      throw new BadRequest(field + " must have " + length + " values, got " + n.size()
+          + (what == null ? "" : " (" + what + ")"));
     }
     double[] v = new double[n.size()];
     for (int i = 0; i < v.length; i++) {

@@ -20,6 +20,11 @@ import org.mrnn4j.analysis.flowfields.FlowField;
 import org.mrnn4j.analysis.flowfields.FlowFieldFinder;
 import org.mrnn4j.analysis.flowfields.FlowGrid;
 import org.mrnn4j.analysis.flowfields.GridBounds;
+import org.mrnn4j.analysis.continuation.Bifurcation;
+import org.mrnn4j.analysis.continuation.Branch;
+import org.mrnn4j.analysis.continuation.ContinuationPoint;
+import org.mrnn4j.app.ContinuationAnalysis;
+import org.mrnn4j.app.ContinuationParameter;
 import org.mrnn4j.app.FixedPoints;
 import org.mrnn4j.app.FlowFieldAnalysis;
 import org.mrnn4j.app.FlowPlane;
@@ -168,7 +173,7 @@ public final class ViewerSession {
 
   /** The validated input, or null when absent. */
   double[] input(JsonNode body) {
-    return Requests.vector(body, "u", model.numInputs(), "one per input");
+    return Requests.vector(body, "u", model.numInputs(), null);
   }
 
   int state(JsonNode body) {
@@ -453,14 +458,235 @@ public final class ViewerSession {
 
   // ------------------------------------------------------------------ the rest
 
-  /** {@code POST /api/spectrum}: see {@link Spectra}. */
+  /**
+   * {@code POST /api/spectrum}: the eigenvalues of the Jacobian (over the request's regions, the
+   * others held) at a state or fixed point, and one mode's participation by region and its
+   * eigenvector on the plane.
+   *
+   * @param body the request
+   * @return the answer
+   */
   ObjectNode spectrum(JsonNode body) {
-    throw new BadRequest("spectrum: not implemented yet");
+    long start = System.nanoTime();
+    String source = Requests.string(body, "source", null);
+    if (source == null) {
+      throw new BadRequest("source is missing (expected state:K or fp:K)");
+    }
+    double[] given = input(body);
+    double[] at;
+    double[] point;
+    String label;
+    int count = states.states().length;
+    if (source.startsWith("state:")) {
+      int k = index("source", source.substring(6), count);
+      at = given != null ? given : states.inputs()[k];
+      point = states.states()[k];
+      label = "state " + k;
+    } else if (source.startsWith("fp:")) {
+      int k = pointNumber("source", source.substring(3));
+      at = given != null ? given : u;
+      point = numbered(fixedPointsAt(at), k, "source").fullState();
+      label = "fixed point " + k;
+    } else {
+      throw new BadRequest("source must be state:K or fp:K, got '" + clip(source) + "'");
+    }
+    PlaneSpec spec = planeSpec(body, at);
+    String key = "modes|" + source + "|" + Arrays.toString(at) + "|" + spec.regions();
+    int units = model.layout().recurrentIndices(spec.regions()).size();
+    org.mrnn4j.analysis.regions.RegionModes modes = cached(cache, key, () ->
+        org.mrnn4j.app.StabilityAnalysis.regionModes(model,
+            List.of(org.mrnn4j.analysis.OperatingPoint.of(point, at)), spec.regions(),
+            units < org.mrnn4j.analysis.LeadingOptions.LEADING_FROM ? units
+                : Math.min(units, 50)).modes().get(0));
+    List<org.mrnn4j.analysis.regions.RegionModes.Mode> list = modes.modes();
+    Integer mode = Requests.integer(body, "mode", -1, -1, list.size() - 1);
+    ObjectNode o = JSON.objectNode();
+    o.put("seq", Requests.seq(body));
+    o.put("source", label);
+    ArrayNode ev = o.putArray("eigenvalues");
+    double radius = 0;
+    int unstable = 0;
+    for (org.mrnn4j.analysis.regions.RegionModes.Mode m : list) {
+      ArrayNode pair = ev.addArray();
+      number(pair, m.real());
+      number(pair, m.imag());
+      radius = Math.max(radius, m.modulus());
+      if (m.modulus() > 1) {
+        unstable++;
+      }
+    }
+    putNumber(o, "spectral_radius", radius);
+    o.put("unstable", unstable);
+    if (mode < 0) {
+      o.putNull("mode");
+    } else {
+      org.mrnn4j.analysis.regions.RegionModes.Mode m = list.get(mode);
+      ObjectNode mo = o.putObject("mode");
+      mo.put("index", mode);
+      ArrayNode e = mo.putArray("eigenvalue");
+      number(e, m.real());
+      number(e, m.imag());
+      if (m.hasParticipation()) {
+        ObjectNode part = mo.putObject("participation");
+        shares(part.putArray("right"), modes.regions(), m.rightParticipation());
+        if (m.leftParticipation() != null) {
+          shares(part.putArray("left"), modes.regions(), m.leftParticipation());
+        } else {
+          part.putNull("left");
+        }
+        mo.putNull("withheld");
+      } else {
+        mo.putNull("participation");
+        mo.put("withheld", m.participationWithheld());
+      }
+      // the eigenvector of this eigenvalue in the decomposition the modes came from
+      Eigendecomposition dec = modes.spectrum();
+      int best = -1;
+      double dist = Double.POSITIVE_INFINITY;
+      for (int q = 0; q < dec.size(); q++) {
+        double d = Math.hypot(dec.real(q) - m.real(), dec.imag(q) - m.imag());
+        if (d < dist) {
+          dist = d;
+          best = q;
+        }
+      }
+      if (best >= 0 && dec.hasVectors()) {
+        double[] re = dec.vectorReal(best);
+        double[] im = dec.vectorImag(best);
+        double norm = 0;
+        for (int a = 0; a < re.length; a++) {
+          norm += re[a] * re[a] + im[a] * im[a];
+        }
+        norm = Math.sqrt(norm);
+        Pca plane = plane(spec).plane();
+        ObjectNode proj = mo.putObject("projection");
+        ArrayNode pr = proj.putArray("re");
+        ArrayNode pi = proj.putArray("im");
+        for (int c = 0; c < 2; c++) {
+          double[] dir = plane.component(c);
+          double sr = 0;
+          double si = 0;
+          for (int a = 0; a < dir.length; a++) {
+            sr += dir[a] * re[a];
+            si += dir[a] * im[a];
+          }
+          number(pr, sr / norm);
+          number(pi, si / norm);
+        }
+      } else {
+        mo.putNull("projection");
+      }
+    }
+    o.put("seconds", (System.nanoTime() - start) / 1e9);
+    return o;
   }
 
-  /** {@code POST /api/continuation}. */
+  private static void shares(ArrayNode to, List<String> regions, double[] share) {
+    for (int r = 0; r < regions.size(); r++) {
+      ObjectNode o = to.addObject().put("region", regions.get(r));
+      putNumber(o, "share", share[r]);
+    }
+  }
+
+  private static int index(String field, String text, int count) {
+    try {
+      int k = Integer.parseInt(text);
+      if (k >= 0 && k < count) {
+        return k;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new BadRequest(field + ": state must be 0.." + (count - 1) + ", got '" + clip(text)
+        + "'");
+  }
+
+  /**
+   * {@code POST /api/continuation}: the fixed points of {@code u = s d} continued in {@code s}
+   * from 0 (application layer's {@link ContinuationAnalysis}), their first principal component
+   * against {@code s}.
+   *
+   * @param body the request
+   * @return the answer
+   */
   ObjectNode continuation(JsonNode body) {
-    throw new BadRequest("continuation: not implemented yet");
+    long start = System.nanoTime();
+    if (!continuation) {
+      throw new BadRequest("continuation is not offered for this model");
+    }
+    double[] at = input(body);
+    if (at == null) {
+      at = u;
+    }
+    double[] dir = Requests.vector(body, "direction", model.numInputs(), null);
+    double un = Math.sqrt(Arrays.stream(at).map(v -> v * v).sum());
+    if (dir == null) {
+      if (un == 0) {
+        throw new BadRequest("u is all zero and no direction is given: the input direction is"
+            + " u / |u|");
+      }
+      dir = new double[at.length];
+      for (int a = 0; a < at.length; a++) {
+        dir[a] = at[a] / un;
+      }
+    }
+    double dn2 = Arrays.stream(dir).map(v -> v * v).sum();
+    if (dn2 == 0) {
+      throw new BadRequest("direction must not be all zero");
+    }
+    double current = 0;
+    for (int a = 0; a < at.length; a++) {
+      current += at[a] * dir[a] / dn2;
+    }
+    double to = Requests.number(body, "to", un > 0 ? 2 * un : 1.0);
+    if (!(to > 0) || to > 1e6) {
+      throw new BadRequest("to must be a positive end value of s (at most 1e6), got "
+          + Requests.fmt(to));
+    }
+    String coordinate = Requests.string(body, "coordinate", "pc1");
+    if (!coordinate.equals("pc1")) {
+      throw new BadRequest("coordinate must be pc1, got '" + clip(coordinate) + "'");
+    }
+    double[] d = dir;
+    double sMax = to;
+    ContinuationAnalysis.Result r = cached(cache, "cont|" + Arrays.toString(d) + "|" + sMax,
+        () -> ContinuationAnalysis.run(model, new ContinuationAnalysis.Request(
+            ContinuationParameter.input(new double[d.length], d), 0, sMax, false, seed, null)));
+    List<double[]> all = new ArrayList<>();
+    r.branches().forEach(br -> br.points().forEach(pt -> all.add(pt.state())));
+    Pca pca = all.size() >= 2 ? Pca.fit(all, 1) : null;
+    ObjectNode o = JSON.objectNode();
+    o.put("seq", Requests.seq(body));
+    o.put("parameter", "s (u = s * direction)");
+    numbers(o.putArray("direction"), d);
+    putNumber(o, "current", current);
+    ArrayNode branches = o.putArray("branches");
+    ArrayNode bifs = o.putArray("bifurcations");
+    for (Branch br : r.branches()) {
+      ObjectNode b = branches.addObject();
+      ArrayNode s = b.putArray("s");
+      ArrayNode c = b.putArray("coord");
+      ArrayNode st = b.putArray("stable");
+      for (ContinuationPoint pt : br.points()) {
+        number(s, pt.parameter());
+        number(c, pca == null ? 0 : pca.project(pt.state())[0]);
+        st.add(pt.stable());
+      }
+      for (Bifurcation bf : br.bifurcations()) {
+        ObjectNode bo = bifs.addObject();
+        bo.put("kind", switch (bf.kind()) {
+          case FOLD -> "LP";
+          case BRANCH_POINT -> "BP";
+          case PERIOD_DOUBLING -> "PD";
+          case NEIMARK_SACKER -> "NS";
+          case HOPF_CONTINUOUS -> "H";
+        });
+        putNumber(bo, "s", bf.parameter());
+        putNumber(bo, "coord", pca == null ? 0 : pca.project(bf.state())[0]);
+      }
+    }
+    o.put("seconds", (System.nanoTime() - start) / 1e9);
+    return o;
   }
 
   /** Lists for messages. */
