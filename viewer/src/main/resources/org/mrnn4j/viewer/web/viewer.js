@@ -305,8 +305,10 @@
         m.append('circle').attr('r', S.selectedFp === fp.number ? 8 : 6)
           .attr('fill', fp.stable ? col : '#fff').attr('stroke', S.selectedFp === fp.number ? '#e0a000' : col)
           .attr('stroke-width', S.selectedFp === fp.number ? 3 : 2);
-        m.append('text').attr('x', 9).attr('y', -6).attr('fill', col)
-          .text(on ? fp.number : `${fp.number} (d = ${fmt(fp.off_plane, 2)})`);
+        const left = x(fp.x) > p.w - 80;   // near the right edge: the label goes to the left
+        m.append('text').attr('x', left ? -9 : 9).attr('y', -6).attr('fill', col)
+          .attr('text-anchor', left ? 'end' : 'start')
+          .text(on ? fp.number : `${fp.number} (d = ${(+fp.off_plane).toPrecision(2)})`);
         m.append('title').text(`fixed point ${fp.number}: ${fp.label}, ${fp.unstable} unstable, ` +
           `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane`);
       }

@@ -242,7 +242,8 @@ class ViewerBrowserTest {
         + " const r = m.querySelector('circle').getBoundingClientRect();"
         + " const cx = r.x + r.width / 2, cy = r.y + r.height / 2;"
         + " if (cx > f.left + 8 && cx < f.right - 8 && cy > f.top + 8 && cy < f.bottom - 8"
-        + "  && +m.dataset.fp !== sel) return +m.dataset.fp; } return null;");
+        + "  && +m.dataset.fp !== sel && m.contains(document.elementFromPoint(cx, cy)))"
+        + "  return +m.dataset.fp; } return null;");
     assertTrue(visible != null, "no fixed point marker inside the trajectory's window");
     long spectra2 = counter("spectraDrawn");
     int other = ((Number) visible).intValue();
@@ -276,6 +277,21 @@ class ViewerBrowserTest {
     grid.clear();
     grid.sendKeys("40", Keys.TAB);
     waitFor("the error gone after a valid grid", () -> status().isEmpty(), 20);
+  }
+
+  @Test
+  @Order(8)
+  void continuationAlongTheInputDrawsTheBifurcationDiagram() throws Exception {
+    WebElement u0 = driver.findElement(By.id("u-0"));
+    u0.clear();
+    u0.sendKeys("1", Keys.ENTER);
+    driver.findElement(By.id("continue")).click();
+    waitFor("the bifurcation diagram", () -> counter("continuationsDrawn") >= 1, 240);
+    assertTrue(count("#bifurcation line.stable") + count("#bifurcation line.unstable") > 10,
+        "branch segments drawn");
+    assertEquals(1, count("#bifurcation line.current"), "the current input's line");
+    assertEquals("", status());
+    shot("04-continuation.png");
   }
 
   // ------------------------------------------------------------------ helpers
