@@ -297,20 +297,41 @@
       }
     }
     if (S.fps) {
-      for (const fp of S.fps) {
-        const on = fp.on_plane, col = on ? '#111' : '#999';
+      // labels placed greedily where they overlap no other label (the selected and on-plane points
+      // first); where no place is free, only the number is shown (the list has the rest)
+      const boxes = [];
+      const free = (b) => boxes.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
+      const order = S.fps.slice().sort((a, b) => (b.number === S.selectedFp) - (a.number === S.selectedFp)
+        || b.on_plane - a.on_plane || a.off_plane - b.off_plane);
+      for (const fp of order) {
+        const on = fp.on_plane, col = on ? '#111' : '#888', sel = S.selectedFp === fp.number;
+        const px = x(fp.x), py = y(fp.y);
         const m = g.append('g').attr('class', 'fp-marker').attr('data-fp', fp.number)
-          .attr('transform', `translate(${x(fp.x)},${y(fp.y)})`)
+          .attr('transform', `translate(${px},${py})`)
           .on('click', (e) => { e.stopPropagation(); selectFp(fp.number); });
-        m.append('circle').attr('r', S.selectedFp === fp.number ? 8 : 6)
-          .attr('fill', fp.stable ? col : '#fff').attr('stroke', S.selectedFp === fp.number ? '#e0a000' : col)
-          .attr('stroke-width', S.selectedFp === fp.number ? 3 : 2);
-        const left = x(fp.x) > p.w - 80;   // near the right edge: the label goes to the left
-        m.append('text').attr('x', left ? -9 : 9).attr('y', -6).attr('fill', col)
-          .attr('text-anchor', left ? 'end' : 'start')
-          .text(on ? fp.number : `${fp.number} (d = ${(+fp.off_plane).toPrecision(2)})`);
+        m.append('circle').attr('r', sel ? 8 : 6)
+          .attr('fill', fp.stable ? col : '#fff').attr('stroke', sel ? '#e0a000' : col)
+          .attr('stroke-width', sel ? 3 : 2);
+        let label = on ? String(fp.number) : `${fp.number} d=${(+fp.off_plane).toPrecision(2)}`;
+        let placed = null;
+        for (const text of [label, String(fp.number)]) {
+          const w = 6.6 * text.length + 2;
+          for (const [dx, dy, anchor] of [[9, -5, 'start'], [-9, -5, 'end'], [9, 13, 'start'], [-9, 13, 'end']]) {
+            const x0 = anchor === 'start' ? px + dx : px + dx - w;
+            const b = { x0, x1: x0 + w, y0: py + dy - 10, y1: py + dy + 2 };
+            if (b.x0 >= 0 && b.x1 <= p.w && b.y0 >= 0 && b.y1 <= p.h && free(b)) { placed = [dx, dy, anchor, b, text]; break; }
+          }
+          if (placed) break;
+        }
+        if (placed) {
+          boxes.push(placed[3]);
+          m.append('text').attr('x', placed[0]).attr('y', placed[1]).attr('fill', col)
+            .attr('text-anchor', placed[2]).text(placed[4]);
+        }
+        boxes.push({ x0: px - 7, x1: px + 7, y0: py - 7, y1: py + 7 });
         m.append('title').text(`fixed point ${fp.number}: ${fp.label}, ${fp.unstable} unstable, ` +
-          `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane`);
+          `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane` +
+          (on ? ' (on the plane)' : ' (off the plane: drawn at its projection)'));
       }
     }
   }
@@ -541,7 +562,8 @@
     svg.append('circle').attr('class', 'unit-circle').attr('cx', x(0)).attr('cy', y(0)).attr('r', x(1) - x(0))
       .attr('fill', 'none').attr('stroke', '#888').attr('stroke-dasharray', '4 3');
     svg.append('text').attr('x', x(0.72)).attr('y', y(0.72)).attr('fill', '#888').attr('font-size', 11).text('|λ| = 1');
-    sp.eigenvalues.forEach(([re, im], k) => {
+    // the leading eigenvalues (small indices) drawn last, on top where points overlap
+    sp.eigenvalues.map((e, k) => [e, k]).reverse().forEach(([[re, im], k]) => {
       if (re == null || im == null) return;
       const unstable = Math.hypot(re, im) > 1;
       const sel = S.mode && S.mode.index === k;
@@ -629,12 +651,23 @@
           .attr('stroke', '#222').attr('stroke-width', 1.8).attr('stroke-dasharray', stable ? null : '5 4');
       }
     });
+    const names = { LP: 'fold (limit point)', BP: 'branch point', PD: 'period doubling',
+      NS: 'Neimark-Sacker', H: 'Hopf' };
+    const boxes = [];
     for (const bf of c.bifurcations || []) {
       if (bf.s == null || bf.coord == null) continue;
-      svg.append('circle').attr('class', 'bifurcation').attr('cx', x(bf.s)).attr('cy', y(bf.coord)).attr('r', 5)
-        .attr('fill', '#c0392b');
-      svg.append('text').attr('x', x(bf.s) + 7).attr('y', y(bf.coord) - 7).attr('fill', '#c0392b').text(bf.kind);
+      const bx = x(bf.s), by = y(bf.coord);
+      svg.append('circle').attr('class', 'bifurcation').attr('cx', bx).attr('cy', by).attr('r', 4.5)
+        .attr('fill', '#c0392b').append('title')
+        .text(`${bf.kind}: ${names[bf.kind] || bf.kind} at s = ${fmt(bf.s, 4)}, PC1 = ${fmt(bf.coord, 4)}`);
+      const b = { x0: bx + 5, x1: bx + 7 + 8 * bf.kind.length, y0: by - 18, y1: by - 4 };
+      if (boxes.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1)) {
+        boxes.push(b);
+        svg.append('text').attr('class', 'halo').attr('x', bx + 6).attr('y', by - 6).attr('fill', '#c0392b').text(bf.kind);
+      }
     }
+    svg.append('text').attr('x', m.l + 6).attr('y', H - m.b - 6).attr('fill', '#666')
+      .text('● bifurcations: LP fold, BP branch point, PD period doubling, NS Neimark-Sacker, H Hopf (hover for s)');
     svg.append('line').attr('class', 'current').attr('x1', x(sNow)).attr('x2', x(sNow)).attr('y1', m.t).attr('y2', H - m.b)
       .attr('stroke', '#ff6a00').attr('stroke-width', 1.5);
     svg.append('text').attr('x', x(sNow) + 4).attr('y', m.t + 10).attr('fill', '#ff6a00').text(`current u (s = ${fmt(sNow)})`);

@@ -252,9 +252,17 @@ class ViewerBrowserTest {
     waitFor("the other point's spectrum", () -> counter("spectraDrawn") > spectra2, 30);
     assertTrue(driver.findElement(By.cssSelector("#fp-list tr[data-fp='" + other + "']"))
         .getAttribute("class").contains("selected"));
+    // an eigenvalue not covered by another (the last one drawn on top)
+    Object free = js("for (const c of document.querySelectorAll('#spectrum circle[data-eig]')) {"
+        + " const r = c.getBoundingClientRect();"
+        + " if (document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === c)"
+        + "  return +c.dataset.eig; } return null;");
+    assertTrue(free != null, "every eigenvalue is covered by another");
+    int eig = ((Number) free).intValue();
     long modes2 = counter("modesDrawn");
-    driver.findElement(By.cssSelector("#spectrum circle[data-eig='0']")).click();
+    driver.findElement(By.cssSelector("#spectrum circle[data-eig='" + eig + "']")).click();
     waitFor("the mode's participation", () -> counter("modesDrawn") > modes2, 30);
+    assertTrue(text("#participation").startsWith("Mode " + eig + ":"), text("#participation"));
     shot("02-fixed-points-and-mode.png");
   }
 
