@@ -312,7 +312,7 @@
         m.append('circle').attr('r', sel ? 8 : 6)
           .attr('fill', fp.stable ? col : '#fff').attr('stroke', sel ? '#e0a000' : col)
           .attr('stroke-width', sel ? 3 : 2);
-        let label = on ? String(fp.number) : `${fp.number} d=${(+fp.off_plane).toPrecision(2)}`;
+        let label = on ? String(fp.number) : `${fp.number} (d = ${(+fp.off_plane).toPrecision(2)})`;
         let placed = null;
         for (const text of [label, String(fp.number)]) {
           const w = 6.6 * text.length + 2;

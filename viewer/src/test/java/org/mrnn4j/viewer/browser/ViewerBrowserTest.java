@@ -43,6 +43,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.WheelInput;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -300,6 +301,35 @@ class ViewerBrowserTest {
     assertEquals(1, count("#bifurcation line.current"), "the current input's line");
     assertEquals("", status());
     shot("04-continuation.png");
+  }
+
+  @Test
+  @Order(9)
+  void eigenPlaneThroughAFixedPointAndTheLinearFieldAlone() throws Exception {
+    waitFor("the fixed points at the current input", () -> !inflight()
+        && driver.findElements(By.cssSelector("#plane option[value^='eigen:']")).size() > 0, 60);
+    String pcaAxes = axisLabel("linear", "x") + "|" + axisLabel("linear", "y");
+    String k = driver.findElement(By.cssSelector("#plane option[value^='eigen:']"))
+        .getAttribute("value").substring("eigen:".length());
+    long drawn = counter("fieldsDrawn");
+    new Select(driver.findElement(By.id("plane")))
+        .selectByValue("eigen:" + k);
+    new Select(driver.findElement(By.id("through")))
+        .selectByValue("fp:" + k);
+    waitFor("a field on fixed point " + k + "'s eigenplane", () -> counter("fieldsDrawn") > drawn
+        && !inflight(), 30);
+    assertEquals("", status());
+    String eigenAxes = axisLabel("linear", "x") + "|" + axisLabel("linear", "y");
+    System.out.println("axes of the PCA plane: " + pcaAxes + "; of fixed point " + k
+        + "'s eigenplane: " + eigenAxes);
+    assertNotEquals(pcaAxes, eigenAxes, "axis labels of the eigenplane");
+    long drawn2 = counter("fieldsDrawn");
+    new Select(driver.findElement(By.id("show-fields")))
+        .selectByValue("linear");
+    waitFor("the linear field alone", () -> counter("fieldsDrawn") > drawn2 && !inflight(), 30);
+    assertTrue(!driver.findElement(By.id("field-nonlinear")).isDisplayed(), "nonlinear hidden");
+    assertTrue(nonBackgroundPixels("linear") > 1000, "linear field drawn");
+    shot("05-eigenplane-linear.png");
   }
 
   // ------------------------------------------------------------------ helpers
