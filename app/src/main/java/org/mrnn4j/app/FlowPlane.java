@@ -123,7 +123,11 @@ public final class FlowPlane {
     return FlowFieldAnalysis.explained(plane, trajectory, path, probe);
   }
 
-  /** {@return the plane coordinates of a full state} @param fullState a state over all units */
+  /**
+   * {@return the plane coordinates of a full state}
+   *
+   * @param fullState a state over all units
+   */
   public double[] project(double[] fullState) {
     return probe.project(fullState);
   }

@@ -77,9 +77,9 @@ final class ViewCommand implements Callable<Integer> {
       description = "Stop the server after this many seconds (for scripts and tests).")
   Double exitAfter;
 
-  @Option(names = "--threads", paramLabel = "T", defaultValue = "4",
-      description = "Threads computing requests (default: ${DEFAULT-VALUE}).")
-  int threads;
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Threads computing requests (default: the processors, at least 2).")
+  Integer threads;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
       description = "Seed of the fixed-point starts and of the random initialisation of a config"
@@ -93,6 +93,9 @@ final class ViewCommand implements Callable<Integer> {
     }
     if (port < 0 || port > 65535) {
       throw new UserException("--port must be 0..65535, got " + port);
+    }
+    if (threads == null) {
+      threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     }
     if (threads < 1 || threads > 64) {
       throw new UserException("--threads must be 1..64, got " + threads);

@@ -49,8 +49,12 @@ public final class ViewerSession {
   private final double[] u;
   private final long seed;
   private final boolean continuation;
+  // bounded caches: planes are small; fixed points (with their Jacobians), modes (with their
+  // eigenvectors) and continuations are n x n each, so few are kept
   private final Map<String, CompletableFuture<Object>> cache = lru(64);
-  private final Map<String, CompletableFuture<Object>> pointCache = lru(16);
+  private final Map<String, CompletableFuture<Object>> pointCache = lru(4);
+  private final Map<String, CompletableFuture<Object>> modeCache = lru(8);
+  private final Map<String, CompletableFuture<Object>> continuationCache = lru(4);
 
   /**
    * A session.
@@ -493,7 +497,7 @@ public final class ViewerSession {
     PlaneSpec spec = planeSpec(body, at);
     String key = "modes|" + source + "|" + Arrays.toString(at) + "|" + spec.regions();
     int units = model.layout().recurrentIndices(spec.regions()).size();
-    org.mrnn4j.analysis.regions.RegionModes modes = cached(cache, key, () ->
+    org.mrnn4j.analysis.regions.RegionModes modes = cached(modeCache, key, () ->
         org.mrnn4j.app.StabilityAnalysis.regionModes(model,
             List.of(org.mrnn4j.analysis.OperatingPoint.of(point, at)), spec.regions(),
             units < org.mrnn4j.analysis.LeadingOptions.LEADING_FROM ? units
@@ -649,7 +653,8 @@ public final class ViewerSession {
     }
     double[] d = dir;
     double sMax = to;
-    ContinuationAnalysis.Result r = cached(cache, "cont|" + Arrays.toString(d) + "|" + sMax,
+    ContinuationAnalysis.Result r = cached(continuationCache,
+        "cont|" + Arrays.toString(d) + "|" + sMax,
         () -> ContinuationAnalysis.run(model, new ContinuationAnalysis.Request(
             ContinuationParameter.input(new double[d.length], d), 0, sMax, false, seed, null)));
     List<double[]> all = new ArrayList<>();

@@ -82,8 +82,8 @@ class ViewerSecurityTest {
   @Test
   void onlyTheFixedPathsExist() throws Exception {
     String tok = "?token=" + t.server.token();
-    for (String target : new String[] {"/assets/../pom.xml", "/assets/%2e%2e/", "/assets/%2e%2e/pom.xml",
-        "/assets/..%2fpom.xml", "/etc/passwd", "//etc/passwd", "/assets/", "/assets/d3.js",
+    for (String target : new String[] {"/assets/../pom.xml", "/assets/%2e%2e/",
+        "/assets/%2e%2e/pom.xml", "/assets/..%2fpom.xml", "/etc/passwd", "//etc/passwd", "/assets/", "/assets/d3.js",
         "/index.html", "/org/mrnn4j/viewer/web/index.html", "/api/", "/api/model/",
         "/META-INF/resources/webjars/d3/7.9.0/dist/d3.min.js", "/assets/viewer.js/"}) {
       assertEquals(404, t.raw(target + tok), target);
@@ -107,11 +107,13 @@ class ViewerSecurityTest {
         1, new PrintStream(err, true, StandardCharsets.UTF_8))) {
       assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("warning: the viewer listens on"
           + " 0.0.0.0"), err.toString(StandardCharsets.UTF_8));
+      assertTrue(other.address().getAddress().isAnyLocalAddress());
     }
     ByteArrayOutputStream quiet = new ByteArrayOutputStream();
     try (ViewerServer other = ViewerServer.start(t.session, InetAddress.getByName("127.0.0.1"),
         0, 1, new PrintStream(quiet, true, StandardCharsets.UTF_8))) {
       assertEquals("", quiet.toString(StandardCharsets.UTF_8));
+      assertTrue(other.address().getAddress().isLoopbackAddress());
     }
   }
 }
