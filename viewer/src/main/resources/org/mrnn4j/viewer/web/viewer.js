@@ -299,7 +299,7 @@
     if (S.fps) {
       // labels placed greedily where they overlap no other label (the selected and on-plane points
       // first); where no place is free, only the number is shown (the list has the rest)
-      const boxes = [];
+      const boxes = S.fps.map((fp) => ({ x0: x(fp.x) - 7, x1: x(fp.x) + 7, y0: y(fp.y) - 7, y1: y(fp.y) + 7 }));
       const free = (b) => boxes.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
       const order = S.fps.slice().sort((a, b) => (b.number === S.selectedFp) - (a.number === S.selectedFp)
         || b.on_plane - a.on_plane || a.off_plane - b.off_plane);
@@ -328,7 +328,6 @@
           m.append('text').attr('x', placed[0]).attr('y', placed[1]).attr('fill', col)
             .attr('text-anchor', placed[2]).text(placed[4]);
         }
-        boxes.push({ x0: px - 7, x1: px + 7, y0: py - 7, y1: py + 7 });
         m.append('title').text(`fixed point ${fp.number}: ${fp.label}, ${fp.unstable} unstable, ` +
           `spectral radius ${fmt(fp.spectral_radius, 4)}, ${fmt(fp.off_plane, 3)} from the plane` +
           (on ? ' (on the plane)' : ' (off the plane: drawn at its projection)'));
