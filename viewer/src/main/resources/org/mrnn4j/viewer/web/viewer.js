@@ -290,7 +290,9 @@
           g.append('line').attr('x1', x0).attr('y1', y0).attr('x2', x1).attr('y2', y1)
             .attr('stroke', colr).attr('stroke-width', 2.5).attr('marker-end', null);
           g.append('circle').attr('cx', x1).attr('cy', y1).attr('r', 3).attr('fill', colr);
-          g.append('text').attr('class', 'halo').attr('x', x1 + 4).attr('y', y1 - 4).attr('fill', colr).text(name);
+          const end = x1 > p.w - 40;   // near the right edge: the label goes to the left
+          g.append('text').attr('class', 'halo').attr('x', end ? x1 - 4 : x1 + 4).attr('y', y1 - 4)
+            .attr('text-anchor', end ? 'end' : 'start').attr('fill', colr).text(name);
         };
         arrow(proj.re, '#c0392b', 'Re v');
         if (Math.hypot(proj.im[0], proj.im[1]) > 0) arrow(proj.im, '#2471a3', 'Im v');
