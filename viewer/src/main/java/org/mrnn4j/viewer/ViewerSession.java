@@ -340,7 +340,11 @@ public final class ViewerSession {
     numbers(o.putArray("y"), any.yAxis());
     putField(o, "nonlinear", w.nonlinear());
     putField(o, "linear", w.linear());
-    o.put("linear_at", "state " + k);
+    // with cancel_others the linear field is mRNNTorch's: the affine prediction around the full
+    // state, the other regions' deviation multiplied by zero (held at the state), while the
+    // nonlinear field silences them; said where the linear field is shown
+    o.put("linear_at", "state " + k + (spec.cancelOthers()
+        ? "; other regions held at the state, as mRNNTorch's" : ""));
     numbers(o.putArray("state_xy"), plane.project(states.states()[k]));
     ArrayNode traj = o.putArray("trajectory");
     for (double[] c : plane.path()) {
@@ -504,18 +508,27 @@ public final class ViewerSession {
       throw new BadRequest("source must be state:K or fp:K, got '" + clip(source) + "'");
     }
     PlaneSpec spec = planeSpec(body, at);
-    String key = "modes|" + source + "|" + Arrays.toString(at) + "|" + spec.regions();
+    String key = "modes|" + source + "|" + Arrays.toString(at) + "|" + spec.regions() + "|"
+        + spec.cancelOthers();
     int units = model.layout().recurrentIndices(spec.regions()).size();
+    boolean leadingOnly = units >= org.mrnn4j.analysis.LeadingOptions.LEADING_FROM;
     org.mrnn4j.analysis.regions.RegionModes modes = cached(modeCache, key, () ->
         org.mrnn4j.app.StabilityAnalysis.regionModes(model,
             List.of(org.mrnn4j.analysis.OperatingPoint.of(point, at)), spec.regions(),
             units < org.mrnn4j.analysis.LeadingOptions.LEADING_FROM ? units
                 : Math.min(units, 50)).modes().get(0));
     List<org.mrnn4j.analysis.regions.RegionModes.Mode> list = modes.modes();
+    List<String> names = model.layout().recurrentRegionNames();
     Integer mode = Requests.integer(body, "mode", -1, -1, list.size() - 1);
     ObjectNode o = JSON.objectNode();
     o.put("seq", Requests.seq(body));
     o.put("source", label);
+    // the plane regions' sub-Jacobian, the other regions held at the point
+    ArrayNode regionList = o.putArray("regions");
+    (spec.regions().isEmpty() ? names : spec.regions()).forEach(regionList::add);
+    o.put("of", units == model.numUnits() ? "the full Jacobian (all regions)"
+        : "the Jacobian of " + String.join(", ", spec.regions()) + " (other regions held)");
+    o.put("leading_only", leadingOnly && list.size() < units);
     ArrayNode ev = o.putArray("eigenvalues");
     double radius = 0;
     int unstable = 0;

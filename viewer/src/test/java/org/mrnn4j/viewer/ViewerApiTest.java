@@ -157,6 +157,112 @@ class ViewerApiTest {
     return r;
   }
 
+  /** The step's Jacobian by central differences (independent of the linearization). */
+  private static double[][] jacobianByDifferences(HostMap map, double[] x) {
+    int n = x.length;
+    double[][] jac = new double[n][n];
+    double h = 1e-6;
+    for (int b = 0; b < n; b++) {
+      double[] p = x.clone();
+      double[] m = x.clone();
+      p[b] += h;
+      m[b] -= h;
+      double[] fp = map.trajectory(p, 1)[1];
+      double[] fm = map.trajectory(m, 1)[1];
+      for (int a = 0; a < n; a++) {
+        jac[a][b] = (fp[a] - fm[a]) / (2 * h);
+      }
+    }
+    return jac;
+  }
+
+  @Test
+  void atTheStateTheLinearFieldIsTheNonlinearOne() throws Exception {
+    // through the state, the grid point at the state's coordinates is the state: both fields are
+    // its step F(x) - x projected there
+    String plane = "\"state\": 3, \"regions\": [\"exc\"], \"through\": \"state\"";
+    JsonNode first = t.json(t.post("/api/field", "{" + plane + ", \"grid\": 3}"));
+    double sx = first.get("state_xy").get(0).asDouble();
+    double sy = first.get("state_xy").get(1).asDouble();
+    JsonNode f = t.json(t.post("/api/field", "{" + plane + ", \"grid\": 3, \"center\": ["
+        + sx + ", " + sy + "], \"half\": [0.2, 0.1]}"));
+    assertEquals(sx, f.get("x").get(1).asDouble(), 0);
+    assertEquals(sy, f.get("y").get(1).asDouble(), 0);
+    for (String c : List.of("vx", "vy")) {
+      double lin = f.get("linear").get(c).get(1).get(1).asDouble();
+      double non = f.get("nonlinear").get(c).get(1).get(1).asDouble();
+      assertEquals(non, lin, 1e-12, c);
+      assertTrue(Math.abs(non) > 1e-6, "a state that moves: " + non);
+    }
+    assertEquals("state 3", f.get("linear_at").asText());
+  }
+
+  @Test
+  void withOthersCancelledTheLinearFieldIsMrnnTorchsHeldPredictionAndSaysSo() throws Exception {
+    JsonNode f = t.json(t.post("/api/field", "{\"state\": 3, \"regions\": [\"exc\"],"
+        + " \"cancel_others\": true, \"grid\": 3, \"center\": [0.05, -0.02],"
+        + " \"half\": [0.3, 0.2]}"));
+    assertEquals("state 3; other regions held at the state, as mRNNTorch's",
+        f.get("linear_at").asText());
+    // by hand: g_p = mean + gx c0 + gy c1 over exc's units; the prediction
+    // F_p(x) + J_pp (g_p - x_p) (the other regions' deviation times zero); v = C (pred - g_p)
+    double[] x = t.session.states().states()[3];
+    org.mrnn4j.core.IndexRange exc = t.model.layout().recurrentRange("exc");
+    assertEquals(0, exc.start());
+    int d = exc.end() - exc.start();
+    Pca pca = org.mrnn4j.app.FlowPlane.of(t.model, t.session.states().trajectory(),
+        List.of("exc"), true, null, org.mrnn4j.app.FlowFieldAnalysis.Through.MEAN, null).plane();
+    assertEquals(d, pca.mean().length);
+    HostMap map = t.model.hostMap(t.model.naturalCoordinates(), new double[] {0.3, -0.2, 0.1},
+        null, null);
+    double[] next = map.trajectory(x, 1)[1];
+    double[][] jac = jacobianByDifferences(map, x);
+    double largest = 0;
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double gx = f.get("x").get(i).asDouble();
+        double gy = f.get("y").get(j).asDouble();
+        double[] g = new double[d];
+        for (int a = 0; a < d; a++) {
+          g[a] = pca.mean()[a] + gx * pca.component(0)[a] + gy * pca.component(1)[a];
+        }
+        double[] step = new double[d];
+        for (int a = 0; a < d; a++) {
+          double pred = next[a];
+          for (int b = 0; b < d; b++) {
+            pred += jac[a][b] * (g[b] - x[b]);
+          }
+          step[a] = pred - g[a];
+        }
+        double vx = dot(pca.component(0), step);
+        double vy = dot(pca.component(1), step);
+        assertEquals(vx, f.get("linear").get("vx").get(j).get(i).asDouble(), 1e-7);
+        assertEquals(vy, f.get("linear").get("vy").get(j).get(i).asDouble(), 1e-7);
+        largest = Math.max(largest, Math.abs(vx) + Math.abs(vy));
+      }
+    }
+    assertTrue(largest > 1e-4, "a field that is not zero: " + largest);
+    // the spectrum says whose Jacobian it is: exc's, inh held; its trace is J_pp's
+    JsonNode s = t.json(t.post("/api/spectrum", "{\"source\": \"state:3\", \"regions\":"
+        + " [\"exc\"], \"cancel_others\": true}"));
+    assertEquals("[\"exc\"]", s.get("regions").toString());
+    assertEquals("the Jacobian of exc (other regions held)", s.get("of").asText());
+    assertFalse(s.get("leading_only").asBoolean());
+    double trace = 0;
+    for (int a = 0; a < d; a++) {
+      trace += jac[a][a];
+    }
+    double sum = 0;
+    for (JsonNode pair : s.get("eigenvalues")) {
+      sum += pair.get(0).asDouble();
+    }
+    assertEquals(d, s.get("eigenvalues").size());
+    assertEquals(trace, sum, 1e-6);
+    JsonNode all = t.json(t.post("/api/spectrum", "{\"source\": \"state:3\"}"));
+    assertEquals("the full Jacobian (all regions)", all.get("of").asText());
+    assertEquals("[\"exc\",\"inh\"]", all.get("regions").toString());
+  }
+
   @Test
   void theSpectrumHasTheJacobiansTraces() throws Exception {
     JsonNode s = t.json(t.post("/api/spectrum", "{\"source\": \"state:2\", \"mode\": 0}"));

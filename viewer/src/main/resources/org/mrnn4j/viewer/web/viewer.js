@@ -544,8 +544,12 @@
   function drawSpectrum() {
     const sp = S.spectrum, svg = d3.select('#spectrum');
     svg.selectAll('*').remove();
-    $('#spectrum-title').textContent = `Spectrum of ${sp.source}: spectral radius ${fmt(sp.spectral_radius, 4)}, ` +
-      `${sp.unstable} unstable`;
+    // a subset of regions: the sub-Jacobian of those, the others held (named in the title);
+    // only the leading modes computed (a large network): the unstable ones counted are a floor
+    const subset = sp.regions && S.model && sp.regions.length < S.model.regions.length
+      ? ` (${sp.regions.join(', ')} only, others held)` : '';
+    $('#spectrum-title').textContent = `Spectrum of ${sp.source}${subset}: spectral radius ${fmt(sp.spectral_radius, 4)}, ` +
+      `${sp.leading_only ? 'at least ' : ''}${sp.unstable} unstable`;
     const W = +svg.attr('width'), H = +svg.attr('height'), m = { l: 46, r: 12, t: 10, b: 36 };
     let r = 1.1;
     for (const [re, im] of sp.eigenvalues) if (re != null && im != null) r = Math.max(r, 1.08 * Math.hypot(re, im));
