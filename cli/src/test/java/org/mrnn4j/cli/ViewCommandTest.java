@@ -43,10 +43,18 @@ class ViewCommandTest {
   private void compare(String checkpoint, String u, String steps, int state, int grid,
       double[] center, double[] half, String regions, boolean cancel, String through)
       throws Exception {
+    compare(checkpoint, u, steps, null, state, grid, center, half, regions, cancel, through);
+  }
+
+  /** As above; with {@code statesFile} (not null) the states are the file's, not {@code steps}. */
+  private void compare(String checkpoint, String u, String steps, Path statesFile, int state,
+      int grid, double[] center, double[] half, String regions, boolean cancel, String through)
+      throws Exception {
     Path ckpt = ConformanceData.checkpoints().resolve(checkpoint);
     Path out = dir.resolve(checkpoint + through + regions);
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("flow-field",
-        ckpt.toString(), "-b", "ejml", "-u", u, "--steps", steps, "--grid",
+        ckpt.toString(), "-b", "ejml", "-u", u, statesFile == null ? "--steps" : "--states",
+        statesFile == null ? steps : statesFile.toString(), "--grid",
         String.valueOf(grid), "--center", center[0] + "," + center[1], "--offset",
         half[0] + "," + half[1], "--plane-through", through, "--npy", "--no-plot", "-o",
         out.toString(), "--name", "ff"));
@@ -68,12 +76,18 @@ class ViewCommandTest {
       try (RecurrentModel model = loaded.model()) {
         double[] input = org.mrnn4j.app.Inputs.constant(java.util.Arrays.stream(u.split(","))
             .map(Double::valueOf).toList(), model.numInputs(), "-u");
-        TreeSet<Integer> picked = new TreeSet<>();
-        for (String s : steps.split(",")) {
-          picked.add(Integer.parseInt(s));
+        FlowFieldAnalysis.States states;
+        if (statesFile != null) {
+          states = FlowFieldAnalysis.States.fromFile(model, statesFile, input);
+        } else {
+          TreeSet<Integer> picked = new TreeSet<>();
+          for (String s : steps.split(",")) {
+            picked.add(Integer.parseInt(s));
+          }
+          states = FlowFieldAnalysis.States.simulated(model, input, picked);
         }
-        ViewerSession session = new ViewerSession("ff", model, b.name(),
-            FlowFieldAnalysis.States.simulated(model, input, picked), input, 0, false);
+        ViewerSession session = new ViewerSession("ff", model, b.name(), states, input, 0,
+            false);
         try (ViewerServer server = ViewerServer.start(session,
             InetAddress.getByName("127.0.0.1"), 0, 2, null)) {
           String body = "{\"client\": \"t\", \"seq\": 1, \"state\": " + state + ", \"grid\": "
@@ -121,6 +135,31 @@ class ViewCommandTest {
         new double[] {1.5, 0.8}, null, false, "mean");
     compare("flip_flop_rnn_leaky.pth", "0,1,0", "0,5,30", 2, 9, new double[] {0.1, 0.05},
         new double[] {0.7, 0.6}, "exc", true, "state");
+  }
+
+  @Test
+  void withPerStateInputsTheFieldWithoutUIsTheStatesOwnAsFlowFieldComputesIt() throws Exception {
+    // three states of the flip-flop, each with its own input (a JSON states file)
+    Path ckpt = ConformanceData.checkpoints().resolve("flip_flop_rnn_leaky.pth");
+    double[][] inputs = {{1, 0, 0}, {0, 1, 0}, {0, 0, -1}};
+    Path file = dir.resolve("per-state.json");
+    try (Backend b = Backends.select("ejml");
+        RecurrentModel model = ModelLoader.load(ckpt, 0, b).model()) {
+      FlowFieldAnalysis.States sim = FlowFieldAnalysis.States.simulated(model,
+          new double[] {1, 0, 0}, new TreeSet<>(java.util.List.of(0, 5, 30)));
+      java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("states", sim.states());
+      json.put("inputs", inputs);
+      JSON.writeValue(file.toFile(), json);
+      // /api/model tells the page each state's input
+      ViewerSession session = new ViewerSession("ff", model, b.name(),
+          FlowFieldAnalysis.States.fromFile(model, file, new double[3]), new double[3], 0, false);
+      JsonNode given = session.modelInfo().get("states").get("inputs");
+      assertEquals(JSON.valueToTree(inputs), given);
+    }
+    // the field of state 2 (input (0, 0, -1)) without u, against flow-field's with -u 0,0,0
+    compare("flip_flop_rnn_leaky.pth", "0,0,0", null, file, 2, 7, new double[] {0.2, -0.1},
+        new double[] {1.2, 0.9}, null, false, "mean");
   }
 
   @Test

@@ -147,6 +147,18 @@ public final class ViewerSession {
     s.put("count", states.states().length);
     ArrayNode labels = s.putArray("labels");
     states.labels().forEach(labels::add);
+    // states with inputs of their own (a states file that gives them): each state's input, shown
+    // by the page as the current input while the user has not edited it
+    boolean own = false;
+    for (double[] in : states.inputs()) {
+      own |= !Arrays.equals(in, u);
+    }
+    if (own) {
+      ArrayNode inputs = s.putArray("inputs");
+      for (double[] in : states.inputs()) {
+        numbers(inputs.addArray(), in);
+      }
+    }
     o.put("plane", "pca");
     o.put("grid_max", GRID_MAX);
     o.put("continuation", continuation);

@@ -16,7 +16,7 @@
   };
 
   const S = {
-    model: null, state: 0, u: [], regions: [], cancel: false, plane: 'pca', through: 'mean',
+    model: null, state: 0, u: [], uEdited: false, regions: [], cancel: false, plane: 'pca', through: 'mean',
     grid: 40, show: 'both',
     planeKey: null,          // the plane of the drawn field (regions, silencing, plane, through)
     originX: null, originY: null, transform: d3.zoomIdentity,
@@ -160,7 +160,7 @@
     if (!S.regions.length) { fail('field', 'choose at least one region for the plane'); return; }
     const key = planeKey();
     const reset = resetWindow || key !== S.planeKey || !S.originX;
-    const body = Object.assign(planeParams(), { u: S.u, grid: S.grid, fields: shownFields() });
+    const body = Object.assign(planeParams(), uParam(), { grid: S.grid, fields: shownFields() });
     if (!reset) {
       const [x0, x1] = curX().domain(), [y0, y1] = curY().domain();
       body.center = [(x0 + x1) / 2, (y0 + y1) / 2];
@@ -351,6 +351,23 @@
     scheduleField();
     if (S.through === 'state') planeChanged(false);
     if (S.selectedFp == null) scheduleSpectrum();
+    showStateInput();
+  }
+
+  /**
+   * The input sent with a request: none (the server takes the state's own input, as flow-field
+   * does) until the user edited it; then the edited one.
+   */
+  function uParam() {
+    return S.uEdited ? { u: S.u } : {};
+  }
+
+  /** While the input is not edited, the boxes show the state's own input (when it has one). */
+  function showStateInput() {
+    const own = S.model.states.inputs;
+    if (S.uEdited || !own || !own[S.state]) return;
+    S.u = own[S.state].slice();
+    S.u.forEach((v, i) => { const el = $('#u-' + i); if (el) el.value = v; });
   }
 
   /** Something the plane depends on changed: the fixed points and the mode are re-projected. */
@@ -390,7 +407,7 @@
     $('#cancel-others').addEventListener('change', (e) => { S.cancel = e.target.checked; planeChanged(); });
 
     const inputs = $('#inputs');
-    S.u = (m.u || []).slice();
+    S.u = (m.states.inputs ? m.states.inputs[S.state] : m.u || []).slice();
     while (S.u.length < m.num_inputs) S.u.push(0);
     S.u.forEach((v, i) => {
       const el = document.createElement('input');
@@ -445,6 +462,7 @@
     ok('input');
     if (v === S.u[i]) return;
     S.u[i] = v;
+    S.uEdited = true;   // from now on every request carries the edited input
     scheduleField();
     if (S.fps) requestFixedPoints();
     if (S.selectedFp != null) selectFp(null);   // the fixed points of the old input are gone
@@ -456,7 +474,7 @@
   async function requestFixedPoints() {
     $('#find-fp').disabled = true;
     $('#fp-summary').textContent = 'searching…';
-    const data = await api('fp', '/api/fixed-points', Object.assign(planeParams(), { u: S.u }));
+    const data = await api('fp', '/api/fixed-points', Object.assign(planeParams(), uParam()));
     $('#find-fp').disabled = false;
     if (!data) { $('#fp-summary').textContent = ''; return; }
     S.fps = data.points;
@@ -527,7 +545,7 @@
 
   async function requestSpectrum(mode) {
     const source = S.selectedFp != null ? `fp:${S.selectedFp}` : `state:${S.state}`;
-    const body = Object.assign(planeParams(), { source, u: S.u });
+    const body = Object.assign(planeParams(), uParam(), { source });
     if (mode != null) body.mode = mode;
     const data = await api('spectrum', '/api/spectrum', body);
     if (!data) return;
