@@ -460,7 +460,7 @@ public final class ViewerSession {
       p.put("unstable", fp.unstableModes());
       p.put("label", fp.describe());
       putNumber(p, "spectral_radius", fp.spectralRadius());
-      putNumber(p, "speed", fp.q());
+      putNumber(p, "q", fp.q()); // q = 1/2 |F(x) - x|^2
       eigenvalues(p.putArray("eigenvalues"), fp.eigen(), sortedByModulus(fp.eigen()));
     }
     o.put("seconds", (System.nanoTime() - start) / 1e9);

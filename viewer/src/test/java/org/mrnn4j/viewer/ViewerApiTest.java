@@ -332,7 +332,9 @@ class ViewerApiTest {
     JsonNode points = r.get("points");
     assertTrue(points.size() >= 1, r.toString());
     for (JsonNode p : points) {
-      assertTrue(p.get("speed").asDouble() < 1e-8, p.toString());
+      // q = 1/2 |F(x) - x|^2 (not a speed): tiny at a fixed point; no "speed" key
+      assertTrue(p.get("q").isNumber() && p.get("q").asDouble() < 1e-8, p.toString());
+      assertFalse(p.has("speed"), p.toString());
       double radius = p.get("spectral_radius").asDouble();
       assertEquals(radius < 1, p.get("stable").asBoolean(), p.toString());
       JsonNode s = t.json(t.post("/api/spectrum", "{\"source\": \"fp:" + p.get("number").asInt()

@@ -496,7 +496,7 @@
       tr.dataset.fp = fp.number;
       if (fp.number === S.selectedFp) tr.className = 'selected';
       const cells = [fp.number, fp.label, fp.unstable, fmt(fp.spectral_radius, 4),
-        fp.on_plane ? `${fmt(fp.off_plane, 3)} (on)` : fmt(fp.off_plane, 3), fmt(fp.speed)];
+        fp.on_plane ? `${fmt(fp.off_plane, 3)} (on)` : fmt(fp.off_plane, 3), fmt(fp.q)];
       for (const c of cells) {
         const td = document.createElement('td');
         td.textContent = c;
