@@ -317,15 +317,8 @@ public final class ViewerSession {
           + " %.0f MiB, more than a quarter of the server's heap; ask for a grid of at most %d",
           grid, grid, model.numUnits(), bytes / 1048576.0, Math.min(fits, GRID_MAX)));
     }
-    double[] center = Requests.vector(body, "center", 2, "the window's centre");
-    double[] half = Requests.vector(body, "half", 2, "the window's half-widths");
-    if (half != null && (!(half[0] > 0) || !(half[1] > 0) || half[0] > 1e12 || half[1] > 1e12)) {
-      throw new BadRequest("half must be two positive half-widths (at most 1e12), got "
-          + Requests.fmt(half[0]) + ", " + Requests.fmt(half[1]));
-    }
-    if (center != null && (Math.abs(center[0]) > 1e12 || Math.abs(center[1]) > 1e12)) {
-      throw new BadRequest("center must be within 1e12 of the origin");
-    }
+    double[] center = center(body);
+    double[] half = half(body);
     List<String> fields = Requests.strings(body, "fields");
     boolean nonlinear = fields.isEmpty() && Requests.opt(body, "fields") == null;
     boolean linear = nonlinear;
@@ -373,6 +366,25 @@ public final class ViewerSession {
     }
     o.put("seconds", (System.nanoTime() - start) / 1e9);
     return o;
+  }
+
+  /** The window's validated half-widths, or null for the default window. */
+  private static double[] half(JsonNode body) {
+    double[] half = Requests.vector(body, "half", 2, "the window's half-widths");
+    if (half != null && (!(half[0] > 0) || !(half[1] > 0) || half[0] > 1e12 || half[1] > 1e12)) {
+      throw new BadRequest("half must be two positive half-widths (at most 1e12), got "
+          + Requests.fmt(half[0]) + ", " + Requests.fmt(half[1]));
+    }
+    return half;
+  }
+
+  /** The window's validated centre, or null for the default one. */
+  private static double[] center(JsonNode body) {
+    double[] center = Requests.vector(body, "center", 2, "the window's centre");
+    if (center != null && (Math.abs(center[0]) > 1e12 || Math.abs(center[1]) > 1e12)) {
+      throw new BadRequest("center must be within 1e12 of the origin");
+    }
+    return center;
   }
 
   /** The field as {@code vx/vy/speed[j][i]} (row j = y index), or null. */
@@ -437,9 +449,13 @@ public final class ViewerSession {
     double[] at = given != null ? given : u;
     int k = state(body);
     PlaneSpec spec = planeSpec(body, at);
+    // "on the plane": within a fraction of the shown window (the request's half-widths, else
+    // the default window's), as flow-field tells it for its grid
+    double[] half = half(body);
     List<FixedPoint> points = fixedPointsAt(at);
     FlowPlane plane = plane(spec);
-    FlowFieldFinder finder = plane.finder(plane.grid(2, null, null, false, GridBounds.EXACT));
+    FlowFieldFinder finder = plane.finder(plane.grid(2,
+        half == null ? null : List.of(half[0], half[1]), null, false, GridBounds.EXACT));
     FlowGrid g = finder.grid();
     double tolerance = FlowFieldAnalysis.ON_PLANE_FRACTION * Math.min(g.xOffset(), g.yOffset());
     ObjectNode o = JSON.objectNode();

@@ -349,6 +349,25 @@ class ViewerApiTest {
   }
 
   @Test
+  void onThePlaneIsMeasuredAgainstTheRequestedWindow() throws Exception {
+    double f = org.mrnn4j.app.FlowFieldAnalysis.ON_PLANE_FRACTION;
+    JsonNode wide = t.json(t.post("/api/fixed-points", "{\"state\": 0, \"half\": [1e6, 2e6]}"));
+    JsonNode narrow = t.json(t.post("/api/fixed-points",
+        "{\"state\": 0, \"half\": [3e-12, 1e-12]}"));
+    boolean flipped = false;
+    for (int i = 0; i < wide.get("points").size(); i++) {
+      JsonNode w = wide.get("points").get(i);
+      JsonNode n = narrow.get("points").get(i);
+      double off = w.get("off_plane").asDouble();
+      assertEquals(off <= f * 1e6, w.get("on_plane").asBoolean(), w.toString());
+      assertEquals(off <= f * 1e-12, n.get("on_plane").asBoolean(), n.toString());
+      flipped |= w.get("on_plane").asBoolean() != n.get("on_plane").asBoolean();
+    }
+    assertTrue(flipped, "some point is on the wide window's plane, not the narrow one's: " + wide);
+    refused("/api/fixed-points", "{\"half\": [0, 1]}", "half must be two positive half-widths");
+  }
+
+  @Test
   void continuationFollowsTheInputDirection() throws Exception {
     JsonNode c = t.json(t.post("/api/continuation", "{\"to\": 0.8}"));
     double un = Math.sqrt(0.09 + 0.04 + 0.01);

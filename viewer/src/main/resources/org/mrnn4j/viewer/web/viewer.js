@@ -362,6 +362,13 @@
     return S.uEdited ? { u: S.u } : {};
   }
 
+  /** The shown window's half-widths (what "on the plane" is measured against), once drawn. */
+  function windowHalf() {
+    if (!S.originX || !S.field) return {};
+    const [x0, x1] = curX().domain(), [y0, y1] = curY().domain();
+    return { half: [Math.abs(x1 - x0) / 2, Math.abs(y1 - y0) / 2] };
+  }
+
   /** While the input is not edited, the boxes show the state's own input (when it has one). */
   function showStateInput() {
     const own = S.model.states.inputs;
@@ -474,7 +481,7 @@
   async function requestFixedPoints() {
     $('#find-fp').disabled = true;
     $('#fp-summary').textContent = 'searching…';
-    const data = await api('fp', '/api/fixed-points', Object.assign(planeParams(), uParam()));
+    const data = await api('fp', '/api/fixed-points', Object.assign(planeParams(), uParam(), windowHalf()));
     $('#find-fp').disabled = false;
     if (!data) { $('#fp-summary').textContent = ''; return; }
     S.fps = data.points;
