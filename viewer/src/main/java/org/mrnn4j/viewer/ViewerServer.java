@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,10 +33,15 @@ import java.util.function.Function;
  * serving the page, its assets and the JSON API of one {@link ViewerSession}.
  *
  * <p>Security: it binds to 127.0.0.1 unless told otherwise; every request must carry the random
- * token of the printed address (query {@code ?token=} or header {@code X-Mrnn4j-Token}), else 403;
- * a request whose {@code Origin} is not the server's own is refused (403); no CORS header is ever
- * written; only a fixed list of paths exists (no path of a request ever reaches the file system);
- * bodies are at most {@value #MAX_BODY} bytes of JSON.
+ * token of the printed address (query {@code ?token=} or header {@code X-Mrnn4j-Token}), else 403,
+ * checked before any body is read; its {@code Host} must name this server (127.0.0.1, localhost,
+ * [::1] or the bound address, with the port), else 403 (DNS rebinding); a request whose
+ * {@code Origin} is not {@code "http://" + Host} is refused (403); no CORS header is ever written;
+ * only a fixed list of paths exists (no path of a request ever reaches the file system); bodies
+ * are at most {@value #MAX_BODY} bytes of JSON. Requests beyond the pool's queue are answered 503
+ * (never computed on the server's dispatcher thread); slow requests and responses are cut off
+ * ({@value #MAX_REQUEST_SECONDS} s and {@value #MAX_RESPONSE_SECONDS} s, where the JDK honours
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}).
  */
 public final class ViewerServer implements AutoCloseable {
   /** The largest request body, in bytes. */
@@ -44,6 +50,12 @@ public final class ViewerServer implements AutoCloseable {
   static final int ANALYSIS_THREADS = 2;
   /** Analyses waiting beyond those; more are answered 503. */
   static final int ANALYSES_QUEUE = 32;
+  /** Requests waiting for the pool beyond its threads; more are answered 503. */
+  static final int QUEUE = 256;
+  /** The longest a request may take to arrive, in seconds. */
+  static final int MAX_REQUEST_SECONDS = 30;
+  /** The longest a response may take to be written, in seconds. */
+  static final int MAX_RESPONSE_SECONDS = 60;
   /** The token's header. */
   public static final String TOKEN_HEADER = "X-Mrnn4j-Token";
 
@@ -66,6 +78,9 @@ public final class ViewerServer implements AutoCloseable {
   private final Map<String, AtomicLong> latest = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final AtomicInteger superseded = new AtomicInteger();
+  private final java.util.Set<String> hosts;
+  /** Set on the overflow thread: the request is answered 503 at once. */
+  private static final ThreadLocal<Boolean> OVERFLOW = ThreadLocal.withInitial(() -> false);
 
   private ViewerServer(ViewerSession session, HttpServer server, ThreadPoolExecutor pool,
       String token) {
@@ -84,6 +99,11 @@ public final class ViewerServer implements AutoCloseable {
     this.host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1"
         : a.getAddress().getHostAddress();
     this.port = a.getPort();
+    java.util.Set<String> h = new java.util.HashSet<>();
+    for (String name : new String[] {"127.0.0.1", "localhost", "[::1]", urlHost()}) {
+      h.add(name.toLowerCase(java.util.Locale.ROOT) + ":" + port);
+    }
+    this.hosts = java.util.Set.copyOf(h);
   }
 
   /**
@@ -104,18 +124,52 @@ public final class ViewerServer implements AutoCloseable {
           + " on this machine (127.0.0.1): anyone who can reach it and learns the token can use"
           + " it; the token is the only protection");
     }
+    // cut off slow requests and responses (the JDK reads these once, when its server is first
+    // used; a value the user set is kept)
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(MAX_RESPONSE_SECONDS));
+    }
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
     HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-    // bounded: a fixed number of threads and of waiting requests; past that the dispatcher
-    // thread computes (back-pressure instead of unbounded growth)
+    // bounded: a fixed number of threads and of waiting requests; past that a request is handed
+    // to one overflow thread that only answers 503 (nothing runs on the dispatcher thread)
+    ThreadPoolExecutor overflow = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUE), r -> {
+          Thread t = new Thread(() -> {
+            OVERFLOW.set(true);
+            r.run();
+          }, "mrnn4j-viewer-busy");
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(256), r -> {
+        new ArrayBlockingQueue<>(QUEUE), r -> {
           Thread t = new Thread(r, "mrnn4j-viewer");
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, (r, p) -> {
+          if (p.isShutdown()) {
+            throw new java.util.concurrent.RejectedExecutionException("the viewer is closing");
+          }
+          overflow.execute(r); // past both queues: rejected, the JDK drops the connection
+        }) {
+      @Override
+      public void shutdown() {
+        overflow.shutdown();
+        super.shutdown();
+      }
+
+      @Override
+      public List<Runnable> shutdownNow() {
+        overflow.shutdownNow();
+        return super.shutdownNow();
+      }
+    };
     server.setExecutor(pool);
     ViewerServer viewer = new ViewerServer(session, server, pool, token);
     server.createContext("/", viewer::handle);
@@ -192,22 +246,37 @@ public final class ViewerServer implements AutoCloseable {
   }
 
   private boolean route(HttpExchange ex) throws IOException {
-    // the body is read (at most MAX_BODY bytes) before any answer, so that the connection can
-    // be kept for the next request
-    byte[] raw = readBody(ex);
-    if (raw == null) {
+    // refusals come before the body is read (a request without the token cannot make the
+    // server read anything); their connection is closed
+    if (OVERFLOW.get()) {
       ex.getResponseHeaders().set("Connection", "close");
+      send(ex, 503, error("busy, try again"));
+      return false;
+    }
+    String hostHeader = ex.getRequestHeaders().getFirst("Host");
+    if (hostHeader == null || !hosts.contains(hostHeader.toLowerCase(java.util.Locale.ROOT))) {
+      // a page of another name resolved to this address (DNS rebinding) is refused
+      ex.getResponseHeaders().set("Connection", "close");
+      send(ex, 403, error("unexpected Host header"));
+      return false;
     }
     if (!tokenOk(ex)) {
+      ex.getResponseHeaders().set("Connection", "close");
       send(ex, 403, error("missing or wrong token"));
       return false;
     }
     String origin = ex.getRequestHeaders().getFirst("Origin");
-    if (origin != null && !origin.equals("http://" + urlHost() + ":" + port)
-        && !origin.equals("http://127.0.0.1:" + port)) {
+    if (origin != null && !origin.equalsIgnoreCase("http://" + hostHeader)) {
+      ex.getResponseHeaders().set("Connection", "close");
       send(ex, 403, error("requests from another origin (" + origin.replaceAll("[\\r\\n]", "")
           + ") are refused"));
       return false;
+    }
+    // the body is read (at most MAX_BODY bytes) before any other answer, so that the connection
+    // can be kept for the next request
+    byte[] raw = readBody(ex);
+    if (raw == null) {
+      ex.getResponseHeaders().set("Connection", "close");
     }
     String path = ex.getRequestURI().getRawPath();
     String method = ex.getRequestMethod();
@@ -294,8 +363,8 @@ public final class ViewerServer implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     Busy() {
-      super("busy: " + ANALYSES_QUEUE + " analyses are already waiting; try again when one has"
-          + " finished", null, false, false);
+      // (ANALYSES_QUEUE analyses are already waiting)
+      super("busy, try again", null, false, false);
     }
   }
 

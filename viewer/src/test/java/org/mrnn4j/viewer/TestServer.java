@@ -105,7 +105,8 @@ final class TestServer implements AutoCloseable {
     try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      out.write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1:"
+          + server.address().getPort() + "\r\n"
           + ViewerServer.TOKEN_HEADER + ": " + server.token() + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -116,6 +117,39 @@ final class TestServer implements AutoCloseable {
       }
       String status = line.toString(StandardCharsets.ISO_8859_1);
       return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
+
+  /**
+   * A raw request (headers as given, no client-side additions) and its status line's code and
+   * body, read within {@code timeoutMs}.
+   */
+  String[] rawRequest(String head, byte[] body, int timeoutMs) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+      s.setSoTimeout(timeoutMs);
+      OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      if (body != null) {
+        out.write(body);
+      }
+      out.flush();
+      // the head, then Content-Length bytes of body (not to the end: the server may keep the
+      // connection while it drains what the client announced)
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      while (!got.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        got.write(c);
+      }
+      String h = got.toString(StandardCharsets.ISO_8859_1);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+          .matcher(h);
+      String rest = m.find() ? new String(in.readNBytes(Integer.parseInt(m.group(1))),
+          StandardCharsets.ISO_8859_1) : "";
+      return new String[] {h.split(" ", 3)[1], rest};
     }
   }
 

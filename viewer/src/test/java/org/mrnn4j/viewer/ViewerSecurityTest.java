@@ -54,6 +54,51 @@ class ViewerSecurityTest {
         + t.server.token(), t.server.url());
   }
 
+  private String[] request(String host, String origin, boolean token, String extra)
+      throws Exception {
+    String body = "{\"state\": 0, \"grid\": 3}";
+    return t.rawRequest("POST /api/field HTTP/1.1\r\nHost: " + host + "\r\n"
+        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+        + (token ? ViewerServer.TOKEN_HEADER + ": " + t.server.token() + "\r\n" : "")
+        + "Content-Type: application/json\r\nContent-Length: " + body.length()
+        + "\r\nConnection: close\r\n" + extra + "\r\n",
+        body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 10_000);
+  }
+
+  @Test
+  void onlyTheServersOwnHostNamesAreAccepted() throws Exception {
+    int port = t.server.address().getPort();
+    // DNS rebinding: a page of another name resolved to 127.0.0.1 sends its own Host
+    for (String host : new String[] {"evil.example", "evil.example:" + port, "127.0.0.1",
+        "127.0.0.1:" + (port + 1), "localhost.evil.example:" + port}) {
+      String[] r = request(host, null, true, "");
+      assertEquals("403", r[0], host);
+      assertTrue(r[1].contains("unexpected Host header"), r[1]);
+    }
+    for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port,
+        "LOCALHOST:" + port, "[::1]:" + port}) {
+      assertEquals("200", request(host, null, true, "")[0], host);
+    }
+    // a page opened at http://localhost:PORT: its Origin is its Host
+    assertEquals("200", request("localhost:" + port, "http://localhost:" + port, true, "")[0]);
+    assertEquals("403", request("localhost:" + port, "http://127.0.0.1:" + port, true, "")[0]);
+    assertEquals("403", request("127.0.0.1:" + port, "http://localhost:" + port, true, "")[0]);
+  }
+
+  @Test
+  void theTokenIsCheckedBeforeTheBodyIsRead() throws Exception {
+    // a huge body announced, none sent: without the token the answer comes at once
+    long start = System.nanoTime();
+    String[] r = t.rawRequest("POST /api/field HTTP/1.1\r\nHost: 127.0.0.1:"
+        + t.server.address().getPort() + "\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 1000000000\r\n\r\n", "{\"state\"".getBytes(
+            java.nio.charset.StandardCharsets.UTF_8), 5_000);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals("403", r[0]);
+    assertTrue(r[1].contains("missing or wrong token"), r[1]);
+    assertTrue(seconds < 2, "answered in " + seconds + " s");
+  }
+
   @Test
   void aForeignOriginIsRefusedAndTheOwnOneAccepted() throws Exception {
     int port = t.server.address().getPort();
