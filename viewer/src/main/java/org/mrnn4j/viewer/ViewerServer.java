@@ -232,7 +232,7 @@ public final class ViewerServer implements AutoCloseable {
     try {
       return work.run();
     } catch (BadRequest e) {
-      send(ex, 400, error(e.getMessage()));
+      send(ex, e.status(), error(e.getMessage()));
     } catch (Busy e) {
       send(ex, 503, error(e.getMessage()));
     } catch (IllegalArgumentException e) {

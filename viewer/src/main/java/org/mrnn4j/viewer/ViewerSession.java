@@ -254,6 +254,22 @@ public final class ViewerSession {
         () -> FixedPoints.find(model, at, seed).fixedPoints());
   }
 
+  /**
+   * The fixed points at an input already found (by {@code POST /api/fixed-points}); a field
+   * request never searches for them (that takes seconds to minutes and would hold up the
+   * fields' threads): 409 until they are.
+   */
+  List<FixedPoint> fixedPointsFoundAt(double[] at) {
+    CompletableFuture<Object> f = pointCache.get(Arrays.toString(at));
+    if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+      throw new BadRequest.Conflict("find the fixed points at this input first (POST"
+          + " /api/fixed-points)");
+    }
+    @SuppressWarnings("unchecked")
+    List<FixedPoint> points = (List<FixedPoint>) f.join();
+    return points;
+  }
+
   private FixedPoint numbered(List<FixedPoint> points, int k, String field) {
     if (k > points.size()) {
       throw new BadRequest(field + " asks for fixed point " + k + ", but " + (points.isEmpty()
@@ -262,8 +278,22 @@ public final class ViewerSession {
     return points.get(k - 1);
   }
 
-  /** The plane of a request, fitted or made once. */
+  /** The plane of a request, fitted or made once (searching for its fixed point if need be). */
   FlowPlane plane(PlaneSpec spec) {
+    return plane(spec, true);
+  }
+
+  /**
+   * The plane of a request, fitted or made once.
+   *
+   * @param spec the plane
+   * @param search whether the fixed points it names may be searched for here; if not, they must
+   *     have been found (409 otherwise)
+   */
+  FlowPlane plane(PlaneSpec spec, boolean search) {
+    if (!search && (spec.eigenPoint() > 0 || spec.throughPoint() > 0)) {
+      fixedPointsFoundAt(spec.u());
+    }
     return cached(cache, "plane|" + spec.key(), () -> {
       Pca given = null;
       double[] anchor = null;
@@ -333,7 +363,7 @@ public final class ViewerSession {
     if (!nonlinear && !linear) {
       throw new BadRequest("fields must name nonlinear and/or linear, got none");
     }
-    FlowPlane plane = plane(spec);
+    FlowPlane plane = plane(spec, false);
     FlowGrid g = plane.grid(grid, half == null ? null : List.of(half[0], half[1]),
         center == null ? null : List.of(center[0], center[1]), false, GridBounds.EXACT);
     FlowPlane.Window w = plane.window(states.states()[k], at, g, nonlinear, linear);

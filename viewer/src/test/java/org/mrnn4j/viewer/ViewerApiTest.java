@@ -368,6 +368,24 @@ class ViewerApiTest {
   }
 
   @Test
+  void aFieldOnAFixedPointsPlaneNeedsTheFixedPointsFoundFirst() throws Exception {
+    String u = "\"u\": [0.123, -0.05, 0.02]";
+    for (String plane : List.of("\"plane\": \"eigen:1\"", "\"through\": \"fp:1\"")) {
+      long start = System.nanoTime();
+      HttpResponse<String> r = t.post("/api/field", "{" + u + ", " + plane + ", \"grid\": 4}");
+      assertEquals(409, r.statusCode(), r.body());
+      assertEquals("find the fixed points at this input first (POST /api/fixed-points)",
+          t.json(r).get("error").asText());
+      assertTrue((System.nanoTime() - start) / 1e9 < 1, "answered without searching");
+    }
+    assertEquals(200, t.post("/api/fixed-points", "{" + u + "}").statusCode());
+    for (String plane : List.of("\"plane\": \"eigen:1\"", "\"through\": \"fp:1\"")) {
+      HttpResponse<String> r = t.post("/api/field", "{" + u + ", " + plane + ", \"grid\": 4}");
+      assertEquals(200, r.statusCode(), r.body());
+    }
+  }
+
+  @Test
   void continuationFollowsTheInputDirection() throws Exception {
     JsonNode c = t.json(t.post("/api/continuation", "{\"to\": 0.8}"));
     double un = Math.sqrt(0.09 + 0.04 + 0.01);

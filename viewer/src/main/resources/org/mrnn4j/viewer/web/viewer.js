@@ -470,8 +470,14 @@
     if (v === S.u[i]) return;
     S.u[i] = v;
     S.uEdited = true;   // from now on every request carries the edited input
-    scheduleField();
-    if (S.fps) requestFixedPoints();
+    if (S.plane.startsWith('eigen:') || S.through.startsWith('fp:')) {
+      // the plane names a fixed point: the server draws it only once the fixed points at the
+      // new input are found (409 before), so they are asked for first
+      requestFixedPoints().then(() => scheduleField());
+    } else {
+      scheduleField();
+      if (S.fps) requestFixedPoints();
+    }
     if (S.selectedFp != null) selectFp(null);   // the fixed points of the old input are gone
     else scheduleSpectrum();
     if (S.cont) drawContinuation();
