@@ -111,6 +111,24 @@ public final class ContinuationAnalysis {
   }
 
   /**
+   * The first principal component of all the branches' points (the diagrams' default
+   * coordinate), as a function of a state.
+   *
+   * @param branches the branches
+   * @return the state's coordinate along PC1 of the branch points (its sign a convention), or
+   *     0 for every state when there are fewer than 2 points
+   */
+  public static java.util.function.ToDoubleFunction<double[]> branchPc1(List<Branch> branches) {
+    List<double[]> all = new ArrayList<>();
+    branches.forEach(br -> br.points().forEach(pt -> all.add(pt.state())));
+    if (all.size() < 2) {
+      return x -> 0;
+    }
+    org.mrnn4j.analysis.Pca pca = org.mrnn4j.analysis.Pca.fit(all, 1);
+    return x -> pca.project(x)[0];
+  }
+
+  /**
    * Runs a continuation.
    *
    * @param model the model (at {@code s = 0} for a checkpoint interpolation)

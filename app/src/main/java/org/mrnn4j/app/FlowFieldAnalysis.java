@@ -311,12 +311,27 @@ public final class FlowFieldAnalysis {
     return new FixedPointFinder(b).find(system, starts.states(), progress).fixedPoints();
   }
 
-  /** The fixed point numbered {@code k} (from 1), or a one-line refusal naming the option. */
   private static FixedPoint numbered(List<FixedPoint> points, int k, String option) {
-    if (k > points.size()) {
+    return numbered(points, k, option, " (see the table with --fixed-points)");
+  }
+
+  /**
+   * The fixed point numbered {@code k} (from 1, in the order found), or a one-line refusal naming
+   * the option.
+   *
+   * @param points the fixed points at the input
+   * @param k the number, at least 1
+   * @param option how the front end names the option asking ({@code --plane eigen:5})
+   * @param hint appended to the refusal (where to see the numbers), or empty
+   * @return the point
+   * @throws IllegalArgumentException {@code "OPTION asks for fixed point K, but only N were found
+   *     at this input"}
+   */
+  public static FixedPoint numbered(List<FixedPoint> points, int k, String option, String hint) {
+    if (k < 1 || k > points.size()) {
       throw new IllegalArgumentException(option + " asks for fixed point " + k + ", but "
           + (points.isEmpty() ? "none was found" : "only " + points.size() + " were found")
-          + " at this input (see the table with --fixed-points)");
+          + " at this input" + hint);
     }
     return points.get(k - 1);
   }

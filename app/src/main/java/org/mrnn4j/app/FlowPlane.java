@@ -40,10 +40,14 @@ public final class FlowPlane {
     this.through = through;
     this.anchor = anchor == null ? null : anchor.clone();
     this.probe = probe;
-    this.trajectory = trajectory;
+    // the caller's rows copied: this plane stays as it was made
+    this.trajectory = new double[trajectory.length][];
+    for (int t = 0; t < trajectory.length; t++) {
+      this.trajectory[t] = trajectory[t].clone();
+    }
     path = new double[trajectory.length][];
     for (int t = 0; t < path.length; t++) {
-      path[t] = probe.project(trajectory[t]);
+      path[t] = probe.project(this.trajectory[t]);
     }
     List<double[]> extent = new ArrayList<>(Arrays.asList(path));
     if (anchor != null) {
@@ -213,6 +217,85 @@ public final class FlowPlane {
     double[][] in = {u};
     return new Window(finder, nonlinear ? finder.nonlinear(s, in).get(0) : null,
         linear ? finder.linear(s, in, null, null).get(0) : null);
+  }
+
+  /**
+   * The memory a window's fields take while computed: about {@code 4 P^2 N + 6 P^2} doubles
+   * (every grid point's full state and step, and the fields).
+   *
+   * @param points grid points per axis
+   * @param units the model's units
+   * @return bytes
+   */
+  public static long windowBytes(int points, int units) {
+    long cells = (long) points * points;
+    return (cells * 4L * units + cells * 2 * 3) * Double.BYTES;
+  }
+
+  /**
+   * The largest grid (points per axis, at least 2) whose window takes at most {@code bytes}
+   * ({@link #windowBytes}).
+   *
+   * @param bytes the memory allowed
+   * @param units the model's units
+   * @return points per axis
+   */
+  public static int largestGrid(long bytes, int units) {
+    int p = (int) Math.max(2, Math.floor(Math.sqrt(bytes / (Double.BYTES * (4.0 * units + 6)))));
+    while (p > 2 && windowBytes(p, units) > bytes) {
+      p--;
+    }
+    return p;
+  }
+
+  /**
+   * A mode's eigenvector on this plane: the eigenvector (over the plane's units) of the
+   * decomposition's eigenvalue nearest {@code re + i im}, normalised to unit length, its real
+   * and imaginary parts projected on the plane's two directions.
+   *
+   * @param decomposition the decomposition of the Jacobian over the plane's units, with vectors
+   * @param re the mode's eigenvalue, real part
+   * @param im its imaginary part
+   * @return {@code {{re_x, re_y}, {im_x, im_y}}}, or null when the decomposition has no vectors
+   *     or another number of units than the plane
+   */
+  public double[][] modeOnPlane(org.mrnn4j.core.Eigendecomposition decomposition, double re,
+      double im) {
+    int best = -1;
+    double dist = Double.POSITIVE_INFINITY;
+    for (int q = 0; q < decomposition.size(); q++) {
+      double d = Math.hypot(decomposition.real(q) - re, decomposition.imag(q) - im);
+      if (d < dist) {
+        dist = d;
+        best = q;
+      }
+    }
+    if (best < 0 || !decomposition.hasVectors()) {
+      return null;
+    }
+    double[] vr = decomposition.vectorReal(best);
+    double[] vi = decomposition.vectorImag(best);
+    if (vr.length != plane.mean().length) {
+      return null;
+    }
+    double norm = 0;
+    for (int a = 0; a < vr.length; a++) {
+      norm += vr[a] * vr[a] + vi[a] * vi[a];
+    }
+    norm = Math.sqrt(norm);
+    double[][] out = new double[2][2];
+    for (int c = 0; c < 2; c++) {
+      double[] dir = plane.component(c);
+      double sr = 0;
+      double si = 0;
+      for (int a = 0; a < dir.length; a++) {
+        sr += dir[a] * vr[a];
+        si += dir[a] * vi[a];
+      }
+      out[0][c] = sr / norm;
+      out[1][c] = si / norm;
+    }
+    return out;
   }
 
   /**

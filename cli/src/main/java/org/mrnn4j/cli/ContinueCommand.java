@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import org.mrnn4j.analysis.Pca;
 import org.mrnn4j.analysis.continuation.Bifurcation;
 import org.mrnn4j.analysis.continuation.Branch;
 import org.mrnn4j.analysis.continuation.ContinuationOptions;
@@ -322,12 +321,9 @@ final class ContinueCommand implements Callable<Integer> {
       return x -> readout.at(model, x, pre)[index];
     }
     if (coordinate.equals("pc1")) {
-      List<double[]> all = new ArrayList<>();
-      branches.forEach(br -> br.points().forEach(pt -> all.add(pt.state())));
-      Pca pca = Pca.fit(all, 1);
       axis[0] = "PC1 of the branch points (" + (model.naturalCoordinates()
           == org.mrnn4j.core.dynamics.Coordinates.PRE_ACTIVATION ? "x" : "h") + ")";
-      return x -> pca.project(x)[0];
+      return ContinuationAnalysis.branchPc1(branches);
     }
     if (coordinate.startsWith("region:")) {
       String name = coordinate.substring("region:".length());

@@ -270,12 +270,12 @@ public final class ViewerSession {
     return points;
   }
 
-  private FixedPoint numbered(List<FixedPoint> points, int k, String field) {
-    if (k > points.size()) {
-      throw new BadRequest(field + " asks for fixed point " + k + ", but " + (points.isEmpty()
-          ? "none was found" : "only " + points.size() + " were found") + " at this input");
+  private static FixedPoint numbered(List<FixedPoint> points, int k, String field) {
+    try {
+      return FlowFieldAnalysis.numbered(points, k, field, "");
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
     }
-    return points.get(k - 1);
   }
 
   /** The plane of a request, fitted or made once (searching for its fixed point if need be). */
@@ -336,13 +336,11 @@ public final class ViewerSession {
     PlaneSpec spec = planeSpec(body, given != null ? given : u);
     int grid = Requests.integer(body, "grid", 40, 2, GRID_MAX);
     // a large grid on a large network: refused (400) before it could exhaust the server's heap
-    long cells = (long) grid * grid;
     // (several requests compute at once: each may take a quarter of the maximum heap)
-    long bytes = (cells * 4L * model.numUnits() + cells * 2 * 3) * Double.BYTES;
+    long bytes = FlowPlane.windowBytes(grid, model.numUnits());
     long max = Runtime.getRuntime().maxMemory() / 4;
     if (bytes > max) {
-      int fits = (int) Math.max(2, Math.floor(Math.sqrt(max / (Double.BYTES
-          * (4.0 * model.numUnits() + 6)))));
+      int fits = FlowPlane.largestGrid(max, model.numUnits());
       throw new BadRequest(String.format(Locale.ROOT, "grid %d x %d at %d units needs about"
           + " %.0f MiB, more than a quarter of the server's heap; ask for a grid of at most %d",
           grid, grid, model.numUnits(), bytes / 1048576.0, Math.min(fits, GRID_MAX)));
@@ -507,24 +505,15 @@ public final class ViewerSession {
       p.put("label", fp.describe());
       putNumber(p, "spectral_radius", fp.spectralRadius());
       putNumber(p, "q", fp.q()); // q = 1/2 |F(x) - x|^2
-      eigenvalues(p.putArray("eigenvalues"), fp.eigen(), sortedByModulus(fp.eigen()));
+      // (the decomposition is sorted by modulus, descending)
+      eigenvalues(p.putArray("eigenvalues"), fp.eigen());
     }
     o.put("seconds", (System.nanoTime() - start) / 1e9);
     return o;
   }
 
-  /** Indices of the eigenvalues by modulus, descending (ties: the decomposition's order). */
-  static Integer[] sortedByModulus(Eigendecomposition e) {
-    Integer[] order = new Integer[e.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(e.modulus(b), e.modulus(a)));
-    return order;
-  }
-
-  static void eigenvalues(ArrayNode to, Eigendecomposition e, Integer[] order) {
-    for (int i : order) {
+  static void eigenvalues(ArrayNode to, Eigendecomposition e) {
+    for (int i = 0; i < e.size(); i++) {
       ArrayNode pair = to.addArray();
       number(pair, e.real(i));
       number(pair, e.imag(i));
@@ -623,40 +612,13 @@ public final class ViewerSession {
         mo.putNull("participation");
         mo.put("withheld", m.participationWithheld());
       }
-      // the eigenvector of this eigenvalue in the decomposition the modes came from
-      Eigendecomposition dec = modes.spectrum();
-      int best = -1;
-      double dist = Double.POSITIVE_INFINITY;
-      for (int q = 0; q < dec.size(); q++) {
-        double d = Math.hypot(dec.real(q) - m.real(), dec.imag(q) - m.imag());
-        if (d < dist) {
-          dist = d;
-          best = q;
-        }
-      }
-      if (best >= 0 && dec.hasVectors()) {
-        double[] re = dec.vectorReal(best);
-        double[] im = dec.vectorImag(best);
-        double norm = 0;
-        for (int a = 0; a < re.length; a++) {
-          norm += re[a] * re[a] + im[a] * im[a];
-        }
-        norm = Math.sqrt(norm);
-        Pca plane = plane(spec).plane();
+      // the eigenvector of this eigenvalue in the decomposition the modes came from, on the
+      // plane (the application layer's pairing and projection)
+      double[][] onPlane = plane(spec).modeOnPlane(modes.spectrum(), m.real(), m.imag());
+      if (onPlane != null) {
         ObjectNode proj = mo.putObject("projection");
-        ArrayNode pr = proj.putArray("re");
-        ArrayNode pi = proj.putArray("im");
-        for (int c = 0; c < 2; c++) {
-          double[] dir = plane.component(c);
-          double sr = 0;
-          double si = 0;
-          for (int a = 0; a < dir.length; a++) {
-            sr += dir[a] * re[a];
-            si += dir[a] * im[a];
-          }
-          number(pr, sr / norm);
-          number(pi, si / norm);
-        }
+        numbers(proj.putArray("re"), onPlane[0]);
+        numbers(proj.putArray("im"), onPlane[1]);
       } else {
         mo.putNull("projection");
       }
@@ -737,9 +699,8 @@ public final class ViewerSession {
         "cont|" + Arrays.toString(d) + "|" + sMax,
         () -> ContinuationAnalysis.run(model, new ContinuationAnalysis.Request(
             ContinuationParameter.input(new double[d.length], d), 0, sMax, false, seed, null)));
-    List<double[]> all = new ArrayList<>();
-    r.branches().forEach(br -> br.points().forEach(pt -> all.add(pt.state())));
-    Pca pca = all.size() >= 2 ? Pca.fit(all, 1) : null;
+    java.util.function.ToDoubleFunction<double[]> pc1 =
+        ContinuationAnalysis.branchPc1(r.branches());
     ObjectNode o = JSON.objectNode();
     o.put("seq", Requests.seq(body));
     o.put("parameter", "s (u = s * direction)");
@@ -754,20 +715,14 @@ public final class ViewerSession {
       ArrayNode st = b.putArray("stable");
       for (ContinuationPoint pt : br.points()) {
         number(s, pt.parameter());
-        number(c, pca == null ? 0 : pca.project(pt.state())[0]);
+        number(c, pc1.applyAsDouble(pt.state()));
         st.add(pt.stable());
       }
       for (Bifurcation bf : br.bifurcations()) {
         ObjectNode bo = bifs.addObject();
-        bo.put("kind", switch (bf.kind()) {
-          case FOLD -> "LP";
-          case BRANCH_POINT -> "BP";
-          case PERIOD_DOUBLING -> "PD";
-          case NEIMARK_SACKER -> "NS";
-          case HOPF_CONTINUOUS -> "H";
-        });
+        bo.put("kind", bf.kind().shortLabel());
         putNumber(bo, "s", bf.parameter());
-        putNumber(bo, "coord", pca == null ? 0 : pca.project(bf.state())[0]);
+        putNumber(bo, "coord", pc1.applyAsDouble(bf.state()));
       }
     }
     o.put("seconds", (System.nanoTime() - start) / 1e9);

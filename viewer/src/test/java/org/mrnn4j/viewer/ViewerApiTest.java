@@ -336,6 +336,12 @@ class ViewerApiTest {
       assertTrue(p.get("q").isNumber() && p.get("q").asDouble() < 1e-8, p.toString());
       assertFalse(p.has("speed"), p.toString());
       double radius = p.get("spectral_radius").asDouble();
+      double previous = Double.POSITIVE_INFINITY;
+      for (JsonNode e : p.get("eigenvalues")) {
+        double mod = Math.hypot(e.get(0).asDouble(), e.get(1).asDouble());
+        assertTrue(mod <= previous + 1e-12, "sorted by modulus, descending: " + p);
+        previous = mod;
+      }
       assertEquals(radius < 1, p.get("stable").asBoolean(), p.toString());
       JsonNode s = t.json(t.post("/api/spectrum", "{\"source\": \"fp:" + p.get("number").asInt()
           + "\"}"));

@@ -34,7 +34,6 @@ public final class ContinuationPlot {
   private static final Map<BifurcationKind, Color> COLORS = new EnumMap<>(BifurcationKind.class);
   private static final Map<BifurcationKind, Marker> MARKERS =
       new EnumMap<>(BifurcationKind.class);
-  private static final Map<BifurcationKind, String> SHORT = new EnumMap<>(BifurcationKind.class);
 
   static {
     COLORS.put(BifurcationKind.FOLD, new Color(0, 0, 0));
@@ -47,11 +46,6 @@ public final class ContinuationPlot {
     MARKERS.put(BifurcationKind.PERIOD_DOUBLING, SeriesMarkers.TRIANGLE_DOWN);
     MARKERS.put(BifurcationKind.NEIMARK_SACKER, SeriesMarkers.TRIANGLE_UP);
     MARKERS.put(BifurcationKind.HOPF_CONTINUOUS, SeriesMarkers.CIRCLE);
-    SHORT.put(BifurcationKind.FOLD, "LP");
-    SHORT.put(BifurcationKind.BRANCH_POINT, "BP");
-    SHORT.put(BifurcationKind.PERIOD_DOUBLING, "PD");
-    SHORT.put(BifurcationKind.NEIMARK_SACKER, "NS");
-    SHORT.put(BifurcationKind.HOPF_CONTINUOUS, "H");
   }
 
   private ContinuationPlot() {}
@@ -62,7 +56,7 @@ public final class ContinuationPlot {
    * @param kind the bifurcation's kind
    */
   public static String shortLabel(BifurcationKind kind) {
-    return SHORT.get(kind);
+    return kind.shortLabel();
   }
 
   /**
@@ -137,13 +131,13 @@ public final class ContinuationPlot {
       List<double[]> m = e.getValue();
       double[] x = m.stream().mapToDouble(v -> v[0]).toArray();
       double[] y = m.stream().mapToDouble(v -> v[1]).toArray();
-      XYSeries s = chart.addSeries(e.getKey().label() + " (" + SHORT.get(e.getKey()) + ", "
+      XYSeries s = chart.addSeries(e.getKey().label() + " (" + e.getKey().shortLabel() + ", "
           + m.size() + ")", x, y);
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       s.setMarker(MARKERS.get(e.getKey()));
       s.setMarkerColor(COLORS.get(e.getKey()));
       for (double[] v : m) {
-        chart.addAnnotation(new AnnotationText(SHORT.get(e.getKey()), v[0], v[1] + dy, false));
+        chart.addAnnotation(new AnnotationText(e.getKey().shortLabel(), v[0], v[1] + dy, false));
       }
     }
     if (chart.getSeriesMap().isEmpty()) {
