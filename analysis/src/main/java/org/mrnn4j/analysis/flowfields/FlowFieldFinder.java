@@ -72,6 +72,7 @@ public final class FlowFieldFinder {
   private final double[][] lesion;
   private final PlaneOrigin origin;
   private final double[] originPoint;
+  private final int blocks;
 
   private FlowFieldFinder(Builder b, Pca plane) {
     this.model = b.model;
@@ -85,6 +86,7 @@ public final class FlowFieldFinder {
     this.lesion = b.lesion;
     this.origin = b.origin;
     this.originPoint = b.originPoint == null ? null : restrict(b.originPoint);
+    this.blocks = b.blocks;
   }
 
   /**
@@ -307,7 +309,7 @@ public final class FlowFieldFinder {
         // each grid point's step is independent of the others': on a CPU backend a large grid is
         // cut into blocks of rows stepped in parallel (the activation of every grid point's full
         // state dominates); every row's arithmetic is the same whichever block it is in
-        int blocks = blocks(backend, rows, n);
+        int blocks = blocksFor(backend, rows, n);
         double[] next = new double[rows * 2];
         int k0 = k;
         java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
@@ -349,6 +351,14 @@ public final class FlowFieldFinder {
 
   /** Below this many grid-point unit values ({@code P^2 N}) the grid is stepped in one block. */
   static final long PARALLEL_FROM = 1L << 18;
+
+  /**
+   * The blocks a grid of {@code rows} points is stepped in: those set on the builder (tests), else
+   * {@link #blocks(Backend, int, int)}; at most one per row.
+   */
+  int blocksFor(Backend backend, int rows, int n) {
+    return blocks > 0 ? Math.max(1, Math.min(blocks, rows)) : blocks(backend, rows, n);
+  }
 
   /** The blocks a grid is stepped in: one, or one per processor (at most 8) on a CPU backend. */
   private static int blocks(Backend backend, int rows, int n) {
@@ -555,9 +565,26 @@ public final class FlowFieldFinder {
     private double[][] lesion;
     private PlaneOrigin origin = PlaneOrigin.PLANE_MEAN;
     private double[] originPoint;
+    private int blocks;
 
     private Builder(RecurrentDynamics model) {
       this.model = model;
+    }
+
+    /**
+     * The blocks of grid points the nonlinear field is stepped in, in parallel (tests: the same
+     * values whatever the machine's processors); 0 (the default) chooses by the grid's size and
+     * the processors.
+     *
+     * @param blocks at least 0
+     * @return this builder
+     */
+    Builder parallelBlocks(int blocks) {
+      if (blocks < 0) {
+        throw new IllegalArgumentException("blocks must be at least 0, got " + blocks);
+      }
+      this.blocks = blocks;
+      return this;
     }
 
     /**
