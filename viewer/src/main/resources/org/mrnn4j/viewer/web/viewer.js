@@ -94,7 +94,7 @@
   }
 
   // ---------------------------------------------------------------- the field panels
-  const M = { left: 62, right: 14, top: 48, bottom: 46 };
+  const M = { left: 62, right: 14, top: 60, bottom: 46 };
   const panels = {};
   function makePanel(kind) {
     const div = $('#field-' + kind);
@@ -111,7 +111,7 @@
     svg.append('rect').attr('class', 'frame').attr('x', M.left).attr('y', M.top)
       .attr('width', w).attr('height', h).attr('fill', 'none').attr('stroke', '#999');
     const title = svg.append('text').attr('class', 'panel-title').attr('x', M.left).attr('y', 13);
-    const legend = svg.append('g').attr('class', 'legend').attr('transform', `translate(${W - M.right - 150},20)`);
+    const legend = svg.append('g').attr('class', 'legend').attr('transform', `translate(${W - M.right - 150},30)`);
     const gx = svg.append('g').attr('class', 'axis x').attr('transform', `translate(${M.left},${M.top + h})`);
     const gy = svg.append('g').attr('class', 'axis y').attr('transform', `translate(${M.left},${M.top})`);
     const xl = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle')
@@ -240,9 +240,15 @@
     p.gy.call(d3.axisLeft(y).ticks(6));
     p.xl.text(data.axes ? data.axes[0] : 'axis 1');
     p.yl.text(data.axes ? data.axes[1] : 'axis 2');
-    p.title.text(p.kind === 'nonlinear' ? 'Nonlinear field'
-      : `Linear field (Jacobian at ${data.linear_at || 'the state'})`);
-    if (!f) p.title.text(p.title.text() + ': not computed');
+    // the title: a second line for what the linear field holds (cancel_others: the other
+    // regions held at the state, as mRNNTorch's, while the nonlinear field silences them)
+    const [at, ...held] = (data.linear_at || 'the state').split('; ');
+    const lines = p.kind === 'nonlinear' ? ['Nonlinear field']
+      : held.length ? [`Linear field (Jacobian at ${at};`, `${held.join('; ')})`] : [`Linear field (Jacobian at ${at})`];
+    if (!f) lines[lines.length - 1] += ': not computed';
+    p.title.text(null).selectAll('tspan').remove();
+    lines.forEach((line, i) => p.title.append('tspan').attr('x', M.left).attr('dy', i ? 14 : 0)
+      .attr('class', i ? 'panel-subtitle' : null).text(line));
     drawLegend(p, color);
     drawOverlay(p, x, y);
   }
@@ -381,7 +387,9 @@
   function planeChanged(field = true) {
     if (field) scheduleField();
     if (S.fps) requestFixedPoints();
+    // the spectrum is of the plane regions' Jacobian: asked again for the new regions
     if (S.mode) requestSpectrum(S.mode.index);
+    else if (S.spectrum) scheduleSpectrum();
   }
 
   function buildControls() {

@@ -173,6 +173,14 @@ class ViewerBrowserTest {
     driver.findElement(By.id("cancel-others")).click();
     waitFor("a field with inhib silenced", () -> counter("fieldsDrawn") > drawn2 && !inflight(), 30);
     assertTrue(nonBackgroundPixels("nonlinear") > 1000);
+    // the linear field is mRNNTorch's (inhib held at the state) and says so; the spectrum is
+    // exc's sub-Jacobian and names it
+    String linearTitle = driver.findElement(By.cssSelector("#field-linear .panel-title"))
+        .getText();
+    assertTrue(linearTitle.contains("other regions held at the state, as mRNNTorch's"),
+        linearTitle);
+    waitFor("the spectrum of exc", () -> text("#spectrum-title").contains("(exc only, others"
+        + " held)") && !inflight(), 30);
     shot("03-region-toggle.png");
     long drawn3 = counter("fieldsDrawn");
     driver.findElement(By.id("cancel-others")).click();
