@@ -119,6 +119,12 @@ public final class ViewerServer implements AutoCloseable {
    */
   public static ViewerServer start(ViewerSession session, InetAddress bind, int port, int threads,
       PrintStream warnings) throws IOException {
+    return start(session, bind, port, threads, QUEUE, warnings);
+  }
+
+  /** As {@link #start(ViewerSession, InetAddress, int, int, PrintStream)} with a given queue. */
+  static ViewerServer start(ViewerSession session, InetAddress bind, int port, int threads,
+      int queue, PrintStream warnings) throws IOException {
     if (!bind.isLoopbackAddress() && warnings != null) {
       warnings.println("warning: the viewer listens on " + bind.getHostAddress() + ", not only"
           + " on this machine (127.0.0.1): anyone who can reach it and learns the token can use"
@@ -148,7 +154,7 @@ public final class ViewerServer implements AutoCloseable {
           return t;
         }, new ThreadPoolExecutor.AbortPolicy());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), r -> {
+        new ArrayBlockingQueue<>(queue), r -> {
           Thread t = new Thread(r, "mrnn4j-viewer");
           t.setDaemon(true);
           return t;

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,39 @@ class ViewerSecurityTest {
     assertEquals("403", r[0]);
     assertTrue(r[1].contains("missing or wrong token"), r[1]);
     assertTrue(seconds < 2, "answered in " + seconds + " s");
+  }
+
+  @Test
+  void pastThePoolsQueueARequestIsAnswered503NotComputedOnTheDispatcher() throws Exception {
+    // one thread, a queue of one: two requests that never send their announced body hold both;
+    // a third is answered 503 by the overflow thread (the dispatcher would else compute it)
+    try (ViewerServer small = ViewerServer.start(t.session,
+        java.net.InetAddress.getByName("127.0.0.1"), 0, 1, 1, null)) {
+      int port = small.address().getPort();
+      String stuck = "POST /api/field HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+          + ViewerServer.TOKEN_HEADER + ": " + small.token() + "\r\nContent-Length: 100\r\n\r\n";
+      List<java.net.Socket> held = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 2; i++) {
+          java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+          s.getOutputStream().write(stuck.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          held.add(s);
+          Thread.sleep(300);
+        }
+        HttpResponse<String> busy = t.http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/api/model"))
+            .header(ViewerServer.TOKEN_HEADER, small.token())
+            .timeout(java.time.Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, busy.statusCode(), busy.body());
+        assertEquals("busy, try again", t.json(busy).get("error").asText());
+      } finally {
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+      }
+    }
   }
 
   @Test
