@@ -100,8 +100,27 @@ public final class FlowPlane {
     }
     // a first build just to project (and, for PCA, to fit the plane once)
     FlowFieldFinder probe = builder.grid(FlowGrid.following(2, 1, 1)).build();
+    if (plane == null && !moves(probe.plane())) {
+      // every state equal: the PCA's axes would be arbitrary directions, not principal components
+      throw new IllegalArgumentException("the trajectory does not move on the plane's units (all "
+          + trajectory.length + " states are equal), so it has no principal components to span"
+          + " a plane; simulate under another input, give states that differ, or span the plane"
+          + " by a fixed point's eigenvectors (" + "--plane eigen:K" + ")");
+    }
     return new FlowPlane(model, r, cancelOthers, probe.plane(), through, anchor, trajectory,
         probe);
+  }
+
+  /**
+   * Whether a fitted trajectory spreads beyond rounding: its root total variance above 1e-12 of
+   * its mean's size (identical states leave only the rounding of their mean, about 1e-17).
+   */
+  private static boolean moves(Pca fitted) {
+    double scale = 0;
+    for (double m : fitted.mean()) {
+      scale = Math.max(scale, Math.abs(m));
+    }
+    return Math.sqrt(fitted.totalVariance()) > 1e-12 * Math.max(scale, Double.MIN_NORMAL);
   }
 
   /** {@return the plane's mean and directions, over its units} */

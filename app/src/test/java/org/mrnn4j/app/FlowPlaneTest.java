@@ -3,6 +3,8 @@ package org.mrnn4j.app;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -102,5 +104,20 @@ class FlowPlaneTest {
     // by hand: the first state's coordinates (0.1, 0.6 * 0.3 + 0.8 * 0.4)
     assertArrayEquals(new double[] {0.1, 0.5}, p.path()[0], 1e-15);
     assertArrayEquals(path[1], p.path()[1], 0);
+  }
+  @Test
+  void aTrajectoryThatDoesNotMoveHasNoPcaPlane() {
+    // a network at rest stays at its initial state: its "principal components" would be arbitrary
+    // unit directions, so no plane is fitted (the flip-flop at zero input did this)
+    double[] rest = {0.1, 0.2, 0.3, 0.4, 0.5};
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FlowPlane.of(model, new double[][] {rest, rest.clone(), rest.clone()}, List.of(),
+            false, null, FlowFieldAnalysis.Through.MEAN, null));
+    assertTrue(e.getMessage().contains("does not move"), e.getMessage());
+    // two distinct states fit a plane
+    double[][] moving = {rest, {0.2, 0.2, 0.3, 0.4, 0.5}, {0.1, 0.3, 0.3, 0.4, 0.5}};
+    FlowPlane fitted = FlowPlane.of(model, moving, List.of(), false, null,
+        FlowFieldAnalysis.Through.MEAN, null);
+    assertTrue(fitted.plane().totalVariance() > 0);
   }
 }

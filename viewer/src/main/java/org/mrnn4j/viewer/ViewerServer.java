@@ -425,13 +425,28 @@ public final class ViewerServer implements AutoCloseable {
     }
   }
 
+  /** Jackson's message in one line, without its source excerpt, with where it went wrong. */
+  private static String jsonProblem(JsonProcessingException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    int excerpt = message.indexOf(" (start marker at");
+    if (excerpt > 0) {
+      message = message.substring(0, excerpt);
+    }
+    message = message.replaceAll("\\s*\\[Source:[^\\]]*\\]", "").replaceAll("[\\r\\n]+", " ")
+        .trim();
+    if (e.getLocation() != null) {
+      message += " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")";
+    }
+    return message;
+  }
+
   private static JsonNode parse(byte[] bytes) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new BadRequest("malformed JSON: " + e.getOriginalMessage().replaceAll("[\\r\\n]+",
-          " "));
+      throw new BadRequest("malformed JSON: " + jsonProblem(e));
     } catch (IOException e) {
       throw new BadRequest("malformed JSON: " + String.valueOf(e.getMessage())
           .replaceAll("[\\r\\n]+", " "));

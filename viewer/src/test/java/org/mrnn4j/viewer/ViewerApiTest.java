@@ -51,6 +51,11 @@ class ViewerApiTest {
     refused("/api/field", "{\"state\": 0, \"regions\": [\"foo\"]}",
         "unknown region 'foo' (regions: exc, inh)");
     refused("/api/field", "{\"state\": 0, \"grid\": 40", "malformed JSON: ");
+    // one line a person can read: Jackson's problem and where, without its source excerpt
+    HttpResponse<String> cut = t.post("/api/field", "{\"state\": 0, \"grid\": 40");
+    String said = t.json(cut).get("error").asText();
+    assertTrue(said.contains("(line 1, column "), said);
+    assertFalse(said.contains("Source") || said.contains("REDACTED"), said);
     refused("/api/field", "not json", "malformed JSON: ");
     refused("/api/field", "", "the body must be a JSON object, got nothing");
     refused("/api/field", "[1, 2]", "the body must be a JSON object");
