@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _jvm
-from ._arrays import finite, from_java, to_java, vector
+from ._arrays import OutputPool, finite, from_java, to_java, vector
 from .errors import BackendError, java_errors, translate
 from .results import Branch, FixedPoint, FixedPoints, FlowField, Linearization, Simulation
 
@@ -293,8 +293,12 @@ class Model:
         self._loaded = loaded
         self._java = loaded.model()
         self._backend = backend
-        self._linearizations: Dict[Tuple[str, ...], Any] = {}
+        self._linearizations: Dict[Tuple[str, ...], Tuple[Any, int]] = {}
         self._flat = _jvm.jclass("org.mrnn4j.app.FlatArrays")
+        self._outputs = OutputPool()
+        import jpype
+
+        self._jexception = jpype.JException
         self._n = int(self._java.numUnits())
         self._i = int(self._java.numInputs())
         layout = self._java.layout()
@@ -371,6 +375,7 @@ class Model:
     def close(self) -> None:
         """Frees the model's and its backend's memory; the model cannot be used after."""
         if self._java is not None:
+            self._outputs.clear()
             self._java.close()
             self._backend.close()
             self._java = None
@@ -473,13 +478,20 @@ class Model:
     # ----------------------------------------------------------------- linear analysis
 
     def _linearization(self, regions: Optional[Sequence[str]]) -> Any:
-        key = tuple(regions or ())
-        lin = self._linearizations.get(key)
-        if lin is None:
+        return self._linearization_and_size(regions)[0]
+
+    def _linearization_and_size(self, regions: Optional[Sequence[str]]) -> Tuple[Any, int]:
+        """The Java linearization over ``regions`` and its size M, made once per regions."""
+        key = () if regions is None else tuple(regions)
+        found = self._linearizations.get(key)
+        if found is None:
             with java_errors():
                 lin = self._flat.linearization(self._live(), _java_list(key))
-            self._linearizations[key] = lin
-        return lin
+            found = (lin, int(lin.size()))
+            self._linearizations[key] = found
+        elif self._java is None:
+            self._live()  # a closed model: "the model is closed", not a Java error
+        return found
 
     def jacobian(self, x: Any, u: Any = None, regions: Optional[Sequence[str]] = None
                  ) -> np.ndarray:
@@ -487,11 +499,15 @@ class Model:
         analytically, over ``regions`` (default all units): ``J[i, j] = d next_i / d x_j``,
         ``[M, M]`` with M the units of the regions, in the model's natural coordinates
         (mRNNTorch's ``mLinearization(rnn).jacobian(inp, x)``)."""
-        lin = self._linearization(regions)
+        lin, m = self._linearization_and_size(regions)
         xs, us = self._state(x), self._input(u)
-        m = int(lin.size())
-        with java_errors():
-            return from_java(self._flat.jacobian(lin, to_java(xs), to_java(us)), (m, m))
+        out, buffer = self._outputs.take((m, m))
+        try:  # java_errors() inline: this call is timed against Java's (issue 31)
+            # Java writes the Jacobian straight into out's memory: one copy, as a Java caller's
+            self._flat.jacobian(lin, to_java(xs), to_java(us), buffer)
+        except self._jexception as e:
+            raise translate(e) from e
+        return out
 
     def linearize(self, x: Any, u: Any = None, regions: Optional[Sequence[str]] = None,
                   modes: Optional[int] = None) -> Linearization:
