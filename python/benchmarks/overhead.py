@@ -7,8 +7,8 @@ the JVM, in the same process; and the transfer of a 512 x 512 array each way.
 Needs ``javac`` (a JDK) to compile the small Java timing class beside this file. Networks: one
 region of n units, tanh, random weights (the bundled example's config with n units). Prints one
 line per size (each timing the best of 15 repeats, interleaved with the others' so that a busy
-spell of a shared machine does not fall on one alone); the targets (issue 31) are Python <= 1.3 x Java at n = 512 and at most 0.2 ms more
-at n = 64.
+spell of a shared machine does not fall on one alone); the targets (issue 31) are Python <= 1.3 x
+Java at n = 512 and at most 0.2 ms more at n = 64.
 """
 
 from __future__ import annotations
