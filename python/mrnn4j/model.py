@@ -84,7 +84,21 @@ def _request(kind: Optional[str], activation: Optional[str], softplus_beta: Opti
         raise ValueError(f"seed: expected an integer, got {seed!r}")
     return _jvm.jclass("org.mrnn4j.models.io.ModelLoader$Request")(
         options, bool(mrnntorch_defaults), None if prefix is None else jpype.JString(prefix),
-        jpype.JLong(int(seed)), None if readout is None else jpype.JString(os.fspath(readout)))
+        jpype.JLong(int(seed)), None if readout is None else jpype.JString(_path_text(readout, "readout")))
+
+
+def _path_text(p: Any, name: str) -> str:
+    """``p`` (a str or path-like) as text; ValueError naming ``name`` for anything else."""
+    try:
+        text = os.fspath(p)
+    except TypeError:
+        raise ValueError(f"{name}: expected a file path (str or os.PathLike), got"
+                         f" {type(p).__name__}") from None
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if "\0" in text:
+        raise ValueError(f"{name}: a file path cannot contain a NUL character, got {text!r}")
+    return text
 
 
 def _missing_message(e: Any) -> str:
@@ -167,11 +181,12 @@ def load(path: Optional[PathLike] = None, config: Optional[PathLike] = None, *,
                        inp_constrained, mrnntorch_defaults, prefix, readout, seed)
     paths = _jvm.jclass("java.nio.file.Paths")
     files = jpype.JClass("java.util.ArrayList")()
-    if path is not None:
-        files.add(paths.get(jpype.JString(os.fspath(path))))
-    cfg = None if config is None else paths.get(jpype.JString(os.fspath(config)))
     resolver = _jvm.jclass("org.mrnn4j.app.ModelFilesResolver")
-    units = int(resolver.units(cfg, files, None))
+    with java_errors():  # an invalid path (a NUL byte) is a ValueError, not a Java exception
+        if path is not None:
+            files.add(paths.get(jpype.JString(_path_text(path, "path"))))
+        cfg = None if config is None else paths.get(jpype.JString(_path_text(config, "config")))
+        units = int(resolver.units(cfg, files, None))
 
     def loader(b: Any) -> Any:
         return resolver.load(cfg, files, None, request, b)
@@ -229,10 +244,11 @@ def from_state_dict(state_dict: Mapping[str, Any], config: Union[Mapping[str, An
     if isinstance(config, Mapping):
         text, source = json.dumps(config), "config"
     else:
-        p = Path(os.fspath(config))
+        source = _path_text(config, "config")
+        p = Path(source)
         if not p.is_file():
-            raise FileNotFoundError(f"no such file: {os.fspath(config)}")
-        text, source = p.read_text(encoding="utf-8"), os.fspath(config)
+            raise FileNotFoundError(f"no such file: {source}")
+        text = p.read_text(encoding="utf-8")
     request = _request(kind, activation, softplus_beta, dt, tau, rec_constrained,
                        inp_constrained, mrnntorch_defaults, prefix, readout, 0)
     dtypes = _jvm.jclass("org.mrnn4j.core.DType")

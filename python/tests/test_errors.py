@@ -178,3 +178,23 @@ def test_after_a_failed_start_later_calls_say_to_restart(tmp_path):
     assert second.endswith("cannot be started again: restart the Python interpreter (or the"
                            " notebook kernel)")
     assert "already started without mrnn4j's jars" not in second
+
+
+def test_invalid_paths_are_value_errors_never_java_exceptions(tmp_path, checkpoints):
+    import jpype
+
+    ckpt = checkpoints / "flip_flop_rnn_leaky.pth"
+    cases = [(lambda: mrnn4j.load("net\0.pth"), "path: a file path cannot contain a NUL"),
+             (lambda: mrnn4j.load(ckpt, config="net\0.json"), "config: a file path cannot"),
+             (lambda: mrnn4j.load(ckpt, readout="w\0.npy"), "readout: a file path cannot"),
+             (lambda: mrnn4j.from_state_dict({}, "net\0.json"), "config: a file path cannot"),
+             (lambda: mrnn4j.load(3), "path: expected a file path (str or os.PathLike), got int")]
+    for call, message in cases:
+        with pytest.raises(ValueError) as e:
+            call()
+        assert str(e.value).startswith(message), str(e.value)
+        assert not isinstance(e.value, jpype.JException)
+    # bytes paths are paths too: a missing one is FileNotFoundError
+    missing = os.fsencode(tmp_path / "net.pth")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        mrnn4j.load(missing)
