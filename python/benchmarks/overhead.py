@@ -6,8 +6,9 @@ the JVM, in the same process; and the transfer of a 512 x 512 array each way.
 
 Needs ``javac`` (a JDK) to compile the small Java timing class beside this file. Networks: one
 region of n units, tanh, random weights (the bundled example's config with n units). Prints one
-line per size; the targets (issue 31) are Python <= 1.3 x Java at n = 512 and at most 0.2 ms more
-at n = 64.
+line per size (each timing the best of 15 repeats, interleaved with the others' so that a busy
+spell of a shared machine does not fall on one alone); the targets (issue 31) are Python <= 1.3 x
+Java at n = 512 and at most 0.2 ms more at n = 64.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ sys.path.insert(0, str(HERE.parent))
 
 import mrnn4j  # noqa: E402
 from mrnn4j import _jvm  # noqa: E402
+
+
+#: Repeats of each timing (interleaved); the best counts.
+REPEATS = 15
 
 
 def _compile(out: Path) -> None:
@@ -67,11 +72,15 @@ def main() -> None:
                 jx = jpype.JArray(jpype.JDouble)(x)
                 ju = jpype.JArray(jpype.JDouble)(u)
                 timing.best(lin, jx, ju, calls, 3)
-            py = min(timeit.repeat(lambda: m.jacobian(x, u), number=calls, repeat=5)) / calls
-            java = float(timing.best(lin, jx, ju, calls, 5))
+            # the repeats of the three timings interleaved, so that a busy spell of a shared
+            # machine falls on all of them, not on one; the best of each
             flat = m._flat
-            call = min(timeit.repeat(lambda: flat.jacobian(lin, jx, ju), number=calls,
-                                     repeat=5)) / calls
+            py = java = call = float("inf")
+            for _ in range(REPEATS):
+                py = min(py, timeit.timeit(lambda: m.jacobian(x, u), number=calls) / calls)
+                java = min(java, float(timing.best(lin, jx, ju, calls, 1)))
+                call = min(call, timeit.timeit(lambda: flat.jacobian(lin, jx, ju),
+                                               number=calls) / calls)
             print(json.dumps({"n": n, "python_ms": round(py * 1e3, 4),
                               "java_ms": round(java * 1e3, 4),
                               "java_call_through_jpype_ms": round(call * 1e3, 4),

@@ -22,7 +22,7 @@ import os
 import shlex
 import threading
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from .errors import SetupError
 
@@ -31,8 +31,15 @@ BUILD_COMMAND = "mvn -q -B -DskipTests package -pl cli,backend-nd4j,backend-cuda
 #: The class the package needs; a jar without it is older than the package.
 _PROBE = "org.mrnn4j.app.FlatArrays"
 
+#: The oldest Java the jars run on (they are compiled for it).
+JAVA_RELEASE = 17
+#: Where the restart advice goes after a failed start: JPype starts one JVM per process, ever.
+RESTART = "restart the Python interpreter (or the notebook kernel)"
+
 _lock = threading.Lock()
 _started = False
+#: Why this package's own start of the JVM failed; the JVM cannot be started again here.
+_failure: Optional[str] = None
 #: Backend plugins left off the class path, with why (see :func:`_openblas_conflict`).
 skipped_plugins: dict = {}
 
@@ -170,12 +177,56 @@ def _jvm_path() -> str:
             " newer) runtime, or set JAVA_HOME to one") from e
 
 
+def java_major(version: str) -> Optional[int]:
+    """The major release of a Java version string (``"1.8.0_292"`` -> 8, ``"11.0.2"`` -> 11,
+    ``"17"`` -> 17, ``"25-ea"`` -> 25), or None if it is not one."""
+    import re
+
+    m = re.match(r"\s*(\d+)(?:\.(\d+))?", version)
+    if m is None:
+        return None
+    major = int(m.group(1))
+    if major == 1 and m.group(2) is not None:
+        return int(m.group(2))
+    return major
+
+
+def _java_home_version(jvm: str) -> Optional[Tuple[str, Path]]:
+    """The version in the ``release`` file of the Java installation ``jvm`` (its libjvm) belongs
+    to, and that installation's directory; None if there is no such file."""
+    import re
+
+    for home in list(Path(jvm).parents)[:5]:
+        release = home / "release"
+        if release.is_file():
+            try:
+                text = release.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+            m = re.search(r'^JAVA_VERSION="?([^"\n]+)"?', text, re.MULTILINE)
+            return (m.group(1), home) if m else None
+    return None
+
+
+def _too_old(version: str, where: str) -> str:
+    return (f"mrnn4j needs Java {JAVA_RELEASE} or newer; found Java {version} at {where}: install"
+            f" a Java {JAVA_RELEASE} (or newer) runtime and set JAVA_HOME to it")
+
+
+def _failed(message: str) -> SetupError:
+    """Records that this process's start of the JVM failed, and the error to raise."""
+    global _failure
+    _failure = message
+    return SetupError(f"{message}; then {RESTART}: a JVM starts once per process")
+
+
 def start() -> None:
     """Starts the JVM with mrnn4j's jars, once per process; later calls return at once.
 
     Raises:
-        SetupError: if Java or the jars cannot be found, or the JVM was started by someone else
-            without them
+        SetupError: if Java or the jars cannot be found, Java is older than 17, the JVM was
+            started by someone else without them, or this process's start failed before (then
+            the message says to restart the interpreter: a JVM starts once per process)
     """
     global _started
     if _started:
@@ -188,6 +239,9 @@ def start() -> None:
         except ImportError as e:
             raise SetupError("the Python package JPype is missing: install it (pip install JPype1,"
                              " or Debian's python3-jpype)") from e
+        if _failure is not None:
+            raise SetupError(f"the JVM failed to start earlier in this process ({_failure}); it"
+                             f" cannot be started again: {RESTART}")
         if jpype.isJVMStarted():
             try:
                 jpype.JClass(_PROBE)
@@ -200,6 +254,11 @@ def start() -> None:
             return
         jars = classpath()
         path = _jvm_path()
+        found = _java_home_version(path)
+        if found is not None:
+            major = java_major(found[0])
+            if major is not None and major < JAVA_RELEASE:
+                raise SetupError(_too_old(found[0], str(found[1])))
         support = _jpype_support_jars()
         options = ["-XX:MaxRAMPercentage=60", "-Djava.awt.headless=true"]
         extra = shlex.split(os.environ.get("MRNN4J_JAVA_OPTS", ""))
@@ -208,13 +267,18 @@ def start() -> None:
         try:
             jpype.startJVM(path, *options, *extra, classpath=jars + support,
                            convertStrings=False)
-        except (OSError, SystemError) as e:
-            raise SetupError(f"the Java runtime {path} could not be started ({e}); install a Java"
-                             " 17 (or newer) runtime, or set JAVA_HOME to one") from e
+        except (OSError, SystemError, RuntimeError) as e:
+            raise _failed(f"the Java runtime {path} could not be started ({e}); install a Java"
+                          f" {JAVA_RELEASE} (or newer) runtime, or set JAVA_HOME to one") from e
         try:
             jpype.JClass(_PROBE)
         except Exception as e:
-            raise SetupError(
+            version = str(jpype.JClass("java.lang.System").getProperty("java.version"))
+            major = java_major(version)
+            if (major is not None and major < JAVA_RELEASE) or "UnsupportedClassVersion" in repr(e):
+                home = str(jpype.JClass("java.lang.System").getProperty("java.home"))
+                raise _failed(_too_old(version, home)) from e
+            raise _failed(
                 f"the jars {jars[0]} do not hold {_PROBE}: they are older than this package;"
                 f" rebuild them with '{BUILD_COMMAND}'") from e
         _started = True

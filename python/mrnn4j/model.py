@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _jvm
-from ._arrays import finite, from_java, to_java, vector
+from ._arrays import OutputPool, finite, from_java, to_java, vector
 from .errors import BackendError, java_errors, translate
 from .results import Branch, FixedPoint, FixedPoints, FlowField, Linearization, Simulation
 
@@ -84,7 +84,21 @@ def _request(kind: Optional[str], activation: Optional[str], softplus_beta: Opti
         raise ValueError(f"seed: expected an integer, got {seed!r}")
     return _jvm.jclass("org.mrnn4j.models.io.ModelLoader$Request")(
         options, bool(mrnntorch_defaults), None if prefix is None else jpype.JString(prefix),
-        jpype.JLong(int(seed)), None if readout is None else jpype.JString(os.fspath(readout)))
+        jpype.JLong(int(seed)), None if readout is None else jpype.JString(_path_text(readout, "readout")))
+
+
+def _path_text(p: Any, name: str) -> str:
+    """``p`` (a str or path-like) as text; ValueError naming ``name`` for anything else."""
+    try:
+        text = os.fspath(p)
+    except TypeError:
+        raise ValueError(f"{name}: expected a file path (str or os.PathLike), got"
+                         f" {type(p).__name__}") from None
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if "\0" in text:
+        raise ValueError(f"{name}: a file path cannot contain a NUL character, got {text!r}")
+    return text
 
 
 def _missing_message(e: Any) -> str:
@@ -167,11 +181,12 @@ def load(path: Optional[PathLike] = None, config: Optional[PathLike] = None, *,
                        inp_constrained, mrnntorch_defaults, prefix, readout, seed)
     paths = _jvm.jclass("java.nio.file.Paths")
     files = jpype.JClass("java.util.ArrayList")()
-    if path is not None:
-        files.add(paths.get(jpype.JString(os.fspath(path))))
-    cfg = None if config is None else paths.get(jpype.JString(os.fspath(config)))
     resolver = _jvm.jclass("org.mrnn4j.app.ModelFilesResolver")
-    units = int(resolver.units(cfg, files, None))
+    with java_errors():  # an invalid path (a NUL byte) is a ValueError, not a Java exception
+        if path is not None:
+            files.add(paths.get(jpype.JString(_path_text(path, "path"))))
+        cfg = None if config is None else paths.get(jpype.JString(_path_text(config, "config")))
+        units = int(resolver.units(cfg, files, None))
 
     def loader(b: Any) -> Any:
         return resolver.load(cfg, files, None, request, b)
@@ -229,10 +244,11 @@ def from_state_dict(state_dict: Mapping[str, Any], config: Union[Mapping[str, An
     if isinstance(config, Mapping):
         text, source = json.dumps(config), "config"
     else:
-        p = Path(os.fspath(config))
+        source = _path_text(config, "config")
+        p = Path(source)
         if not p.is_file():
-            raise FileNotFoundError(f"no such file: {os.fspath(config)}")
-        text, source = p.read_text(encoding="utf-8"), os.fspath(config)
+            raise FileNotFoundError(f"no such file: {source}")
+        text = p.read_text(encoding="utf-8")
     request = _request(kind, activation, softplus_beta, dt, tau, rec_constrained,
                        inp_constrained, mrnntorch_defaults, prefix, readout, 0)
     dtypes = _jvm.jclass("org.mrnn4j.core.DType")
@@ -293,8 +309,12 @@ class Model:
         self._loaded = loaded
         self._java = loaded.model()
         self._backend = backend
-        self._linearizations: Dict[Tuple[str, ...], Any] = {}
+        self._linearizations: Dict[Tuple[str, ...], Tuple[Any, int]] = {}
         self._flat = _jvm.jclass("org.mrnn4j.app.FlatArrays")
+        self._outputs = OutputPool()
+        import jpype
+
+        self._jexception = jpype.JException
         self._n = int(self._java.numUnits())
         self._i = int(self._java.numInputs())
         layout = self._java.layout()
@@ -371,6 +391,7 @@ class Model:
     def close(self) -> None:
         """Frees the model's and its backend's memory; the model cannot be used after."""
         if self._java is not None:
+            self._outputs.clear()
             self._java.close()
             self._backend.close()
             self._java = None
@@ -473,13 +494,20 @@ class Model:
     # ----------------------------------------------------------------- linear analysis
 
     def _linearization(self, regions: Optional[Sequence[str]]) -> Any:
-        key = tuple(regions or ())
-        lin = self._linearizations.get(key)
-        if lin is None:
+        return self._linearization_and_size(regions)[0]
+
+    def _linearization_and_size(self, regions: Optional[Sequence[str]]) -> Tuple[Any, int]:
+        """The Java linearization over ``regions`` and its size M, made once per regions."""
+        key = () if regions is None else tuple(regions)
+        found = self._linearizations.get(key)
+        if found is None:
             with java_errors():
                 lin = self._flat.linearization(self._live(), _java_list(key))
-            self._linearizations[key] = lin
-        return lin
+            found = (lin, int(lin.size()))
+            self._linearizations[key] = found
+        elif self._java is None:
+            self._live()  # a closed model: "the model is closed", not a Java error
+        return found
 
     def jacobian(self, x: Any, u: Any = None, regions: Optional[Sequence[str]] = None
                  ) -> np.ndarray:
@@ -487,11 +515,15 @@ class Model:
         analytically, over ``regions`` (default all units): ``J[i, j] = d next_i / d x_j``,
         ``[M, M]`` with M the units of the regions, in the model's natural coordinates
         (mRNNTorch's ``mLinearization(rnn).jacobian(inp, x)``)."""
-        lin = self._linearization(regions)
+        lin, m = self._linearization_and_size(regions)
         xs, us = self._state(x), self._input(u)
-        m = int(lin.size())
-        with java_errors():
-            return from_java(self._flat.jacobian(lin, to_java(xs), to_java(us)), (m, m))
+        out, buffer = self._outputs.take((m, m))
+        try:  # java_errors() inline: this call is timed against Java's (issue 31)
+            # Java writes the Jacobian straight into out's memory: one copy, as a Java caller's
+            self._flat.jacobian(lin, to_java(xs), to_java(us), buffer)
+        except self._jexception as e:
+            raise translate(e) from e
+        return out
 
     def linearize(self, x: Any, u: Any = None, regions: Optional[Sequence[str]] = None,
                   modes: Optional[int] = None) -> Linearization:

@@ -31,6 +31,26 @@ def test_jacobian_is_the_steps_central_finite_differences(which, request):
     np.testing.assert_allclose(j, _fd_jacobian(m, x, u), atol=1e-7)
 
 
+def test_jacobians_kept_by_the_caller_are_never_overwritten(leaky):
+    # Model.jacobian hands out recycled output arrays once the caller dropped them: results (and
+    # views of them) that are still held must keep their values through later calls, and a
+    # recycled array must get the new point's values (both against finite differences)
+    rng = np.random.default_rng(11)
+    u = np.array([0.5, -1.0, 0.0])
+    xs = [rng.normal(scale=0.5, size=leaky.num_units) for _ in range(5)]
+    kept = [leaky.jacobian(x, u) for x in xs[:3]]
+    view = leaky.jacobian(xs[3], u)[:, :4]  # only a view of the result is kept
+    assert len({id(k) for k in kept}) == 3
+    for _ in range(4):  # results dropped at once: their arrays are recycled
+        leaky.jacobian(xs[4], u)
+    again = leaky.jacobian(xs[4], u.tolist())  # lists go the general way
+    for x, k in zip(xs[:3], kept):
+        np.testing.assert_allclose(k, _fd_jacobian(leaky, x, u), atol=1e-7)
+    np.testing.assert_allclose(view, _fd_jacobian(leaky, xs[3], u)[:, :4], atol=1e-7)
+    np.testing.assert_allclose(again, _fd_jacobian(leaky, xs[4], u), atol=1e-7)
+    assert all(again is not k for k in kept)
+
+
 def test_jacobian_over_regions_is_the_block_of_the_included_units(checkpoints):
     with mrnn4j.load(checkpoints / "cbgtcl-leaky.pth") as m:
         rng = np.random.default_rng(1)

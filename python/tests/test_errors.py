@@ -130,3 +130,71 @@ def test_missing_java_gives_one_setup_error(tmp_path):
     r = _run(code, {}, tmp_path)
     assert "SETUP: no Java runtime found (" in r.stdout, r.stdout + r.stderr
     assert "install a Java 17 (or newer) runtime, or set JAVA_HOME" in r.stdout
+
+
+def test_java_older_than_17_is_named_with_its_version_and_place(tmp_path):
+    """A Java 11 installation (simulated: its release file and a libjvm that must never be
+    loaded) is refused before the JVM starts, naming the version and where it is."""
+    home = tmp_path / "jdk-11"
+    (home / "lib" / "server").mkdir(parents=True)
+    (home / "lib" / "server" / "libjvm.so").write_bytes(b"not a library")
+    (home / "release").write_text('IMPLEMENTOR="Test"\nJAVA_VERSION="11.0.2"\n')
+    code = ("import jpype, mrnn4j\n"
+            f"jpype.getDefaultJVMPath = lambda: {str(home / 'lib' / 'server' / 'libjvm.so')!r}\n"
+            "try:\n    mrnn4j.load()\n"
+            "except mrnn4j.SetupError as e:\n    print('SETUP:', e)\n"
+            "print('started:', jpype.isJVMStarted())\n")
+    r = _run(code, {}, tmp_path)
+    assert f"SETUP: mrnn4j needs Java 17 or newer; found Java 11.0.2 at {home}" in r.stdout, (
+        r.stdout + r.stderr)
+    assert "started: False" in r.stdout
+
+
+def test_java_versions_are_read_as_java_writes_them():
+    from mrnn4j._jvm import java_major
+
+    assert [java_major(v) for v in ("1.8.0_292", "11.0.2", "17", "21.0.1+12", "25-ea")] == [
+        8, 11, 17, 21, 25]
+    assert java_major("unknown") is None
+
+
+def test_after_a_failed_start_later_calls_say_to_restart(tmp_path):
+    """Jars without mrnn4j's classes: the JVM starts and the probe fails; the JVM cannot be
+    started again in this process, so every later call says to restart the interpreter."""
+    import zipfile
+
+    jar = tmp_path / "empty.jar"
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    code = ("import mrnn4j\n"
+            "for _ in range(2):\n"
+            "    try:\n        mrnn4j.load()\n"
+            "    except mrnn4j.SetupError as e:\n        print('SETUP:', e)\n")
+    r = _run(code, {"MRNN4J_CLASSPATH": str(jar)}, tmp_path)
+    first, second = [line for line in r.stdout.splitlines() if line.startswith("SETUP:")]
+    assert f"the jars {jar} do not hold org.mrnn4j.app.FlatArrays" in first, r.stdout + r.stderr
+    assert "restart the Python interpreter (or the notebook kernel)" in first
+    assert second.startswith("SETUP: the JVM failed to start earlier in this process (")
+    assert second.endswith("cannot be started again: restart the Python interpreter (or the"
+                           " notebook kernel)")
+    assert "already started without mrnn4j's jars" not in second
+
+
+def test_invalid_paths_are_value_errors_never_java_exceptions(tmp_path, checkpoints):
+    import jpype
+
+    ckpt = checkpoints / "flip_flop_rnn_leaky.pth"
+    cases = [(lambda: mrnn4j.load("net\0.pth"), "path: a file path cannot contain a NUL"),
+             (lambda: mrnn4j.load(ckpt, config="net\0.json"), "config: a file path cannot"),
+             (lambda: mrnn4j.load(ckpt, readout="w\0.npy"), "readout: a file path cannot"),
+             (lambda: mrnn4j.from_state_dict({}, "net\0.json"), "config: a file path cannot"),
+             (lambda: mrnn4j.load(3), "path: expected a file path (str or os.PathLike), got int")]
+    for call, message in cases:
+        with pytest.raises(ValueError) as e:
+            call()
+        assert str(e.value).startswith(message), str(e.value)
+        assert not isinstance(e.value, jpype.JException)
+    # bytes paths are paths too: a missing one is FileNotFoundError
+    missing = os.fsencode(tmp_path / "net.pth")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        mrnn4j.load(missing)

@@ -1,5 +1,6 @@
 package org.mrnn4j.app;
 
+import java.nio.DoubleBuffer;
 import java.util.List;
 import org.mrnn4j.analysis.Linearization;
 import org.mrnn4j.analysis.OperatingPoint;
@@ -81,6 +82,26 @@ public final class FlatArrays {
   public static double[] jacobian(Linearization lin, double[] x, double[] u) {
     try (Tensor j = lin.jacobian(OperatingPoint.of(x, u))) {
       return j.toArray();
+    }
+  }
+
+  /**
+   * The Jacobian of the map at {@code (x, u)} as {@link #jacobian(Linearization, double[],
+   * double[])} gives it, written into {@code out} instead of a new array ({@link
+   * Tensor#copyTo}): for a caller that owns the memory (the Python package passes a direct
+   * buffer over a new NumPy array, so the values are copied once, straight into it).
+   *
+   * @param lin the linearization ({@link #linearization})
+   * @param x the state over all units, in the natural coordinates
+   * @param u the input
+   * @param out the buffer, with at least {@code M * M} elements remaining from its position,
+   *     which advances by {@code M * M}
+   * @throws java.nio.BufferOverflowException if {@code out} has fewer than {@code M * M}
+   *     elements remaining (nothing is written)
+   */
+  public static void jacobian(Linearization lin, double[] x, double[] u, DoubleBuffer out) {
+    try (Tensor j = lin.jacobian(OperatingPoint.of(x, u))) {
+      j.copyTo(out);
     }
   }
 

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +25,7 @@ import org.mrnn4j.models.io.ModelLoader;
 
 /**
  * The flat arrays the Python package reads: each checked against an independent value (finite
- * differences of the step, the step itself, {@code J v = lambda v}, participations summing to 1).
+ * differences of the step (the Jacobian as an array and written into a buffer), the step itself, {@code J v = lambda v}, participations summing to 1).
  */
 class FlatArraysTest {
   private static Backend backend;
@@ -60,8 +64,23 @@ class FlatArraysTest {
     int n = model.numUnits();
     double[] x = state(n);
     double[] u = {0.4, -0.2};
-    double[] j = FlatArrays.jacobian(FlatArrays.linearization(model, List.of()), x, u);
+    Linearization lin = FlatArrays.linearization(model, List.of());
+    double[] j = FlatArrays.jacobian(lin, x, u);
     assertEquals(n * n, j.length);
+    // the same Jacobian written into a direct buffer from its position (as the Python package
+    // passes one over a NumPy array), and a buffer too small is refused before any write
+    DoubleBuffer direct = ByteBuffer.allocateDirect((n * n + 3) * Double.BYTES)
+        .order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    direct.position(2);
+    FlatArrays.jacobian(lin, x, u, direct);
+    assertEquals(n * n + 2, direct.position());
+    double[] written = new double[n * n];
+    direct.position(2);
+    direct.get(written);
+    assertEquals(0.0, direct.get(), "the element after the Jacobian was written");
+    DoubleBuffer small = DoubleBuffer.allocate(n * n - 1);
+    assertThrows(BufferOverflowException.class, () -> FlatArrays.jacobian(lin, x, u, small));
+    assertEquals(0, small.position());
     double h = 1e-6;
     for (int col = 0; col < n; col++) {
       double[] xp = x.clone();
@@ -73,6 +92,8 @@ class FlatArraysTest {
       for (int row = 0; row < n; row++) {
         assertEquals((fp[row] - fm[row]) / (2 * h), j[row * n + col], 1e-7,
             "J[" + row + ", " + col + "]");
+        assertEquals((fp[row] - fm[row]) / (2 * h), written[row * n + col], 1e-7,
+            "J[" + row + ", " + col + "] written into the buffer");
       }
     }
   }

@@ -1,5 +1,7 @@
 package org.mrnn4j.core;
 
+import java.nio.BufferOverflowException;
+import java.nio.DoubleBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -76,6 +78,37 @@ public abstract class AbstractTensor implements Tensor {
     } finally {
       unhold();
     }
+  }
+
+  @Override
+  public final void copyTo(DoubleBuffer dst) {
+    if (dst.remaining() < size()) {
+      throw new BufferOverflowException();
+    }
+    if (backend instanceof AbstractBackend owner) {
+      try (AbstractBackend.Hold h = owner.holdForRead(this)) {
+        readInto(dst);
+        return;
+      }
+    }
+    hold("copyTo");
+    try {
+      readInto(dst);
+    } finally {
+      unhold();
+    }
+  }
+
+  /**
+   * Writes the elements, row-major, at {@code dst}'s position (which advances by {@link #size()}).
+   * Called only while the tensor is open, with at least {@link #size()} elements remaining in
+   * {@code dst}. The default puts {@link #readArray()}; a tensor stored in a host array may put
+   * it directly.
+   *
+   * @param dst the buffer to write into
+   */
+  protected void readInto(DoubleBuffer dst) {
+    dst.put(readArray());
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.mrnn4j.core;
 
+import java.nio.DoubleBuffer;
+
 /**
  * A dense array of numbers owned by a {@link Backend}: on the Java heap, in native memory, or on a
  * GPU. Shapes are row-major: a matrix has shape {@code [rows, columns]}, a batch of matrices
@@ -43,6 +45,23 @@ public interface Tensor extends AutoCloseable {
    * @throws IllegalStateException if the tensor is closed, or the backend that made it is
    */
   double[] toArray();
+
+  /**
+   * Copies the elements into {@code dst} in row-major order, converting float32 to double: the
+   * same values as {@link #toArray()}, written at {@code dst}'s position, which advances by
+   * {@link #size()}. Lets a caller fill memory it owns (for example a direct buffer over a NumPy
+   * array) without an intermediate array. The default puts {@link #toArray()}; a backend whose
+   * storage is a host {@code double[]} may write it in one bulk put.
+   *
+   * @param dst the buffer to write into, with at least {@link #size()} elements remaining
+   * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #size()}
+   *     elements remaining (nothing is written)
+   * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+   * @throws IllegalStateException if the tensor is closed, or the backend that made it is
+   */
+  default void copyTo(DoubleBuffer dst) {
+    dst.put(toArray());
+  }
 
   /**
    * Copies a rank-2 tensor to a new array of rows.

@@ -1,5 +1,6 @@
 package org.mrnn4j.backend.ejml;
 
+import java.nio.DoubleBuffer;
 import org.ejml.data.DMatrixRMaj;
 import org.mrnn4j.core.AbstractTensor;
 import org.mrnn4j.core.DType;
@@ -25,6 +26,12 @@ public final class EjmlTensor extends AbstractTensor {
   /** A matrix view of the storage for EJML; callers must not modify it. Rank 2 only. */
   DMatrixRMaj matrix() {
     return DMatrixRMaj.wrap(dim(0), dim(1), data);
+  }
+
+  /** One bulk put of the storage itself, without the copy {@link #readArray()} makes. */
+  @Override
+  protected void readInto(DoubleBuffer dst) {
+    dst.put(data, 0, (int) size());
   }
 
   @Override

@@ -12,6 +12,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +49,7 @@ import org.mrnn4j.core.Tensor;
 import org.mrnn4j.core.TensorScope;
 
 /**
- * Part of the backend contract ({@link BackendContractTest} runs every part): Creation and transfer: names and capabilities, fromArray, zeros, copyOf, cast, closed and foreign tensors, float32.
+ * Part of the backend contract ({@link BackendContractTest} runs every part): Creation and transfer: names and capabilities, fromArray, zeros, copyOf, copyTo, cast, closed and foreign tensors, float32.
  */
 public abstract class CreationContract extends ContractSupport {
 
@@ -139,6 +143,48 @@ public abstract class CreationContract extends ContractSupport {
     b.close();
     assertFalse(a.isClosed(), "closing a copy closed the original");
     assertArrayEquals(new double[] {1, 2, 3}, a.toArray());
+  }
+
+  @Test
+  void copyToWritesTheValuesOfToArrayAtTheBuffersPosition() {
+    double[] data = {1.5, -2, 3.25, 4, 5, -6e-300};
+    Tensor a = t(data, 2, 3);
+    // a heap buffer at an offset: the values land at the position, the rest is untouched
+    DoubleBuffer heap = DoubleBuffer.allocate(10);
+    heap.position(3);
+    a.copyTo(heap);
+    assertEquals(9, heap.position(), "position after copyTo");
+    double[] expected = {0, 0, 0, 1.5, -2, 3.25, 4, 5, -6e-300, 0};
+    assertArrayEquals(expected, heap.array());
+    // a view (slice) of a direct, native-order buffer, as the Python package passes over NumPy
+    ByteBuffer bytes = ByteBuffer.allocateDirect(12 * Double.BYTES).order(ByteOrder.nativeOrder());
+    DoubleBuffer view = bytes.asDoubleBuffer().position(4).slice();
+    a.copyTo(view);
+    double[] got = new double[12];
+    bytes.asDoubleBuffer().get(got);
+    assertArrayEquals(new double[] {0, 0, 0, 0, 1.5, -2, 3.25, 4, 5, -6e-300, 0, 0}, got);
+    // a reshaped view and an operation's result give what toArray gives
+    Tensor r = backend.reshape(a, 3, 2);
+    DoubleBuffer rb = DoubleBuffer.allocate(6);
+    r.copyTo(rb);
+    assertArrayEquals(data, rb.array());
+    Tensor sum = backend.add(a, a);
+    DoubleBuffer sb = DoubleBuffer.allocate(6);
+    sum.copyTo(sb);
+    assertArrayEquals(new double[] {3, -4, 6.5, 8, 10, -12e-300}, sb.array());
+    assertArrayEquals(sum.toArray(), sb.array());
+  }
+
+  @Test
+  void copyToRefusesASmallBufferAndAClosedTensor() {
+    Tensor a = t(new double[] {1, 2, 3}, 3);
+    DoubleBuffer small = DoubleBuffer.allocate(4);
+    small.position(2);
+    assertThrows(BufferOverflowException.class, () -> a.copyTo(small));
+    assertEquals(2, small.position(), "a refused copyTo moved the position");
+    assertArrayEquals(new double[4], small.array(), "a refused copyTo wrote");
+    a.close();
+    assertThrows(IllegalStateException.class, () -> a.copyTo(DoubleBuffer.allocate(3)));
   }
 
   @Test
