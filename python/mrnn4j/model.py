@@ -725,6 +725,7 @@ class Model:
             off_plane=np.array([float(f.offPlane()) for f in first]),
             plane_mean=from_java(plane.mean()),
             plane_axes=np.stack([from_java(plane.component(0)), from_java(plane.component(1))]),
+            explained=np.array([float(v) for v in r.explained()]),
             path=(from_java(self._flat.flatten(path), (len(path), 2)) if path is not None
                   and len(path) else np.zeros((0, 2))),
             fixed_points=np.array([[float(k.x()), float(k.y())] for k in marked]).reshape(-1, 2),

@@ -194,6 +194,8 @@ class FlowField:
         off_plane: each state's distance from the slice its field is drawn on ``[S]``
         plane_mean: the plane's origin in state space ``[M]`` (M the plane's units)
         plane_axes: the plane's two axes ``[2, M]``
+        explained: the fraction of the trajectory's variance along each axis ``[2]`` (the
+            axis labels ``PC1 (62%)`` of the command line's plots)
         path: the trajectory projected on the plane ``[T, 2]``
         fixed_points: with ``fixed_points=True``, the fixed points at the input projected on the
             plane ``[P, 2]`` (else ``[0, 2]``), numbered from 1 in order
@@ -212,6 +214,7 @@ class FlowField:
     off_plane: np.ndarray
     plane_mean: np.ndarray
     plane_axes: np.ndarray
+    explained: np.ndarray
     path: np.ndarray
     fixed_points: np.ndarray
     fixed_point_stable: np.ndarray

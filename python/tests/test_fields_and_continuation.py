@@ -14,6 +14,11 @@ def test_flow_field_velocity_is_the_projected_step(leaky):
     assert f.labels[0] == "initial condition"
     axes, mean = f.plane_axes, f.plane_mean
     np.testing.assert_allclose(axes @ axes.T, np.eye(2), atol=1e-9)  # orthonormal
+    # the explained fractions: the path's variance along each axis over the trajectory's total
+    # (the path is the trajectory on the plane; the plane spans all units here)
+    assert f.explained.shape == (2,) and 0 < f.explained[1] <= f.explained[0] <= 1
+    np.testing.assert_allclose(f.explained[0] / f.explained[1],
+                               np.var(f.path[:, 0]) / np.var(f.path[:, 1]), rtol=1e-9)
     for s in range(2):
         for i in (0, 2, 4):
             for j in (1, 3):
