@@ -155,11 +155,16 @@ class FixedPoints:
                  row.format("#", "TYPE", "UNSTABLE", "SPECTRAL RADIUS", "Q", "STARTS",
                             "  OUTPUT" if has_out else "")]
         for p in points:
+            if self.slow_points and p is self.slow_points[0]:
+                # as the command line: slow points apart, never read as fixed points
+                lines.append("slow points (local minima of q above the tolerance; not fixed"
+                             " points):")
             out = ("  " + np.array2string(p.output, precision=2, separator=", ")
                    if p.output is not None else "")
             lines.append(row.format(p.number, _describe(p), p.unstable_modes,
                                     f"{p.spectral_radius:.6g}", f"{p.q:.2e}", p.starts, out))
-        lines.append(f"{len(self.fixed_points)} fixed points ({int(s['stable'])} stable,"
+        count = len(self.fixed_points)
+        lines.append(f"{count} fixed point{'' if count == 1 else 's'} ({int(s['stable'])} stable,"
                      f" {int(s['with_unstable_modes'])} with unstable modes), max q"
                      f" {s['max_q']:.2e}; {len(self.slow_points)} slow points;"
                      f" {len(self.outliers)} outliers dropped")

@@ -178,3 +178,21 @@ def test_model_properties(leaky, elman):
     assert "30 units" in repr(leaky)
     names = [b["name"] for b in mrnn4j.backends()]
     assert "ejml" in names and any(b["default"] for b in mrnn4j.backends())
+
+
+def test_slow_points_are_printed_apart_from_fixed_points():
+    """The bundled example at zero input has 1 fixed point and 2 slow points (the command line's
+    `./mrnn4j fixed-points` shows the same): the table puts the slow points under their own
+    heading, as the command line does, so they are never read as fixed points."""
+    import mrnn4j
+
+    with mrnn4j.load() as m:
+        fps = m.fixed_points(u=[0, 0])
+        text = repr(fps).splitlines()
+    assert len(fps.fixed_points) == 1 and len(fps.slow_points) == 2
+    heading = [k for k, line in enumerate(text) if line.startswith("slow points (")]
+    assert len(heading) == 1
+    rows_before = [line for line in text[2:heading[0]]]
+    assert len(rows_before) == 1 and "slow point" not in rows_before[0]
+    assert all("slow point" in line for line in text[heading[0] + 1:heading[0] + 3])
+    assert text[-1].startswith("1 fixed point (")
