@@ -11,9 +11,11 @@ through JPype; the JVM starts on first use with the jars the Maven build made.
 
 from .errors import BackendError, ModelFormatError, Mrnn4jError, SetupError
 from .model import Model, backends, from_state_dict, load
-from .results import Branch, FixedPoint, FixedPoints, FlowField, Linearization, Simulation
+from .results import (Branch, Currents, FixedPoint, FixedPoints, FlowField, Linearization,
+                      Simulation)
 
 __all__ = ["load", "from_state_dict", "backends", "Model", "Simulation", "Linearization",
-           "FixedPoint", "FixedPoints", "FlowField", "Branch", "Mrnn4jError", "SetupError",
+           "FixedPoint", "FixedPoints", "FlowField", "Branch", "Currents", "Mrnn4jError",
+           "SetupError",
            "ModelFormatError", "BackendError"]
 __version__ = "0.1.0"

@@ -12,7 +12,8 @@ import numpy as np
 from . import _jvm
 from ._arrays import OutputPool, finite, from_java, to_java, vector
 from .errors import BackendError, java_errors, translate
-from .results import Branch, FixedPoint, FixedPoints, FlowField, Linearization, Simulation
+from .results import (Branch, Currents, FixedPoint, FixedPoints, FlowField, Linearization,
+                      Simulation)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -99,6 +100,16 @@ def _path_text(p: Any, name: str) -> str:
     if "\0" in text:
         raise ValueError(f"{name}: a file path cannot contain a NUL character, got {text!r}")
     return text
+
+
+def _numbered(value: Any, prefix: str, name: str, expected: str) -> int:
+    """K of ``"PREFIX:K"`` (a positive integer); ValueError naming ``name`` for anything else."""
+    text = value if isinstance(value, str) else ""
+    head, _, k = text.partition(":")
+    if head == prefix and k.isdigit() and int(k) >= 1:
+        return int(k)
+    raise ValueError(f"{name}: expected {expected} (K a fixed point's number, from 1), got"
+                     f" {value!r}")
 
 
 def _missing_message(e: Any) -> str:
@@ -305,10 +316,15 @@ class Model:
     NumPy arrays. Use it as a context manager, or call :meth:`close`, to free its memory at once.
     """
 
-    def __init__(self, loaded: Any, backend: Any) -> None:
+    def __init__(self, loaded: Any, backend: Any, *, lesions: Sequence[str] = (),
+                 parent: Optional["Model"] = None) -> None:
         self._loaded = loaded
         self._java = loaded.model()
         self._backend = backend
+        self._lesions = list(lesions)
+        self._parent = parent  # a lesioned model runs on its intact model's backend
+        self._children = 0  # open lesioned models on this model's backend
+        self._backend_pending = False  # closed, but the backend waits for the children
         self._linearizations: Dict[Tuple[str, ...], Tuple[Any, int]] = {}
         self._flat = _jvm.jclass("org.mrnn4j.app.FlatArrays")
         self._outputs = OutputPool()
@@ -384,7 +400,13 @@ class Model:
         """The Java ``RecurrentModel`` (for the library's full API through JPype)."""
         return self._java
 
+    @property
+    def lesions(self) -> List[str]:
+        """The lesions applied (:meth:`lesion`), as their specs; empty for an intact model."""
+        return list(self._lesions)
+
     def __repr__(self) -> str:
+        # a lesioned model's description ends "lesioned silence:exc"
         return (f"<mrnn4j.Model {self.kind} {self.activation}, {self._n} units, {self._i} inputs,"
                 f" regions {list(self._regions)}, from {self.description}, on {self.backend}>")
 
@@ -393,8 +415,19 @@ class Model:
         if self._java is not None:
             self._outputs.clear()
             self._java.close()
-            self._backend.close()
             self._java = None
+            if self._parent is not None:
+                self._parent._child_closed()
+            elif self._children:
+                self._backend_pending = True
+            else:
+                self._backend.close()
+
+    def _child_closed(self) -> None:
+        self._children -= 1
+        if self._children == 0 and self._backend_pending:
+            self._backend_pending = False
+            self._backend.close()
 
     def __enter__(self) -> "Model":
         return self
@@ -618,6 +651,102 @@ class Model:
         return FixedPoints(input=us, regions=[str(r) for r in regions] if regions else list(
             self._regions), fixed_points=fixed, slow_points=slow, outliers=out, summary=summary)
 
+    # ----------------------------------------------------------------- lesions and currents
+
+    def lesion(self, *specs: str) -> "Model":
+        """The network with lesions applied, as ``mrnn4j lesion --lesion SPEC`` makes it
+        (``models.Lesion.apply``): a new model of the same kind and layout whose effective
+        recurrent weights have the lesioned block (or columns) scaled; everything else (input
+        weights, bias, readout) is unchanged, and this model is untouched.
+
+        Args:
+            specs: one or more of ``"silence:REGION"`` (the region's outgoing recurrent weights
+                zeroed), ``"cut:SRC->DST"`` (the block from SRC to DST zeroed) or
+                ``"scale:SRC->DST=F"`` (that block multiplied by F), applied in order
+
+        Returns:
+            the lesioned model (its ``repr`` and :attr:`lesions` name the lesions); it runs on
+            this model's backend, which stays open until both are closed
+
+        Raises:
+            ValueError: a malformed spec, an unknown region, or a connection without weights
+        """
+        import jpype
+
+        m = self._live()
+        if not specs:
+            raise ValueError("lesion: give at least one spec: silence:REGION, cut:SRC->DST or"
+                             " scale:SRC->DST=F")
+        lesion = _jvm.jclass("org.mrnn4j.models.Lesion")
+        chosen = jpype.JClass("java.util.ArrayList")()
+        for spec in specs:
+            if not isinstance(spec, str):
+                raise ValueError(f"lesion: expected a spec string such as 'silence:exc', got"
+                                 f" {spec!r}")
+            with java_errors():
+                chosen.add(lesion.parse(jpype.JString(spec)))
+        with java_errors():
+            lesioned = lesion.apply(m, chosen)
+            described = str(lesion.describe(chosen))
+        old = self._loaded
+        try:
+            loaded = _jvm.jclass("org.mrnn4j.models.io.ModelLoader$Loaded")(
+                lesioned, jpype.JString(f"{old.description()}, lesioned {described}"),
+                old.checkpoint(), old.weights(), old.baseName(), old.arguments(),
+                old.unusedKeys(), old.readout(), old.readoutHint())
+        except BaseException:
+            lesioned.close()
+            raise
+        child = Model(loaded, self._backend, lesions=self._lesions + [str(s) for s in specs],
+                      parent=self)
+        self._children += 1
+        return child
+
+    def currents(self, inputs: Any = None, *, u: Any = None, steps: Optional[int] = None,
+                 units: bool = True) -> Currents:
+        """The input currents into each recurrent region by source along a simulation from the
+        model's initial condition, as ``mrnn4j currents`` computes them
+        (``RegionCurrents.simulate``).
+
+        Args:
+            inputs: an input sequence ``[T, I]``; or None with ``u`` and ``steps``
+            u: a constant input ``[I]`` (default zero), with ``steps``
+            steps: T, the number of steps of the constant input
+            units: keep the per-unit currents ``unit_currents`` ``[T, N, S]``
+
+        Returns:
+            the currents, named as the command's NumPy files (see :class:`Currents`)
+        """
+        m = self._live()
+        if inputs is None:
+            if steps is None:
+                raise ValueError("give inputs [T, I], or u and steps")
+            if not isinstance(steps, (int, np.integer)) or steps < 1:
+                raise ValueError(f"steps must be a positive integer, got {steps!r}")
+            seq = np.broadcast_to(self._input(u), (int(steps), self._i))
+        else:
+            if u is not None or steps is not None:
+                raise ValueError("give inputs, or u and steps, not both")
+            seq = np.asarray(inputs, dtype=np.float64)
+            if seq.ndim != 2 or seq.shape[1] != self._i:
+                raise ValueError(f"inputs must be [T, {self._i}] (one sequence), got an array of"
+                                 f" shape {np.shape(inputs)}")
+            finite(seq, "inputs")
+        t = seq.shape[0]
+        region_currents = _jvm.jclass("org.mrnn4j.app.RegionCurrents")
+        with java_errors():
+            c = region_currents.simulate(m, to_java(np.ascontiguousarray(seq).ravel()), int(t),
+                                         bool(units))
+            avg = c.averageRms()
+        r, s = int(c.destinations().size()), int(c.numSources())
+        return Currents(destinations=[str(d) for d in c.destinations()],
+                        sources=[str(x) for x in c.sources()],
+                        currents=from_java(c.mean(), (t, r, s)),
+                        currents_rms=from_java(c.rms(), (t, r, s)),
+                        unit_currents=None if c.unit() is None else from_java(c.unit(),
+                                                                              (t, self._n, s)),
+                        average_rms=np.array([from_java(row) for row in avg]).reshape(r, s))
+
     # ----------------------------------------------------------------- flow fields
 
     def flow_field(self, u: Any = None, *, steps: Sequence[int] = (0, 20, 200),
@@ -626,9 +755,11 @@ class Model:
                    offset: Optional[Sequence[float]] = None,
                    center: Optional[Sequence[float]] = None, follow: bool = False,
                    nonlinear: bool = True, linear: bool = True, fixed_points: bool = False,
-                   seed: int = 0) -> FlowField:
-        """Flow fields on the trajectory's two leading principal components, through the
-        trajectory's mean, as ``mrnn4j flow-field`` draws them.
+                   plane: str = "pca", through: str = "mean", seed: int = 0) -> FlowField:
+        """Flow fields on a plane through state space, as ``mrnn4j flow-field`` draws them: by
+        default the trajectory's two leading principal components, through the trajectory's
+        mean; ``plane="eigen:K"`` and ``through=`` are ``--plane eigen:K`` and
+        ``--plane-through``.
 
         Args:
             u: the constant input ``[I]`` (default zero)
@@ -646,7 +777,20 @@ class Model:
             nonlinear: compute the network's field
             linear: compute the linearized field
             fixed_points: find the fixed points at ``u`` and place them on the plane
+            plane: ``"pca"`` (the trajectory's principal components), or ``"eigen:K"``: spanned
+                by the two leading eigen-directions of the Jacobian at fixed point K at ``u``
+                (numbered as in :meth:`fixed_points`' table; the real and imaginary parts of a
+                leading complex eigenvector, else the leading eigenvector and the next one not
+                parallel to it (the real part of a complex one), orthonormalised), through that
+                fixed point
+            through: where the plane passes: ``"mean"`` (the trajectory's mean, or the
+                eigen-plane's fixed point), ``"state"`` (through each state: it lies on its own
+                field's slice) or ``"fp:K"`` (through fixed point K)
             seed: the seed of the fixed-point starts
+
+        Raises:
+            ValueError: a malformed ``plane`` or ``through``, or a fixed point K that was not
+                found at ``u``
         """
         import jpype
 
@@ -657,6 +801,12 @@ class Model:
             raise ValueError("nothing to compute: nonlinear and linear are both False")
         if not isinstance(grid, (int, np.integer)) or grid < 2:
             raise ValueError(f"grid must be an integer of at least 2, got {grid!r}")
+        eigen_point = 0 if plane == "pca" else _numbered(plane, "eigen", "plane",
+                                                         '"pca" or "eigen:K"')
+        if through in ("mean", "state"):
+            through_point = 0
+        else:
+            through_point = _numbered(through, "fp", "through", '"mean", "state" or "fp:K"')
         with java_errors():
             if states is None:
                 counts = sorted({int(k) for k in steps})
@@ -691,10 +841,12 @@ class Model:
                 return out
 
             bounds = _jvm.jclass("org.mrnn4j.analysis.flowfields.GridBounds").EXACT
-            through = analysis.Through.MEAN
-            names = _java_list(["the plane", "the passage"])
-            request = analysis.Request(_java_list(regions), bool(cancel_others), None, 0, through,
-                                       0, int(grid), dlist(offset), dlist(center), bool(follow),
+            passage = (analysis.Through.STATE if through == "state" else
+                       analysis.Through.FIXED_POINT if through_point else analysis.Through.MEAN)
+            names = _java_list([f"plane={plane!r}", f"through={through!r}"])
+            request = analysis.Request(_java_list(regions), bool(cancel_others), None,
+                                       int(eigen_point), passage, int(through_point), int(grid),
+                                       dlist(offset), dlist(center), bool(follow),
                                        bounds, bool(nonlinear), bool(linear), bool(fixed_points),
                                        jpype.JLong(int(seed)), names)
             r = analysis.run(m, self._backend, st, to_java(us), request, None)
@@ -729,13 +881,16 @@ class Model:
             path=(from_java(self._flat.flatten(path), (len(path), 2)) if path is not None
                   and len(path) else np.zeros((0, 2))),
             fixed_points=np.array([[float(k.x()), float(k.y())] for k in marked]).reshape(-1, 2),
-            fixed_point_stable=np.array([bool(k.stable()) for k in marked], dtype=bool))
+            fixed_point_stable=np.array([bool(k.stable()) for k in marked], dtype=bool),
+            plane_eigenvalues=None if r.eigenPlane() is None else (
+                from_java(r.eigenPlane().real()) + 1j * from_java(r.eigenPlane().imag())))
 
     # ----------------------------------------------------------------- continuation
 
     def continue_(self, direction: Any = None, *, to: Optional[float] = None,
                   from_: float = 0.0, u0: Any = None, u1: Any = None,
-                  gain: Optional[Tuple[str, str]] = None, also_from_end: bool = False,
+                  gain: Optional[Tuple[str, str]] = None,
+                  checkpoint: Union[PathLike, "Model", None] = None, also_from_end: bool = False,
                   seed: int = 0) -> List[Branch]:
         """Follows every fixed point as a parameter changes, as ``mrnn4j continue`` does
         (named with a trailing underscore: ``continue`` is a Python keyword).
@@ -747,7 +902,10 @@ class Model:
         - the interpolation ``u = (1 - s) u0 + s u1`` (``u1`` ``[I]``), ``s`` from 0 to 1 unless
           ``to`` is given;
         - a connection's gain (``gain=("src", "dst")``, scaling that weight block by ``s``) at
-          input ``u0``.
+          input ``u0``;
+        - the interpolation of the weights towards another network of the same architecture,
+          ``P(s) = (1 - s) P_0 + s P_1`` (``checkpoint=``, ``--parameter checkpoint:FILE``), at
+          input ``u0``, ``s`` from 0 to 1 unless ``to`` is given.
 
         Args:
             direction: the input direction ``[I]``
@@ -756,6 +914,8 @@ class Model:
             u0: the base input ``[I]`` (default zero)
             u1: the second input, for the interpolation
             gain: the connection ``(source region, destination region)``
+            checkpoint: the other network: a file (loaded as :func:`load` loads it with no
+                keywords, then closed) or a :class:`Model` (kept open by the caller)
             also_from_end: also start branches at fixed points found at ``to`` that no branch
                 reached
             seed: the seed of the fixed-point searches' starts
@@ -766,21 +926,43 @@ class Model:
         m = self._live()
         base = self._input(u0, "u0")
         param = _jvm.jclass("org.mrnn4j.app.ContinuationParameter")
-        given = sum(v is not None for v in (direction, u1, gain))
+        given = sum(v is not None for v in (direction, u1, gain, checkpoint))
         if given != 1:
-            raise ValueError("give one parameter: direction=[...] (with to=), u1=[...], or"
-                             " gain=(source, destination) (with to=)")
-        if u1 is not None:
+            raise ValueError("give one parameter: direction=[...] (with to=), u1=[...],"
+                             " gain=(source, destination) (with to=), or checkpoint=FILE")
+        if u1 is not None or checkpoint is not None:
             end = 1.0 if to is None else float(to)
         elif to is None:
             raise ValueError("to= is required: the end value of the parameter")
         else:
             end = float(to)
         analysis = _jvm.jclass("org.mrnn4j.app.ContinuationAnalysis")
+        other: Optional[Model] = None
+        if isinstance(checkpoint, Model):
+            other_model, other_name = checkpoint._live(), checkpoint.description
+        elif checkpoint is not None:
+            other = load(checkpoint, backend=self.backend)
+            other_model, other_name = other._live(), Path(_path_text(checkpoint,
+                                                                     "checkpoint")).name
+        try:
+            r = self._continue(param, analysis, base, direction, u1, gain,
+                               None if checkpoint is None else (other_model, other_name),
+                               float(from_), end, bool(also_from_end), seed)
+        finally:
+            if other is not None:
+                other.close()
+        return self._branches(r)
+
+    def _continue(self, param: Any, analysis: Any, base: np.ndarray, direction: Any, u1: Any,
+                  gain: Any, other: Any, start: float, end: float, also_from_end: bool,
+                  seed: int) -> Any:
         import jpype
 
+        m = self._live()
         with java_errors():
-            if direction is not None:
+            if other is not None:
+                p = param.checkpoint(other[0], jpype.JString(other[1]), to_java(base))
+            elif direction is not None:
                 p = param.input(to_java(base), to_java(self._input(direction, "direction")))
             elif u1 is not None:
                 p = param.inputs(to_java(base), to_java(self._input(u1, "u1")))
@@ -789,8 +971,10 @@ class Model:
                     raise ValueError(f"gain must be (source region, destination region), got"
                                      f" {gain!r}")
                 p = param.gain(jpype.JString(gain[0]), jpype.JString(gain[1]), to_java(base))
-            r = analysis.run(m, analysis.Request(p, float(from_), end, bool(also_from_end),
-                                                 jpype.JLong(int(seed)), None))
+            return analysis.run(m, analysis.Request(p, start, end, also_from_end,
+                                                    jpype.JLong(int(seed)), None))
+
+    def _branches(self, r: Any) -> List[Branch]:
         out = []
         for b in r.branches():
             pts = list(b.points())

@@ -205,6 +205,8 @@ class FlowField:
         fixed_points: with ``fixed_points=True``, the fixed points at the input projected on the
             plane ``[P, 2]`` (else ``[0, 2]``), numbered from 1 in order
         fixed_point_stable: whether each is stable ``[P]``
+        plane_eigenvalues: with ``plane="eigen:K"``, the eigenvalues whose eigen-directions span
+            the plane (the leading one and the next whose direction is not parallel), else None
     """
 
     labels: List[str]
@@ -223,6 +225,37 @@ class FlowField:
     path: np.ndarray
     fixed_points: np.ndarray
     fixed_point_stable: np.ndarray
+    plane_eigenvalues: Optional[np.ndarray] = None
+
+
+@dataclass(frozen=True)
+class Currents:
+    """The input currents into each recurrent region by source (:meth:`mrnn4j.Model.currents`),
+    named as the NumPy files of ``mrnn4j currents`` (``STEM-currents.npy``,
+    ``STEM-currents-rms.npy``, ``STEM-unit-currents.npy``).
+
+    The drive of a step is ``z_t = W_rec h_t + W_inp u_t + b`` (the leaky model moves by
+    ``x_{t+1} = (1 - alpha) x_t + alpha z_t``); entry ``t`` is the drive of the step that produced
+    the simulation's state ``t`` (``Simulation.xs[0, t]``), from the initial condition at ``t = 0``.
+
+    Attributes:
+        destinations: the recurrent regions, R of them, in config order
+        sources: the S sources: the recurrent regions, then the input regions, then ``bias``
+        currents: the mean over each destination region's units ``[T, R, S]`` (summed over
+            sources: the region-mean drive)
+        currents_rms: the root-mean-square over the destination region's units ``[T, R, S]``
+        unit_currents: per destination unit ``[T, N, S]`` (summed over sources: the drive
+            ``z_t``), or None with ``units=False``
+        average_rms: the time average of ``currents_rms`` ``[R, S]`` (the report's
+            ``average_rms``)
+    """
+
+    destinations: List[str]
+    sources: List[str]
+    currents: np.ndarray
+    currents_rms: np.ndarray
+    unit_currents: Optional[np.ndarray]
+    average_rms: np.ndarray
 
 
 @dataclass(frozen=True)
