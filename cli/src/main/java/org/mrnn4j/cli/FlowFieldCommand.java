@@ -212,9 +212,6 @@ final class FlowFieldCommand implements Callable<Integer> {
       throw new UserException("--cancel-others needs --regions: without them no region is"
           + " left out of the plane");
     }
-    if (states != null && steps != null && !steps.isEmpty()) {
-      throw new UserException("give either --steps or --states, not both");
-    }
     if (!gridRounding.equals("exact") && !gridRounding.equals("mrnntorch")) {
       throw new UserException("--grid-rounding takes exact or mrnntorch, got '" + gridRounding
           + "'");
@@ -262,10 +259,8 @@ final class FlowFieldCommand implements Callable<Integer> {
   private int run(PrintWriter stdout, Backend b, ModelLoader.Loaded loaded,
       RecurrentModel model) throws IOException {
     double[] u = input.vector(model.numInputs());
-    FlowFieldAnalysis.States picked = states != null
-        ? FlowFieldAnalysis.States.fromFile(model, states, u)
-        : FlowFieldAnalysis.States.simulated(model, u, StepsOption.steps(steps,
-            List.of(0, 20, 200)));
+    FlowFieldAnalysis.States picked = StepsOption.states(model, u, steps, states,
+        List.of(0, 20, 200));
     PlaneChoice choice = plane();
     int throughK = throughPoint();
     FlowFieldAnalysis.Request request = new FlowFieldAnalysis.Request(regions, cancelOthers,

@@ -88,9 +88,6 @@ final class ViewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (states != null && steps != null && !steps.isEmpty()) {
-      throw new UserException("give either --steps or --states, not both");
-    }
     if (port < 0 || port > 65535) {
       throw new UserException("--port must be 0..65535, got " + port);
     }
@@ -119,9 +116,7 @@ final class ViewCommand implements Callable<Integer> {
         for (int s = 0; s <= 200; s += 10) {
           defaults.add(s);
         }
-        FlowFieldAnalysis.States picked = states != null
-            ? FlowFieldAnalysis.States.fromFile(model, states, u)
-            : FlowFieldAnalysis.States.simulated(model, u, StepsOption.steps(steps, defaults));
+        FlowFieldAnalysis.States picked = StepsOption.states(model, u, steps, states, defaults);
         ViewerSession session = new ViewerSession(loaded.baseName(), model, b.name(), picked,
             u, seed, true);
         PrintStream warnings = new PrintStream(new java.io.OutputStream() {
