@@ -563,15 +563,7 @@ public final class PseudoArclength {
       if (!Double.isFinite(res)) {
         return null;
       }
-      double[] rhs = new double[n + 1];
-      double g = 0;
-      for (int i = 0; i <= n; i++) {
-        g += t[i] * (y[i] - pred[i]);
-      }
-      for (int i = 0; i < n; i++) {
-        rhs[i] = -r[i];
-      }
-      rhs[n] = -g;
+      double[] rhs = borderedRhs(r, t, y, pred);
       lu.solve(rhs);
       double step = maxAbs(rhs);
       if (!(step < 0.5 * previous) && it > 1) {
@@ -589,6 +581,21 @@ public final class PseudoArclength {
       }
     }
     return null;
+  }
+
+  /** The corrector's right-hand side {@code -[r; t . (y - pred)]}, for chord and Newton. */
+  private static double[] borderedRhs(double[] r, double[] t, double[] y, double[] pred) {
+    int n = r.length;
+    double[] rhs = new double[n + 1];
+    double g = 0;
+    for (int i = 0; i <= n; i++) {
+      g += t[i] * (y[i] - pred[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      rhs[i] = -r[i];
+    }
+    rhs[n] = -g;
+    return rhs;
   }
 
   /** Newton on {@code [r(y); t . (y - pred)] = 0}; null if it does not converge. */
@@ -612,15 +619,7 @@ public final class PseudoArclength {
       if (lu.singular()) {
         return null;
       }
-      double[] rhs = new double[n + 1];
-      double g = 0;
-      for (int i = 0; i <= n; i++) {
-        g += t[i] * (y[i] - pred[i]);
-      }
-      for (int i = 0; i < n; i++) {
-        rhs[i] = -r[i];
-      }
-      rhs[n] = -g;
+      double[] rhs = borderedRhs(r, t, y, pred);
       lu.solve(rhs);
       double step = maxAbs(rhs);
       for (int i = 0; i <= n; i++) {
