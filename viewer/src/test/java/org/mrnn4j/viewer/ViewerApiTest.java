@@ -278,19 +278,7 @@ class ViewerApiTest {
     HostMap map = t.model.hostMap(t.model.naturalCoordinates(), new double[] {0.3, -0.2, 0.1},
         null, null);
     int n = x.length;
-    double[][] jac = new double[n][n];
-    double h = 1e-6;
-    for (int b = 0; b < n; b++) {
-      double[] p = x.clone();
-      double[] m = x.clone();
-      p[b] += h;
-      m[b] -= h;
-      double[] fp = map.trajectory(p, 1)[1];
-      double[] fm = map.trajectory(m, 1)[1];
-      for (int a = 0; a < n; a++) {
-        jac[a][b] = (fp[a] - fm[a]) / (2 * h);
-      }
-    }
+    double[][] jac = jacobianByDifferences(map, x);
     double trace = 0;
     double trace2 = 0;
     for (int a = 0; a < n; a++) {
